@@ -1,0 +1,219 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Command.Runtime.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Command.Runtime.Storage;
+
+/// <summary>
+/// The silo's database. Reads open a pooled connection; writes go through a group-commit queue: writers take
+/// whatever is queued (up to a batch), run it in one transaction, and acknowledge each unit only after the commit.
+/// A batch that fails is rolled back and its units retried one by one, so one bad unit fails alone.
+/// </summary>
+public abstract class Database : IAsyncDisposable
+{
+    private readonly Channel<WriteUnit> queue;
+    private readonly int maxBatch;
+    private readonly int writerCount;
+    private readonly RuntimeMetrics metrics;
+    private Task[] writers = [];
+    private CancellationTokenSource? abort;
+
+    private protected Database(int writerCount, int maxBatch, RuntimeMetrics metrics, ILogger log)
+    {
+        this.writerCount = writerCount;
+        this.maxBatch = maxBatch;
+        this.metrics = metrics;
+        Log = log;
+        queue = Channel.CreateBounded<WriteUnit>(new BoundedChannelOptions(64 * 1024)
+        {
+            SingleReader = writerCount == 1,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Where the data is, for logs: the SQLite file or the PostgreSQL host and database.</summary>
+    public abstract string Describe();
+
+    protected ILogger Log { get; }
+
+    /// <summary>Opens a pooled connection for reads (and for work that needs its own transaction).</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A command on <paramref name="connection"/> with the statement's positional parameters bound.</summary>
+    public abstract DbCommand CreateCommand(DbConnection connection, SqlStatement statement);
+
+    /// <summary>Runs the statements atomically, in a group commit; completes once durable. Returns rows affected per statement.</summary>
+    public async Task<int[]> WriteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    {
+        var unit = new WriteUnit(statements);
+        if (!queue.Writer.TryWrite(unit))
+        {
+            try
+            {
+                await queue.Writer.WriteAsync(unit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException e)
+            {
+                throw new GrainStorageException("The database is closed for writes (the silo is stopping).", e);
+            }
+        }
+
+        return await unit.Completion.Task.ConfigureAwait(false);
+    }
+
+    public Task<int[]> WriteAsync(params SqlStatement[] statements) => WriteAsync((IReadOnlyList<SqlStatement>)statements);
+
+    /// <summary>Checks that the database answers.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal void StartWriters()
+    {
+        abort = new CancellationTokenSource();
+        writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(() => WriterLoop(abort.Token))).ToArray();
+    }
+
+    /// <summary>Stops taking writes and commits everything already queued.</summary>
+    internal async Task FlushAndStopAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(writers).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops at once, as a crash would: queued units fail, none of them is acknowledged.</summary>
+    internal void Abort()
+    {
+        queue.Writer.TryComplete();
+        abort?.Cancel();
+        while (queue.Reader.TryRead(out var unit))
+        {
+            unit.Completion.TrySetException(new GrainStorageException("The silo was killed before this write committed."));
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        Abort();
+        try
+        {
+            await Task.WhenAll(writers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        abort?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A writer's own connection, with whatever it caches (prepared commands).</summary>
+    private protected abstract class Writer : IAsyncDisposable
+    {
+        /// <summary>Runs the units in one transaction and returns rows affected per statement of each.</summary>
+        public abstract Task<int[][]> ExecuteAsync(IReadOnlyList<WriteUnit> units, CancellationToken cancellationToken);
+
+        public abstract ValueTask DisposeAsync();
+    }
+
+    private protected abstract Task<Writer> OpenWriterAsync(CancellationToken cancellationToken);
+
+    private async Task WriterLoop(CancellationToken cancellationToken)
+    {
+        var batch = new List<WriteUnit>(maxBatch);
+        var single = new List<WriteUnit>(1);
+        Writer? writer = null;
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < maxBatch && queue.Reader.TryRead(out var unit))
+                {
+                    batch.Add(unit);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+                    var results = await writer.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Completion.TrySetResult(results[i]);
+                    }
+                }
+                catch (Exception batchError) when (batchError is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // One bad unit must not fail the others: retry each alone, on a fresh connection.
+                    Log.BatchFailed(batchError, batch.Count);
+                    await DisposeWriter(writer).ConfigureAwait(false);
+                    writer = null;
+                    foreach (var unit in batch)
+                    {
+                        single.Clear();
+                        single.Add(unit);
+                        try
+                        {
+                            writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+                            unit.Completion.TrySetResult((await writer.ExecuteAsync(single, cancellationToken).ConfigureAwait(false))[0]);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                        {
+                            unit.Completion.TrySetException(new GrainStorageException($"Write failed: {e.Message}", e));
+                            await DisposeWriter(writer).ConfigureAwait(false);
+                            writer = null;
+                        }
+                    }
+                }
+
+                metrics.BatchCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            foreach (var unit in batch)
+            {
+                unit.Completion.TrySetException(new GrainStorageException("The silo was killed before this write committed."));
+            }
+        }
+        finally
+        {
+            await DisposeWriter(writer).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DisposeWriter(Writer? writer)
+    {
+        if (writer is not null)
+        {
+            try
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (DbException)
+            {
+            }
+        }
+    }
+
+    private protected sealed class WriteUnit(IReadOnlyList<SqlStatement> statements)
+    {
+        public IReadOnlyList<SqlStatement> Statements { get; } = statements;
+
+        public TaskCompletionSource<int[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using Command.Runtime.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Command.Runtime.Storage;
+
+/// <summary>PostgreSQL through Npgsql: several writers, each sending its whole batch in one round trip.</summary>
+public sealed class PostgresDatabase : Database
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly string description;
+
+    internal PostgresDatabase(string connectionString, int writers, int maxBatch, RuntimeMetrics metrics, ILogger log)
+        : base(writers, maxBatch, metrics, log)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override StorageProvider Provider => StorageProvider.Postgres;
+
+    public override string Describe() => description;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override DbCommand CreateCommand(DbConnection connection, SqlStatement statement)
+    {
+        var command = ((NpgsqlConnection)connection).CreateCommand();
+        command.CommandText = statement.Sql;
+        Bind(command.Parameters, statement.Parameters);
+        return command;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static void Bind(NpgsqlParameterCollection parameters, object?[] values)
+    {
+        foreach (var value in values)
+        {
+            parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+    }
+
+    private protected override async Task<Writer> OpenWriterAsync(CancellationToken cancellationToken) =>
+        new PostgresWriter(await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+
+    private sealed class PostgresWriter(NpgsqlConnection connection) : Writer
+    {
+        public override async Task<int[][]> ExecuteAsync(IReadOnlyList<WriteUnit> units, CancellationToken cancellationToken)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var unit in units)
+            {
+                foreach (var statement in unit.Statements)
+                {
+                    var command = new NpgsqlBatchCommand(statement.Sql);
+                    Bind(command.Parameters, statement.Parameters);
+                    batch.BatchCommands.Add(command);
+                }
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var results = new int[units.Count][];
+            var index = 0;
+            for (var u = 0; u < units.Count; u++)
+            {
+                var rows = new int[units[u].Statements.Count];
+                for (var s = 0; s < rows.Length; s++)
+                {
+                    rows[s] = batch.BatchCommands[index++].RecordsAffected;
+                }
+
+                results[u] = rows;
+            }
+
+            return results;
+        }
+
+        public override ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}

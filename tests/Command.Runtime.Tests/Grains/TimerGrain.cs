@@ -1,0 +1,63 @@
+namespace Command.Runtime.Tests.Grains;
+
+public interface ITimerGrain : IGrainWithStringKey
+{
+    Task StartAsync(TimeSpan period, int workMs, bool interleave, bool keepAlive);
+
+    Task StopTimerAsync();
+
+    /// <summary>A long request: holds the grain until the probe's gate opens.</summary>
+    Task HoldAsync();
+
+    [AlwaysInterleave]
+    Task<(int Ticks, int Overlaps, int TicksDuringHold)> StatsAsync();
+}
+
+internal sealed class TimerGrain(Probe probe) : Grain, ITimerGrain
+{
+    private IGrainTimer? timer;
+    private int ticks;
+    private int running;
+    private int overlaps;
+    private bool holding;
+    private int ticksDuringHold;
+
+    public Task StartAsync(TimeSpan period, int workMs, bool interleave, bool keepAlive)
+    {
+        timer = RegisterGrainTimer(
+            async ct =>
+            {
+                if (++running > 1)
+                {
+                    overlaps++;
+                }
+
+                if (holding)
+                {
+                    ticksDuringHold++;
+                }
+
+                ticks++;
+                probe.Record($"tick {this.GetPrimaryKeyString()}");
+                await Task.Delay(workMs, ct);
+                running--;
+            },
+            new GrainTimerCreationOptions(period, period) { Interleave = interleave, KeepAlive = keepAlive });
+        return Task.CompletedTask;
+    }
+
+    public Task StopTimerAsync()
+    {
+        timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task HoldAsync()
+    {
+        holding = true;
+        await probe.Gate.Task;
+        holding = false;
+    }
+
+    public Task<(int Ticks, int Overlaps, int TicksDuringHold)> StatsAsync() => Task.FromResult((ticks, overlaps, ticksDuringHold));
+}
