@@ -234,12 +234,3 @@ internal sealed class GrainRuntime : IGrainFactory, IDisposable
         }
     }
 }
-
-public enum SiloStatus
-{
-    Created,
-    Running,
-    Stopping,
-    Stopped,
-    Dead,
-}

@@ -7,6 +7,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Command.Runtime.Hosting;
 
+public enum SiloStatus
+{
+    Created,
+    Running,
+    Stopping,
+    Stopped,
+    Dead,
+}
+
 /// <summary>What health checks and operators can ask of the silo.</summary>
 public interface ISiloHealth
 {

@@ -8,6 +8,8 @@ namespace Command.Runtime.Storage;
 /// <summary>PostgreSQL through Npgsql: several writers, each sending its whole batch in one round trip.</summary>
 public sealed class PostgresDatabase : Database
 {
+    private const int DefaultMaxPoolSize = 16;
+
     private readonly NpgsqlDataSource dataSource;
     private readonly string description;
 
@@ -18,6 +20,13 @@ public sealed class PostgresDatabase : Database
         if (builder.MaxAutoPrepare == 0)
         {
             builder.MaxAutoPrepare = 64;
+        }
+
+        // A burst of activations reading state must queue for a connection, not take every slot the server has
+        // (Npgsql's default pool of 100 equals PostgreSQL's default max_connections). An explicit size is kept.
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize + writers;
         }
 
         description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";

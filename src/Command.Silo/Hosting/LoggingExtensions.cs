@@ -1,0 +1,33 @@
+using System.Globalization;
+using Serilog;
+using Serilog.Formatting.Json;
+
+namespace Command.Silo.Hosting;
+
+internal static class LoggingExtensions
+{
+    /// <summary>Serilog as the sink of Microsoft.Extensions.Logging: the console, and a rolling JSON file under
+    /// {Storage:DataDirectory}/logs (or Logging:Directory). Levels come from the "Serilog" section.</summary>
+    public static WebApplicationBuilder AddCommandLogging(this WebApplicationBuilder builder)
+    {
+        var directory = builder.Configuration["Logging:Directory"]
+            ?? Path.Combine(SiloExtensions.DataDirectory(builder.Configuration, builder.Environment), "logs");
+        var logger = new LoggerConfiguration()
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.File(
+                new JsonFormatter(renderMessage: true, formatProvider: CultureInfo.InvariantCulture),
+                Path.Combine(directory, "command-.json"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                fileSizeLimitBytes: 64 * 1024 * 1024,
+                rollOnFileSizeLimit: true)
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+        return builder;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Command.Web;
+
+/// <summary>What users read is in China Standard Time, whatever the server's zone.</summary>
+public static class ChinaTime
+{
+    private static readonly TimeZoneInfo Zone = FindZone();
+
+    public static DateTimeOffset Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone);
+
+    private static TimeZoneInfo FindZone()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.CreateCustomTimeZone("China Standard Time", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
+        }
+    }
+}
