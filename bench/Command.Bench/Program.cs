@@ -1,0 +1,15 @@
+using Command.Bench;
+
+// Benchmarks print figures measured in one run; they assert nothing.
+return args.FirstOrDefault() switch
+{
+    "calls" => await CallsBenchmark.RunAsync(args),
+    "storage" => await StorageBenchmark.RunAsync(args),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage [seconds]");
+    return 2;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of Command. On a fresh machine it installs and starts what the tests need:
+# PostgreSQL (Debian's package, a throwaway role; each test makes and drops its own database).
+# Under CI=true a test that would skip for want of PostgreSQL fails instead, and any skip fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="artifacts/test-results"
+ci="${CI:-false}"
+
+if [ -z "${COMMAND_TEST_POSTGRES:-}" ]; then
+  if pg=$(bash infra/postgres/ensure-postgres.sh | tail -n 1); then
+    export COMMAND_TEST_POSTGRES="$pg"
+  elif [ "$ci" = "true" ]; then
+    echo "test.sh: PostgreSQL could not be set up, and CI=true requires its tests to run." >&2
+    exit 1
+  else
+    echo "test.sh: PostgreSQL could not be set up; its tests will be skipped." >&2
+  fi
+fi
+
+dotnet build Command.sln -c "$configuration" -nologo -v quiet
+
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+dotnet test Command.sln -c "$configuration" --no-build -nologo \
+  --results-directory "$results" --logger "trx" 2>&1 | tee "$results/console.txt" || status=$?
+
+# One closing line over every test assembly: "N passed, N failed, N skipped".
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed:' "$results/console.txt" \
+  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+assemblies=$(grep -cE '(Passed|Failed)! +- Failed:' "$results/console.txt" || true)
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
+if [ "$assemblies" -eq 0 ] || [ "$passed" -eq 0 ]; then echo "test.sh: no test ran" >&2; exit 1; fi
+if [ "$ci" = "true" ] && [ "$skipped" -ne 0 ]; then
+  echo "test.sh: $skipped tests skipped; in CI every test must run." >&2
+  exit 1
+fi
