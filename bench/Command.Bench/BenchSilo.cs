@@ -11,12 +11,25 @@ namespace Command.Bench;
 internal sealed class BenchSilo : IAsyncDisposable
 {
     private readonly IHost host;
+    private readonly string? sqliteDirectory;
 
-    private BenchSilo(IHost host) => this.host = host;
+    private BenchSilo(IHost host, string? sqliteDirectory)
+    {
+        this.host = host;
+        this.sqliteDirectory = sqliteDirectory;
+    }
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<BenchSilo> StartAsync(StorageProvider provider, string connectionString)
+    /// <summary>A silo over a fresh SQLite file in a temporary directory, deleted on dispose.</summary>
+    public static Task<BenchSilo> StartSqliteAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "command-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return StartAsync(StorageProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}", directory);
+    }
+
+    public static async Task<BenchSilo> StartAsync(StorageProvider provider, string connectionString, string? sqliteDirectory = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -28,12 +41,17 @@ internal sealed class BenchSilo : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync();
-        return new BenchSilo(host);
+        return new BenchSilo(host, sqliteDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
         host.Dispose();
+        if (sqliteDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(sqliteDirectory, recursive: true);
+        }
     }
 }

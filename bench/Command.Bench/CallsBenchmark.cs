@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Command.Runtime;
-using Command.Runtime.Storage;
 
 namespace Command.Bench;
 
@@ -30,31 +29,21 @@ internal static class CallsBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        var directory = Path.Combine(Path.GetTempPath(), "command-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
-        {
-            await using var silo = await BenchSilo.StartAsync(StorageProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}");
-            var grains = Enumerable.Range(0, Activations).Select(i => silo.Grains.GetGrain<IPingGrain>(i)).ToArray();
-            await Task.WhenAll(grains.Select(g => g.PingAsync(0)));
+        await using var silo = await BenchSilo.StartSqliteAsync();
+        var grains = Enumerable.Range(0, Activations).Select(i => silo.Grains.GetGrain<IPingGrain>(i)).ToArray();
+        await Task.WhenAll(grains.Select(g => g.PingAsync(0)));
 
-            var direct = Enumerable.Range(0, Activations).Select(_ => (IPingGrain)new DirectPing()).ToArray();
-            await MeasureAsync(grains, TimeSpan.FromSeconds(1));
-            await MeasureAsync(direct, TimeSpan.FromSeconds(1));
+        var direct = Enumerable.Range(0, Activations).Select(_ => (IPingGrain)new DirectPing()).ToArray();
+        await MeasureAsync(grains, TimeSpan.FromSeconds(1));
+        await MeasureAsync(direct, TimeSpan.FromSeconds(1));
 
-            var grainRate = await MeasureAsync(grains, TimeSpan.FromSeconds(seconds));
-            var directRate = await MeasureAsync(direct, TimeSpan.FromSeconds(seconds));
-            Console.WriteLine($"activations: {Activations}");
-            Console.WriteLine($"grain-calls/s: {grainRate:F0}");
-            Console.WriteLine($"direct-calls/s: {directRate:F0}");
-            Console.WriteLine($"grain/direct: {grainRate / directRate:P2}");
-            return 0;
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        var grainRate = await MeasureAsync(grains, TimeSpan.FromSeconds(seconds));
+        var directRate = await MeasureAsync(direct, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine($"activations: {Activations}");
+        Console.WriteLine($"grain-calls/s: {grainRate:F0}");
+        Console.WriteLine($"direct-calls/s: {directRate:F0}");
+        Console.WriteLine($"grain/direct: {grainRate / directRate:P2}");
+        return 0;
     }
 
     /// <summary>Callers on every core send batches of calls to random grains and await each batch.</summary>

@@ -44,19 +44,9 @@ internal static class StorageBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        var directory = Path.Combine(Path.GetTempPath(), "command-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
+        await using (var silo = await BenchSilo.StartSqliteAsync())
         {
-            await using (var silo = await BenchSilo.StartAsync(StorageProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}"))
-            {
-                Console.WriteLine($"state-writes/s sqlite: {await MeasureAsync(silo, seconds):F0}");
-            }
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            Console.WriteLine($"state-writes/s sqlite: {await MeasureAsync(silo, seconds):F0}");
         }
 
         var admin = PostgresSetup.AdminConnectionString(out var why);

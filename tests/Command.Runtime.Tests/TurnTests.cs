@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Command.Runtime.Tests.Grains;
+using Command.TestingHost;
 
 namespace Command.Runtime.Tests;
 
@@ -94,6 +95,21 @@ public sealed class TurnTests
         Assert.Equal("案件状态不允许此操作", error.Message);
         Assert.Equal(before, await grain.ActivationIdAsync());
         Assert.Equal(1, await grain.IncrementAsync());
+    }
+
+    [Fact]
+    public async Task A_one_way_call_returns_at_once_runs_in_turn_and_its_failure_is_logged()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<ICounterGrain>("one-way");
+
+        var sent = grain.NotifyAsync("派单");
+        Assert.True(sent.IsCompleted);
+        await grain.NotifyAsync("fail");
+
+        await Eventually.True(() => cluster.Logs.Lines.Any(l => l.Contains("A one-way call to counter/one-way failed", StringComparison.Ordinal)), what: "the logged failure");
+        Assert.Equal(1, probe.Count("notified 派单"));
     }
 
     [Fact]

@@ -322,6 +322,18 @@ internal sealed class Activation : IThreadPoolWorkItem
         }
     }
 
+    // Leaves the directory first, then refuses new messages: a sender either queued in time (and its message is
+    // returned here, to be forwarded or failed) or sees Invalid and asks the directory again, finding a new activation.
+    private List<Message> Retire()
+    {
+        Runtime.Catalog.Remove(this);
+        lock (gate)
+        {
+            Status = ActivationStatus.Invalid;
+            return DrainWaiting();
+        }
+    }
+
     private List<Message> DrainWaiting()
     {
         List<Message> drained = [.. waiting];
@@ -424,15 +436,7 @@ internal sealed class Activation : IThreadPoolWorkItem
         catch (Exception e)
         {
             Runtime.Log.ActivationFailed(e, Id);
-            Runtime.Catalog.Remove(this);
-            List<Message> failed;
-            lock (gate)
-            {
-                Status = ActivationStatus.Invalid;
-                failed = DrainWaiting();
-            }
-
-            foreach (var message in failed)
+            foreach (var message in Retire())
             {
                 message.Fail(e);
             }
@@ -482,14 +486,7 @@ internal sealed class Activation : IThreadPoolWorkItem
             Runtime.Log.DeactivationFailed(e, Id);
         }
 
-        Runtime.Catalog.Remove(this);
-        List<Message> forward;
-        lock (gate)
-        {
-            Status = ActivationStatus.Invalid;
-            forward = DrainWaiting();
-        }
-
+        var forward = Retire();
         Runtime.Metrics.Deactivated();
         Runtime.Log.Deactivated(Id, reason);
         foreach (var message in forward)

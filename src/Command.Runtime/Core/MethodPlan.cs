@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Command.Runtime.Diagnostics;
 
 namespace Command.Runtime.Core;
 
@@ -93,6 +94,13 @@ internal sealed class MethodPlan<T>(MethodInfo method, MethodPlan.ReturnKind kin
         target.Runtime.Send(target, request);
         if (OneWay)
         {
+            // Nobody awaits a one-way call: its failure is logged instead.
+            request.Task.ContinueWith(
+                static (task, state) => ((GrainReference)state!).Runtime.Log.OneWayFailed(task.Exception!.InnerException!, ((GrainReference)state!).Id),
+                target,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             return kind switch
             {
                 ReturnKind.Task => Task.CompletedTask,

@@ -18,6 +18,9 @@ public interface ICounterGrain : IGrainWithStringKey
     Task FailAsync(string message);
 
     Task DeactivateAsync();
+
+    [OneWay]
+    Task NotifyAsync(string note);
 }
 
 public sealed class CounterState
@@ -60,6 +63,17 @@ internal sealed class CounterGrain([PersistentState("counter")] IPersistentState
     public Task ClearAsync() => state.ClearStateAsync();
 
     public Task FailAsync(string message) => throw new InvalidOperationException(message);
+
+    public async Task NotifyAsync(string note)
+    {
+        await Task.Delay(200);
+        if (note == "fail")
+        {
+            throw new InvalidOperationException("one-way failure");
+        }
+
+        probe.Record($"notified {note}");
+    }
 
     public Task DeactivateAsync()
     {
