@@ -1,4 +1,5 @@
 using System.Net;
+using Command.Runtime;
 using Command.Runtime.Storage;
 using Command.TestingHost;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,21 @@ public sealed class HostTests
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
         Assert.Contains("Storage:ConnectionString is required when Storage:Provider is Postgres", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_the_start_with_a_message_naming_the_settings()
+    {
+        await using var factory = new SiloFactory(new()
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Database=command;Timeout=2",
+        });
+
+        var error = Assert.Throws<GrainStorageException>(() => factory.CreateClient());
+
+        Assert.Contains("PostgreSQL 127.0.0.1:1/command", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Storage:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Command.Runtime.Core;
 using Command.Runtime.Diagnostics;
 using Command.Runtime.Reminders;
@@ -47,7 +48,16 @@ internal sealed class Silo(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Migrator.MigrateAsync(database, migrations, log, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Migrator.MigrateAsync(database, migrations, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new GrainStorageException(
+                $"The silo cannot use its database ({database.Describe()}): {e.Message}. Check Storage:Provider and Storage:ConnectionString.", e);
+        }
+
         database.StartWriters();
         runtime.Start();
         await reminders.StartAsync(cancellationToken).ConfigureAwait(false);
