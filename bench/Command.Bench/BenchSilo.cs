@@ -47,7 +47,7 @@ internal sealed class BenchSilo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
-        host.Dispose();
+        await ((IAsyncDisposable)host).DisposeAsync();
         if (sqliteDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

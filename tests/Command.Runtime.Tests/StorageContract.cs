@@ -185,9 +185,17 @@ public abstract class StorageContract(StorageProvider provider)
 
         cluster.Clock.Advance(TimeSpan.FromSeconds(1));
         await Eventually.True(() => probe.Count("failed flaky/sign-for") == 1, what: "the failed delivery");
-        cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+        var waited = TimeSpan.Zero;
+        while (probe.Count("reminder flaky/sign-for") == 0 && waited < TimeSpan.FromMinutes(1))
+        {
+            cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+            waited += TimeSpan.FromSeconds(1);
+            await Task.Delay(20);
+        }
 
-        await Eventually.True(() => probe.Count("reminder flaky/sign-for") == 1, what: "the retried delivery");
+        // Retried after the retry delay, not after the hour-long period.
+        Assert.Equal(1, probe.Count("reminder flaky/sign-for"));
+        Assert.InRange(waited, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     }
 
     [SkippableFact]
@@ -207,6 +215,54 @@ public abstract class StorageContract(StorageProvider provider)
 
         Assert.Equal(1, probe.Count("reminder oneshot/once-limit"));
         Assert.Equal(0L, Convert.ToInt64(await cluster.Database.ScalarAsync("SELECT COUNT(*) FROM reminders")));
+    }
+
+    [SkippableFact]
+    public async Task A_deadline_sixty_days_out_registers_survives_a_restart_and_fires_on_the_day()
+    {
+        var probe = new Probe();
+        await using var cluster = await StartAsync(probe);
+        await cluster.GrainFactory.GetGrain<IReminderGrain>("mediation").RegisterAsync("revisit", TimeSpan.FromDays(60), TimeSpan.FromDays(30));
+        await cluster.KillAsync();
+        await cluster.RestartAsync();
+
+        for (var day = 0; day < 59; day++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromDays(1));
+        }
+
+        await Task.Delay(100);
+        var before = probe.Count("reminder mediation/revisit");
+        cluster.Clock.Advance(TimeSpan.FromDays(1));
+
+        await Eventually.True(() => probe.Count("reminder mediation/revisit") == 1, what: "the 60-day deadline");
+        Assert.Equal(0, before);
+    }
+
+    [SkippableFact]
+    public async Task A_reminder_re_registered_in_its_own_handler_keeps_the_new_schedule()
+    {
+        var probe = new Probe();
+        await using var cluster = await StartAsync(probe);
+        await cluster.GrainFactory.GetGrain<IReminderGrain>("renewing").RegisterAsync("renew-limit", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        cluster.Clock.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.True(() => probe.Count("reminder renewing/renew-limit") == 1);
+        var renewedAt = cluster.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await Task.Delay(500);
+
+        // The durable schedule is the one the handler registered, not the old one advanced by the finished delivery.
+        var row = (string?)await cluster.Database.ScalarAsync("SELECT CAST(next_due_at AS TEXT) || ' ' || CAST(period_ms AS TEXT) FROM reminders");
+        Assert.Equal($"{renewedAt + 3_600_000} 3600000", row);
+        await cluster.KillAsync();
+        await cluster.RestartAsync();
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(30));
+        await Task.Delay(200);
+        var afterHalfAnHour = probe.Count("reminder renewing/renew-limit");
+        cluster.Clock.Advance(TimeSpan.FromMinutes(30));
+
+        await Eventually.True(() => probe.Count("reminder renewing/renew-limit") == 2, what: "the renewed deadline an hour later");
+        Assert.Equal(1, afterHalfAnHour);
     }
 
     [SkippableFact]

@@ -64,6 +64,86 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task A_timer_that_moves_its_next_tick_to_now_during_a_tick_keeps_ticking()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<ITimerGrain>("rescheduled");
+        await grain.StartSelfReschedulingAsync(TimeSpan.FromSeconds(1));
+
+        for (var i = 0; i < 100 && probe.Count("tick rescheduled") < 4; i++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.True(probe.Count("tick rescheduled") >= 4, $"the timer stopped after {probe.Count("tick rescheduled")} ticks");
+    }
+
+    [Fact]
+    public async Task A_slow_tick_is_not_a_timed_out_call_and_still_never_overlaps()
+    {
+        long timedOutTimerCalls = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Command.Runtime" && instrument.Name == "command.runtime.calls.timed_out")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "grain_type", Value: "timer" })
+                {
+                    Interlocked.Add(ref timedOutTimerCalls, value);
+                }
+            }
+        });
+        listener.Start();
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe, silo: s => s.ResponseTimeout = TimeSpan.FromSeconds(1));
+        var grain = cluster.GrainFactory.GetGrain<ITimerGrain>("slow-tick");
+        await grain.StartAsync(TimeSpan.FromSeconds(1), workMs: 1800, interleave: true, keepAlive: true);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(4.5))
+        {
+            cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        var stats = await grain.StatsAsync();
+        Assert.True(stats.Ticks >= 2, $"expected ticks to go on, saw {stats.Ticks}");
+        Assert.Equal(0, stats.Overlaps);
+        Assert.Equal(0, Interlocked.Read(ref timedOutTimerCalls));
+    }
+
+    [Fact]
+    public async Task A_timer_tick_queued_when_the_grain_deactivates_does_not_bring_it_back()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<ITimerGrain>("retiring");
+        await grain.StartAsync(TimeSpan.FromSeconds(1), workMs: 0, interleave: false, keepAlive: true);
+        var hold = grain.HoldAsync();
+        await Task.Delay(50);
+        cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+        await grain.DeactivateSoonAsync();
+
+        probe.Gate.SetResult();
+        await hold;
+        await Eventually.True(() => cluster.ActivationCount == 0, what: "the deactivation");
+        await Task.Delay(200);
+
+        Assert.Equal(0, cluster.ActivationCount);
+        Assert.Equal(1, probe.Count("activate retiring"));
+        Assert.Equal(0, probe.Count("tick retiring"));
+    }
+
+    [Fact]
     public async Task A_disposed_timer_stops_ticking()
     {
         var probe = new Probe();

@@ -113,6 +113,25 @@ public sealed class TurnTests
     }
 
     [Fact]
+    public async Task A_caller_that_blocks_after_an_await_does_not_stall_the_grain_it_called()
+    {
+        await using var cluster = await Cluster.StartAsync(new Probe(), silo: s => s.ResponseTimeout = TimeSpan.FromSeconds(3));
+        var grain = cluster.GrainFactory.GetGrain<ICounterGrain>("blocked-caller");
+
+        // A caller with no synchronization context, as in a web request. Were the continuation after its await run on
+        // the grain's turn, the grain could not answer the blocking call that follows until it timed out.
+        var answered = await Task.Run(async () =>
+        {
+            await grain.IncrementAsync();
+#pragma warning disable xUnit1031 // Blocking is what this test is about: a careless caller must not stall the grain.
+            return grain.GetAsync().Wait(TimeSpan.FromSeconds(2));
+#pragma warning restore xUnit1031
+        });
+
+        Assert.True(answered);
+    }
+
+    [Fact]
     public async Task Integer_and_guid_keys_round_trip_and_grains_call_grains()
     {
         await using var cluster = await Cluster.StartAsync(new Probe());

@@ -3,6 +3,8 @@ namespace Command.TestingHost;
 /// <summary>A clock that moves only when told. Timers fire, in due order, on the thread that advances the clock.</summary>
 public sealed class FakeTimeProvider : TimeProvider
 {
+    private const double MaxTimerMilliseconds = 4294967294;
+
     private readonly Lock gate = new();
     private readonly List<FakeTimer> timers = [];
     private DateTimeOffset now;
@@ -88,6 +90,9 @@ public sealed class FakeTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // As strict as System.Threading.Timer, so code that works on the fake clock works on the real one.
+            ValidateDelay(dueTime, nameof(dueTime));
+            ValidateDelay(period, nameof(period));
             lock (owner.gate)
             {
                 if (!owner.timers.Contains(this))
@@ -123,6 +128,14 @@ public sealed class FakeTimeProvider : TimeProvider
         }
 
         public void Fire() => callback(state);
+
+        private static void ValidateDelay(TimeSpan delay, string name)
+        {
+            if (delay != Timeout.InfiniteTimeSpan && (delay < TimeSpan.Zero || delay.TotalMilliseconds > MaxTimerMilliseconds))
+            {
+                throw new ArgumentOutOfRangeException(name, delay, $"A timer delay must be between 0 and {MaxTimerMilliseconds} ms.");
+            }
+        }
 
         public void Dispose()
         {

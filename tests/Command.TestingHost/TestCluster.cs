@@ -83,7 +83,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         await host.StopAsync();
-        host.Dispose();
+        await DisposeHostAsync(host);
         host = null;
     }
 
@@ -97,7 +97,7 @@ public sealed class TestCluster : IAsyncDisposable
 
         Silo.Kill();
         await host.StopAsync();
-        host.Dispose();
+        await DisposeHostAsync(host);
         host = null;
     }
 
@@ -125,6 +125,9 @@ public sealed class TestCluster : IAsyncDisposable
             await Database.DisposeAsync();
         }
     }
+
+    // Host.Dispose would block a thread-pool thread on the asynchronous disposal of the silo's database.
+    private static ValueTask DisposeHostAsync(IHost host) => ((IAsyncDisposable)host).DisposeAsync();
 
     private async Task StartSiloAsync()
     {

@@ -24,6 +24,7 @@ internal sealed class Activation : IThreadPoolWorkItem
     private int waitingInterleavable;
     private bool scheduled;
     private bool touched = true;
+    private bool killed;
     private DeactivationReason? deactivationRequest;
 
     public Activation(GrainRuntime runtime, GrainId id, GrainClassInfo grainClass)
@@ -106,6 +107,11 @@ internal sealed class Activation : IThreadPoolWorkItem
         bool schedule;
         lock (gate)
         {
+            if (killed)
+            {
+                return;
+            }
+
             posted.Enqueue((callback, state));
             schedule = !scheduled;
             scheduled = true;
@@ -129,7 +135,7 @@ internal sealed class Activation : IThreadPoolWorkItem
                 Message? message = null;
                 lock (gate)
                 {
-                    if (!posted.TryDequeue(out item) && !TryTakeStartable(out message))
+                    if (killed || (!posted.TryDequeue(out item) && !TryTakeStartable(out message)))
                     {
                         scheduled = false;
                         return;
@@ -187,23 +193,15 @@ internal sealed class Activation : IThreadPoolWorkItem
     }
 
     /// <summary>Fails callers that have waited longer than the response timeout (queued or running).</summary>
-    public void ExpireOverdue(TimeSpan timeout, List<Message> expired)
+    public void ExpireOverdue(TimeSpan timeout, List<(GrainId, Message)> expired)
     {
         lock (gate)
         {
-            foreach (var message in running)
+            foreach (var message in running.Concat(waiting))
             {
-                if (!message.IsExpired && message.Age > timeout)
+                if (message.HasCaller && !message.IsExpired && message.Age > timeout)
                 {
-                    expired.Add(message);
-                }
-            }
-
-            foreach (var message in waiting)
-            {
-                if (!message.IsExpired && message.Age > timeout)
-                {
-                    expired.Add(message);
+                    expired.Add((Id, message));
                 }
             }
         }
@@ -236,6 +234,7 @@ internal sealed class Activation : IThreadPoolWorkItem
         List<Message> dropped;
         lock (gate)
         {
+            killed = true;
             Status = ActivationStatus.Invalid;
             dropped = [.. DrainWaiting(), .. running];
             posted.Clear();
@@ -427,6 +426,11 @@ internal sealed class Activation : IThreadPoolWorkItem
             await Instance.OnActivateAsync(timeout.Token);
             lock (gate)
             {
+                if (Status != ActivationStatus.Activating)
+                {
+                    return;
+                }
+
                 Status = ActivationStatus.Valid;
             }
 
@@ -491,7 +495,15 @@ internal sealed class Activation : IThreadPoolWorkItem
         Runtime.Log.Deactivated(Id, reason);
         foreach (var message in forward)
         {
-            Runtime.Forward(Id, message);
+            // Requests go to the next activation; a timer tick belongs to this one and must not revive the grain.
+            if (message.HasCaller)
+            {
+                Runtime.Forward(Id, message);
+            }
+            else
+            {
+                message.Fail(new InvalidOperationException($"{Id} deactivated before its timer tick ran."));
+            }
         }
 
         deactivated.TrySetResult();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Command.Runtime.Hosting;
 
 namespace Command.Runtime.Core;
 
@@ -21,6 +22,13 @@ internal sealed class Catalog(GrainRuntime runtime)
             var activation = activations.GetOrAdd(id, static (key, rt) => new Activation(rt, key, rt.Types.GetClass(key.Type)), runtime);
             if (activation.TryEnqueue(message))
             {
+                if (runtime.Status is SiloStatus.Dead or SiloStatus.Stopped)
+                {
+                    // Raced with a kill that had already swept the directory.
+                    activation.Kill(new SiloUnavailableException($"The silo is {runtime.Status}."));
+                    Remove(activation);
+                }
+
                 return activation;
             }
 

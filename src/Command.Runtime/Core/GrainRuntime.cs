@@ -220,17 +220,17 @@ internal sealed class GrainRuntime : IGrainFactory, IDisposable
 
     private void ExpireOverdueCalls()
     {
-        var expired = new List<Message>();
+        var expired = new List<(GrainId, Message)>();
         foreach (var activation in Catalog.Activations)
         {
             activation.ExpireOverdue(Options.ResponseTimeout, expired);
         }
 
-        foreach (var message in expired)
+        foreach (var (grain, message) in expired)
         {
-            Metrics.CallTimedOut();
+            Metrics.CallTimedOut(grain);
             message.Fail(new TimeoutException(
-                $"Response did not arrive on time in {Options.ResponseTimeout} for {message.Name}. A call cycle between non-reentrant grains, or a slow turn."));
+                $"Response did not arrive on time in {Options.ResponseTimeout} for {message.Name} to {grain}. A call cycle between non-reentrant grains, or a slow turn."));
         }
     }
 }

@@ -11,6 +11,9 @@ internal abstract class Message
 
     public abstract bool AlwaysInterleave { get; }
 
+    /// <summary>A caller waits for this message: it can time out, and its latency is measured.</summary>
+    public virtual bool HasCaller => true;
+
     /// <summary>Whether finishing this turn counts as activity for idle collection.</summary>
     public virtual bool KeepAlive => true;
 
@@ -33,7 +36,8 @@ internal abstract class Message
 /// <summary>A call from a caller through a grain reference. The caller awaits <see cref="Task"/>.</summary>
 internal sealed class Request<T>(MethodPlan plan, object?[] args, bool hasResult) : Message
 {
-    private readonly TaskCompletionSource<T> completion = new();
+    // Asynchronous continuations: the caller's code must never run on the callee's turn (or the sweeper's thread).
+    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<T> Task => completion.Task;
 

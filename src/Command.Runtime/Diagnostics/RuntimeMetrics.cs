@@ -38,7 +38,7 @@ internal sealed class RuntimeMetrics : IDisposable
 
     public void CallSent() => calls.Add(1);
 
-    public void CallTimedOut() => timeouts.Add(1);
+    public void CallTimedOut(GrainId grain) => timeouts.Add(1, new KeyValuePair<string, object?>("grain_type", grain.Type));
 
     public void TurnStarted()
     {
@@ -46,7 +46,7 @@ internal sealed class RuntimeMetrics : IDisposable
 
     public void CallCompleted(Message message)
     {
-        if (callDuration.Enabled)
+        if (message.HasCaller && callDuration.Enabled)
         {
             callDuration.Record(Stopwatch.GetElapsedTime(message.SentTimestamp).TotalMilliseconds);
         }

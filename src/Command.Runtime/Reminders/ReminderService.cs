@@ -20,6 +20,8 @@ internal sealed class ReminderService(
     IOptions<SiloOptions> options,
     ILogger<ReminderService> log)
 {
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
     private readonly RuntimeSql sql = RuntimeSql.For(database.Provider);
     private readonly Lock gate = new();
     private readonly Dictionary<(GrainId, string), Entry> entries = [];
@@ -94,6 +96,16 @@ internal sealed class ReminderService(
         {
             entries[(grain, name)] = entry;
             schedule.Enqueue(entry, entry.ScheduledAt);
+            if (schedule.Count > (2 * entries.Count) + 1024)
+            {
+                // Replaced registrations leave stale queue items until their due time; drop them all at once.
+                schedule.Clear();
+                foreach (var current in entries.Values.Where(e => !e.Delivering))
+                {
+                    schedule.Enqueue(current, current.ScheduledAt);
+                }
+            }
+
             Arm();
         }
 
@@ -169,7 +181,7 @@ internal sealed class ReminderService(
             var missed = Math.Max(0, (now - entry.NextDue) / entry.PeriodMs) + 1;
             var next = entry.NextDue + (missed * entry.PeriodMs);
             var rows = (await database.WriteAsync(new SqlStatement(
-                sql.AdvanceReminder, entry.Grain.Type, entry.Grain.Key, entry.Name, next, entry.Version + 1, entry.Version)).ConfigureAwait(false))[0];
+                sql.AdvanceReminder, entry.Grain.Type, entry.Grain.Key, entry.Name, next, entry.Version + 1, entry.Version, entry.FirstDue, entry.PeriodMs)).ConfigureAwait(false))[0];
             lock (gate)
             {
                 if (IsCurrent(entry))
@@ -218,7 +230,8 @@ internal sealed class ReminderService(
             return;
         }
 
-        var delay = TimeSpan.FromMilliseconds(Math.Max(0, dueAt - time.GetUtcNow().ToUnixTimeMilliseconds()));
+        // Timers cannot wait longer than ~49.7 days; a far deadline is reached in steps.
+        var delay = TimeSpan.FromMilliseconds(Math.Clamp(dueAt - time.GetUtcNow().ToUnixTimeMilliseconds(), 0, MaxTimerDelay.TotalMilliseconds));
         timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 

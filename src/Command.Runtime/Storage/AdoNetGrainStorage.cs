@@ -141,6 +141,7 @@ internal sealed class RuntimeSql
     public string AdvanceReminder { get; } = """
         UPDATE reminders SET next_due_at = $4, version = $5
         WHERE grain_type = $1 AND grain_key = $2 AND reminder_name = $3 AND version = $6
+          AND first_due_at = $7 AND period_ms = $8
         """;
 
     public string DeleteReminder { get; } = "DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND reminder_name = $3";

@@ -76,10 +76,52 @@ public abstract class Database : IAsyncDisposable
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>True when the provider's I/O blocks the calling thread (Microsoft.Data.Sqlite's "async" calls are
+    /// synchronous, and each commit waits for fsync). Its writers then get threads of their own, so a commit never
+    /// holds a thread-pool thread that grains and requests need.</summary>
+    private protected virtual bool BlockingIo => false;
+
     internal void StartWriters()
     {
         abort = new CancellationTokenSource();
-        writers = Enumerable.Range(0, writerCount).Select(_ => Task.Run(() => WriterLoop(abort.Token))).ToArray();
+        var token = abort.Token;
+        writers = Enumerable.Range(0, writerCount)
+            .Select(i => BlockingIo ? RunOnOwnThread($"{Provider} writer {i}", token) : Task.Run(() => WriterLoop(WaitAsync, token)))
+            .ToArray();
+    }
+
+    private ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => queue.Reader.WaitToReadAsync(cancellationToken);
+
+    // Waiting blocks the writer's own thread; everything else the loop awaits completes synchronously for a
+    // blocking provider, so the whole loop stays on this thread.
+    private ValueTask<bool> WaitBlocking(CancellationToken cancellationToken) =>
+        new(queue.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult());
+
+    private Task RunOnOwnThread(string name, CancellationToken cancellationToken)
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                WriterLoop(WaitBlocking, cancellationToken).GetAwaiter().GetResult();
+                finished.TrySetResult();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                finished.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                finished.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return finished.Task;
     }
 
     /// <summary>Stops taking writes and commits everything already queued.</summary>
@@ -126,14 +168,14 @@ public abstract class Database : IAsyncDisposable
 
     private protected abstract Task<Writer> OpenWriterAsync(CancellationToken cancellationToken);
 
-    private async Task WriterLoop(CancellationToken cancellationToken)
+    private async Task WriterLoop(Func<CancellationToken, ValueTask<bool>> waitToRead, CancellationToken cancellationToken)
     {
         var batch = new List<WriteUnit>(maxBatch);
         var single = new List<WriteUnit>(1);
         Writer? writer = null;
         try
         {
-            while (await queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await waitToRead(cancellationToken).ConfigureAwait(false))
             {
                 batch.Clear();
                 while (batch.Count < maxBatch && queue.Reader.TryRead(out var unit))
@@ -204,8 +246,9 @@ public abstract class Database : IAsyncDisposable
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
             }
-            catch (DbException)
+            catch (Exception)
             {
+                // The connection is being dropped after a failure anyway; the next batch opens a new one.
             }
         }
     }

@@ -24,6 +24,8 @@ public sealed class SqliteDatabase : Database
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
+    private protected override bool BlockingIo => true;
+
     public string FilePath { get; }
 
     public override string Describe() => $"SQLite {FilePath}";

@@ -18,6 +18,7 @@ internal sealed class GrainTimer : IGrainTimer
     private TimeSpan period;
     private bool ticking;
     private bool changedWhileTicking;
+    private bool firedWhileTicking;
 
     public GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, GrainTimerCreationOptions options)
     {
@@ -78,8 +79,15 @@ internal sealed class GrainTimer : IGrainTimer
     {
         lock (gate)
         {
-            if (stopped.IsCancellationRequested || ticking)
+            if (stopped.IsCancellationRequested)
             {
+                return;
+            }
+
+            if (ticking)
+            {
+                // Due again (after a Change) while the last tick still runs: tick as soon as it ends.
+                firedWhileTicking = true;
                 return;
             }
 
@@ -87,7 +95,7 @@ internal sealed class GrainTimer : IGrainTimer
             changedWhileTicking = false;
         }
 
-        if (!activation.TryEnqueue(new TimerTick(this)))
+        if (!activation.TryEnqueue(new TimerTick(this) { SentTimestamp = System.Diagnostics.Stopwatch.GetTimestamp() }))
         {
             Stop();
         }
@@ -100,21 +108,29 @@ internal sealed class GrainTimer : IGrainTimer
             activation.Runtime.Log.TimerFailed(task.Exception!.InnerException!, activation.Id);
         }
 
+        bool fireNow;
         lock (gate)
         {
             ticking = false;
-            if (stopped.IsCancellationRequested || changedWhileTicking || period == Timeout.InfiniteTimeSpan)
+            fireNow = firedWhileTicking && !stopped.IsCancellationRequested;
+            firedWhileTicking = false;
+            if (!fireNow && !stopped.IsCancellationRequested && !changedWhileTicking && period != Timeout.InfiniteTimeSpan)
             {
-                return;
+                timer.Change(period, Timeout.InfiniteTimeSpan);
             }
+        }
 
-            timer.Change(period, Timeout.InfiniteTimeSpan);
+        if (fireNow)
+        {
+            Fire();
         }
     }
 
     private sealed class TimerTick(GrainTimer owner) : Message
     {
         public override bool ReadOnly => false;
+
+        public override bool HasCaller => false;
 
         public override bool AlwaysInterleave => owner.Options.Interleave;
 

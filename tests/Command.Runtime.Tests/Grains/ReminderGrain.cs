@@ -49,5 +49,12 @@ internal sealed class ReminderGrain(Probe probe) : Grain, IReminderGrain, IRemin
         {
             await UnregisterAsync(reminderName);
         }
+
+        if (reminderName.StartsWith("renew", StringComparison.Ordinal))
+        {
+            // A deadline pushed out from its own handler: a new registration of the same name.
+            await UnregisterAsync(reminderName);
+            await this.RegisterOrUpdateReminder(reminderName, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        }
     }
 }

@@ -11,6 +11,12 @@ public interface ITimerGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<(int Ticks, int Overlaps, int TicksDuringHold)> StatsAsync();
+
+    /// <summary>A timer whose first tick moves its own next tick to "now" with Change.</summary>
+    Task StartSelfReschedulingAsync(TimeSpan period);
+
+    [AlwaysInterleave]
+    Task DeactivateSoonAsync();
 }
 
 internal sealed class TimerGrain(Probe probe) : Grain, ITimerGrain
@@ -43,6 +49,35 @@ internal sealed class TimerGrain(Probe probe) : Grain, ITimerGrain
                 running--;
             },
             new GrainTimerCreationOptions(period, period) { Interleave = interleave, KeepAlive = keepAlive });
+        return Task.CompletedTask;
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        probe.Record($"activate {this.GetPrimaryKeyString()}");
+        return Task.CompletedTask;
+    }
+
+    public Task StartSelfReschedulingAsync(TimeSpan period)
+    {
+        timer = RegisterGrainTimer(
+            async ct =>
+            {
+                probe.Record($"tick {this.GetPrimaryKeyString()}");
+                if (++ticks == 1)
+                {
+                    // Due again at once, while this tick is still running.
+                    timer!.Change(TimeSpan.Zero, period);
+                    await Task.Delay(200, ct);
+                }
+            },
+            new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public Task DeactivateSoonAsync()
+    {
+        DeactivateOnIdle();
         return Task.CompletedTask;
     }
 

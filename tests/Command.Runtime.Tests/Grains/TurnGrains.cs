@@ -79,7 +79,7 @@ internal abstract class TurnGrainBase : Grain, ITurnMethods
             Interlocked.Increment(ref overlaps);
         }
 
-        Thread.SpinWait(20_000);
+        Thread.SpinWait(1_000);
         Interlocked.Decrement(ref threadsInside);
     }
 }
