@@ -33,6 +33,30 @@ public sealed class TurnTests
     }
 
     [Fact]
+    public async Task A_reentrant_grain_stays_on_one_thread_when_calls_arrive_and_continuations_resume_all_at_once()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<IReentrantTurnGrain>(7);
+        await grain.StatsAsync();
+
+        // 64 callers on many threads enqueue at once; then one gate releases all 64 continuations at once.
+        using var start = new Barrier(8);
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            return Enumerable.Range(0, 8).Select(_ => grain.WorkAfterGateAsync()).ToArray();
+        })));
+        await Eventually.Until(() => grain.StatsAsync(), s => s.MaxRequestsInFlight == 64, what: "all 64 requests to enter");
+        probe.Gate.SetResult();
+        await Task.WhenAll(calls.SelectMany(c => c));
+
+        var stats = await grain.StatsAsync();
+        Assert.Equal(0, stats.ThreadOverlaps);
+        Assert.Equal(64, stats.Completed);
+    }
+
+    [Fact]
     public async Task An_always_interleave_method_answers_while_a_long_request_runs()
     {
         await using var cluster = await Cluster.StartAsync(new Probe());

@@ -11,6 +11,10 @@ public interface ITurnMethods
     [AlwaysInterleave]
     Task<string> PingInterleavedAsync();
 
+    /// <summary>Enters, waits for the probe's gate, then runs a long synchronous section: once the gate opens, every
+    /// waiting request's continuation is posted to the activation at the same moment.</summary>
+    Task WorkAfterGateAsync();
+
     Task<TurnStats> StatsAsync();
 }
 
@@ -24,7 +28,7 @@ public sealed record TurnStats(int MaxRequestsInFlight, int ThreadOverlaps, int 
     public int WriteOverlaps { get; init; }
 }
 
-internal abstract class TurnGrainBase : Grain, ITurnMethods
+internal abstract class TurnGrainBase(Probe probe) : Grain, ITurnMethods
 {
     private int inFlight;
     private int maxInFlight;
@@ -39,6 +43,14 @@ internal abstract class TurnGrainBase : Grain, ITurnMethods
     public Task<int> ReadAsync(int delayMs) => RunAsync(delayMs, write: false);
 
     public Task<string> PingInterleavedAsync() => Task.FromResult("pong");
+
+    public async Task WorkAfterGateAsync()
+    {
+        Enter(spins: 5_000);
+        await probe.Gate.Task;
+        SynchronousSection(spins: 20_000);
+        Leave();
+    }
 
     public Task<TurnStats> StatsAsync() => Task.FromResult(new TurnStats(maxInFlight, overlaps, completed) { WriteOverlaps = writeOverlaps });
 
@@ -58,11 +70,11 @@ internal abstract class TurnGrainBase : Grain, ITurnMethods
         return completed;
     }
 
-    private void Enter()
+    private void Enter(int spins = 1_000)
     {
         inFlight++;
         maxInFlight = Math.Max(maxInFlight, inFlight);
-        SynchronousSection();
+        SynchronousSection(spins);
     }
 
     private void Leave()
@@ -72,22 +84,22 @@ internal abstract class TurnGrainBase : Grain, ITurnMethods
     }
 
     // If two threads ever ran this grain's code at once, they would meet here.
-    private void SynchronousSection()
+    private void SynchronousSection(int spins = 1_000)
     {
         if (Interlocked.Increment(ref threadsInside) > 1)
         {
             Interlocked.Increment(ref overlaps);
         }
 
-        Thread.SpinWait(1_000);
+        Thread.SpinWait(spins);
         Interlocked.Decrement(ref threadsInside);
     }
 }
 
-internal sealed class TurnGrain : TurnGrainBase, ITurnGrain;
+internal sealed class TurnGrain(Probe probe) : TurnGrainBase(probe), ITurnGrain;
 
 [Reentrant]
-internal sealed class ReentrantTurnGrain : TurnGrainBase, IReentrantTurnGrain;
+internal sealed class ReentrantTurnGrain(Probe probe) : TurnGrainBase(probe), IReentrantTurnGrain;
 
 public interface ICycleGrain : IGrainWithStringKey
 {
