@@ -39,15 +39,17 @@ internal static class CallsBenchmark
 
         var grainRate = await MeasureAsync(grains, TimeSpan.FromSeconds(seconds));
         var directRate = await MeasureAsync(direct, TimeSpan.FromSeconds(seconds));
+        var oneAtATime = await MeasureAsync(grains, TimeSpan.FromSeconds(seconds), callsPerBatch: 1);
         Console.WriteLine($"activations: {Activations}");
         Console.WriteLine($"grain-calls/s: {grainRate:F0}");
         Console.WriteLine($"direct-calls/s: {directRate:F0}");
         Console.WriteLine($"grain/direct: {grainRate / directRate:P2}");
+        Console.WriteLine($"grain-calls/s awaited one at a time ({Environment.ProcessorCount * 4} callers): {oneAtATime:F0}");
         return 0;
     }
 
-    /// <summary>Callers on every core send batches of calls to random grains and await each batch.</summary>
-    private static async Task<double> MeasureAsync(IPingGrain[] targets, TimeSpan duration)
+    /// <summary>Callers (four per core) send batches of calls to random grains and await each batch.</summary>
+    private static async Task<double> MeasureAsync(IPingGrain[] targets, TimeSpan duration, int callsPerBatch = CallsPerBatch)
     {
         var callers = Environment.ProcessorCount * 4;
         var stop = Stopwatch.StartNew();
@@ -55,7 +57,7 @@ internal static class CallsBenchmark
         await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
         {
             var random = new Random(c);
-            var batch = new Task<int>[CallsPerBatch];
+            var batch = new Task<int>[callsPerBatch];
             long done = 0;
             while (stop.Elapsed < duration)
             {
