@@ -110,6 +110,54 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_failed_activation_fails_the_waiting_callers_and_the_next_call_tries_again()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<IFragileGrain>("archive");
+
+        var failures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Assert.ThrowsAsync<InvalidOperationException>(() => grain.HelloAsync())));
+        probe.Record("allow activation");
+
+        Assert.All(failures, e => Assert.Equal("档案库暂不可用", e.Message));
+        Assert.Equal("你好", await grain.HelloAsync());
+        Assert.Equal(2, probe.Count("activating archive"));
+    }
+
+    [Fact]
+    public async Task A_collection_age_limit_on_the_class_overrides_the_silo_default()
+    {
+        await using var cluster = await Cluster.StartAsync(new Probe(), silo: s => s.CollectionQuantum = TimeSpan.FromMinutes(1));
+        var shortLived = cluster.GrainFactory.GetGrain<IShortLivedGrain>("short");
+        var ordinary = cluster.GrainFactory.GetGrain<ICounterGrain>("ordinary");
+        var first = await shortLived.ActivationIdAsync();
+        await ordinary.GetAsync();
+
+        for (var minute = 0; minute < 5; minute++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Eventually.True(() => cluster.ActivationCount == 1, what: "the short-lived grain to be collected");
+        Assert.NotEqual(first, await shortLived.ActivationIdAsync());
+    }
+
+    [Fact]
+    public async Task A_reference_can_be_viewed_through_another_interface_of_the_same_grain_only()
+    {
+        var probe = new Probe();
+        await using var cluster = await Cluster.StartAsync(probe);
+        var grain = cluster.GrainFactory.GetGrain<IReminderGrain>("two-faces");
+
+        var remindable = grain.AsReference<IRemindable>();
+        await remindable.ReceiveReminder("by-hand", new TickStatus(DateTime.UtcNow, TimeSpan.FromMinutes(1), DateTime.UtcNow));
+
+        Assert.Equal(grain.GetGrainId(), remindable.GetGrainId());
+        Assert.Equal(1, probe.Count("reminder two-faces/by-hand"));
+        Assert.Throws<InvalidCastException>(() => grain.AsReference<ICounterGrain>());
+    }
+
+    [Fact]
     public async Task Calls_to_a_stopped_silo_are_refused_with_SiloUnavailableException()
     {
         await using var cluster = await Cluster.StartAsync(new Probe());

@@ -1,0 +1,34 @@
+namespace Command.Runtime.Tests.Grains;
+
+/// <summary>Fails to activate while the probe says so.</summary>
+public interface IFragileGrain : IGrainWithStringKey
+{
+    Task<string> HelloAsync();
+}
+
+internal sealed class FragileGrain(Probe probe) : Grain, IFragileGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        probe.Record($"activating {this.GetPrimaryKeyString()}");
+        return probe.Count("allow activation") == 0
+            ? throw new InvalidOperationException("档案库暂不可用")
+            : Task.CompletedTask;
+    }
+
+    public Task<string> HelloAsync() => Task.FromResult("你好");
+}
+
+/// <summary>Collected after two idle minutes, whatever the silo's default.</summary>
+public interface IShortLivedGrain : IGrainWithStringKey
+{
+    Task<Guid> ActivationIdAsync();
+}
+
+[CollectionAgeLimit(Minutes = 2)]
+internal sealed class ShortLivedGrain : Grain, IShortLivedGrain
+{
+    private readonly Guid id = Guid.NewGuid();
+
+    public Task<Guid> ActivationIdAsync() => Task.FromResult(id);
+}
