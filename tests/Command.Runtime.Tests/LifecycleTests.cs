@@ -143,6 +143,29 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task DelayDeactivation_keeps_an_idle_grain_until_the_time_it_asked_for()
+    {
+        await using var cluster = await Cluster.StartAsync(new Probe(), silo: s => s.CollectionQuantum = TimeSpan.FromMinutes(1));
+        var grain = cluster.GrainFactory.GetGrain<IShortLivedGrain>("staying");
+        await grain.StayAsync(TimeSpan.FromMinutes(10));
+
+        for (var minute = 0; minute < 8; minute++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Task.Delay(100);
+        var keptPastItsAge = cluster.ActivationCount;
+        for (var minute = 0; minute < 4; minute++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Eventually.True(() => cluster.ActivationCount == 0, what: "collection once the delay is over");
+        Assert.Equal(1, keptPastItsAge);
+    }
+
+    [Fact]
     public async Task A_reference_can_be_viewed_through_another_interface_of_the_same_grain_only()
     {
         var probe = new Probe();

@@ -40,7 +40,7 @@ public abstract class Grain : IAddressable
 
     /// <summary>Keep this activation from idle collection for at least this long.</summary>
     protected void DelayDeactivation(TimeSpan timeSpan) =>
-        Activation.KeepAliveUntil = Activation.Runtime.Time.GetUtcNow() + timeSpan;
+        Activation.KeepAlive(Activation.Runtime.Time.GetUtcNow() + timeSpan);
 
     protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period) =>
         RegisterGrainTimer(callback, new GrainTimerCreationOptions(dueTime, period));

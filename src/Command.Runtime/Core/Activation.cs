@@ -19,13 +19,14 @@ internal sealed class Activation : IThreadPoolWorkItem
     private readonly List<GrainTimer> timers = [];
     private readonly ActivationSynchronizationContext context;
     private readonly TaskCompletionSource deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private List<IStorage> states = [];
+    private readonly List<IStorage> states = [];
     private int runningMutating;
     private int waitingInterleavable;
     private bool scheduled;
     private bool touched = true;
     private bool killed;
     private DeactivationReason? deactivationRequest;
+    private DateTimeOffset keepAliveUntil;
 
     public Activation(GrainRuntime runtime, GrainId id, GrainClassInfo grainClass)
     {
@@ -49,7 +50,6 @@ internal sealed class Activation : IThreadPoolWorkItem
     /// <summary>When the activation was last seen busy by the collector (coarse: one collection quantum).</summary>
     public DateTimeOffset LastActive { get; private set; }
 
-    public DateTimeOffset KeepAliveUntil { get; set; }
 
     /// <summary>Completes when the activation has finished deactivating (or failed to activate).</summary>
     public Task Deactivated => deactivated.Task;
@@ -188,7 +188,19 @@ internal sealed class Activation : IThreadPoolWorkItem
                 return false;
             }
 
-            return Status == ActivationStatus.Valid && deactivationRequest is null && now - LastActive >= age && now >= KeepAliveUntil;
+            return Status == ActivationStatus.Valid && deactivationRequest is null && now - LastActive >= age && now >= keepAliveUntil;
+        }
+    }
+
+    /// <summary>Keeps the activation from idle collection until at least <paramref name="until"/>.</summary>
+    public void KeepAlive(DateTimeOffset until)
+    {
+        lock (gate)
+        {
+            if (until > keepAliveUntil)
+            {
+                keepAliveUntil = until;
+            }
         }
     }
 

@@ -23,6 +23,8 @@ internal sealed class FragileGrain(Probe probe) : Grain, IFragileGrain
 public interface IShortLivedGrain : IGrainWithStringKey
 {
     Task<Guid> ActivationIdAsync();
+
+    Task StayAsync(TimeSpan atLeast);
 }
 
 [CollectionAgeLimit(Minutes = 2)]
@@ -31,4 +33,10 @@ internal sealed class ShortLivedGrain : Grain, IShortLivedGrain
     private readonly Guid id = Guid.NewGuid();
 
     public Task<Guid> ActivationIdAsync() => Task.FromResult(id);
+
+    public Task StayAsync(TimeSpan atLeast)
+    {
+        DelayDeactivation(atLeast);
+        return Task.CompletedTask;
+    }
 }
