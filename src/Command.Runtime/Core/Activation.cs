@@ -50,7 +50,6 @@ internal sealed class Activation : IThreadPoolWorkItem
     /// <summary>When the activation was last seen busy by the collector (coarse: one collection quantum).</summary>
     public DateTimeOffset LastActive { get; private set; }
 
-
     /// <summary>Completes when the activation has finished deactivating (or failed to activate).</summary>
     public Task Deactivated => deactivated.Task;
 
@@ -367,7 +366,6 @@ internal sealed class Activation : IThreadPoolWorkItem
 
     private void StartTurn(Message message)
     {
-        Runtime.Metrics.TurnStarted();
         Task task;
         try
         {

@@ -37,9 +37,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(11, LogLevel.Information, "Silo started on {Storage}")]
     public static partial void SiloStarted(this ILogger log, string storage);
 
-    [LoggerMessage(13, LogLevel.Warning, "A one-way call to {GrainId} failed")]
-    public static partial void OneWayFailed(this ILogger log, Exception exception, GrainId grainId);
-
     [LoggerMessage(12, LogLevel.Information, "Silo stopped gracefully")]
     public static partial void SiloStopped(this ILogger log);
+
+    [LoggerMessage(13, LogLevel.Warning, "A one-way call to {GrainId} failed")]
+    public static partial void OneWayFailed(this ILogger log, Exception exception, GrainId grainId);
 }

@@ -40,10 +40,6 @@ internal sealed class RuntimeMetrics : IDisposable
 
     public void CallTimedOut(GrainId grain) => timeouts.Add(1, new KeyValuePair<string, object?>("grain_type", grain.Type));
 
-    public void TurnStarted()
-    {
-    }
-
     public void CallCompleted(Message message)
     {
         if (message.HasCaller && callDuration.Enabled)

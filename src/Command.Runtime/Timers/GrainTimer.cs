@@ -95,7 +95,7 @@ internal sealed class GrainTimer : IGrainTimer
             changedWhileTicking = false;
         }
 
-        if (!activation.TryEnqueue(new TimerTick(this) { SentTimestamp = System.Diagnostics.Stopwatch.GetTimestamp() }))
+        if (!activation.TryEnqueue(new TimerTick(this)))
         {
             Stop();
         }
