@@ -104,12 +104,13 @@ public sealed class TimerTests
         });
         listener.Start();
         var probe = new Probe();
-        await using var cluster = await Cluster.StartAsync(probe, silo: s => s.ResponseTimeout = TimeSpan.FromSeconds(1));
+        // Ticks last longer than the response timeout; the timeout leaves margin for a loaded two-core machine.
+        await using var cluster = await Cluster.StartAsync(probe, silo: s => s.ResponseTimeout = TimeSpan.FromSeconds(2));
         var grain = cluster.GrainFactory.GetGrain<ITimerGrain>("slow-tick");
-        await grain.StartAsync(TimeSpan.FromSeconds(1), workMs: 1800, interleave: true, keepAlive: true);
+        await grain.StartAsync(TimeSpan.FromSeconds(1), workMs: 2600, interleave: true, keepAlive: true);
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(4.5))
+        while (watch.Elapsed < TimeSpan.FromSeconds(6))
         {
             cluster.Clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(50);
@@ -164,9 +165,9 @@ public sealed class TimerTests
     }
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 0)]
-    public async Task Timer_ticks_keep_a_grain_alive_only_when_asked(bool keepAlive, int expectedDeactivations)
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Timer_ticks_keep_a_grain_alive_only_when_asked(bool keepAlive)
     {
         var probe = new Probe();
         await using var cluster = await Cluster.StartAsync(probe, silo: s =>
@@ -183,7 +184,14 @@ public sealed class TimerTests
             await Task.Delay(10);
         }
 
-        await Task.Delay(200);
-        Assert.Equal(expectedDeactivations, cluster.ActivationCount == 0 ? 1 : 0);
+        if (keepAlive)
+        {
+            await Task.Delay(200);
+            Assert.Equal(1, cluster.ActivationCount);
+        }
+        else
+        {
+            await Eventually.True(() => cluster.ActivationCount == 0, what: "collection of a grain whose ticks do not keep it alive");
+        }
     }
 }

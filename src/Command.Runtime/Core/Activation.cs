@@ -180,10 +180,17 @@ internal sealed class Activation : IThreadPoolWorkItem
     {
         lock (gate)
         {
-            if (touched || running.Count > 0 || waiting.Count > 0 || posted.Count > 0)
+            if (touched)
             {
                 touched = false;
                 LastActive = now;
+                return false;
+            }
+
+            // Work in hand postpones collection but is not activity: a tick without KeepAlive that happens to be
+            // queued at every pass must not keep the grain alive (only finished keep-alive work touches it).
+            if (running.Count > 0 || waiting.Count > 0 || posted.Count > 0)
+            {
                 return false;
             }
 
