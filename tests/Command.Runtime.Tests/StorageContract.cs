@@ -2,6 +2,7 @@ using System.Data.Common;
 using Command.Runtime.Storage;
 using Command.Runtime.Tests.Grains;
 using Command.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Runtime.Tests;
 
@@ -284,6 +285,47 @@ public abstract class StorageContract(StorageProvider provider)
         await cluster.RestartAsync();
 
         Assert.Equal(1L, Convert.ToInt64(await cluster.Database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'runtime'")));
+    }
+
+    [SkippableFact]
+    public async Task A_bulk_write_commits_with_the_group_and_a_failing_one_fails_alone()
+    {
+        await using var cluster = await StartAsync(new Probe());
+        await cluster.Database.ExecuteAsync("CREATE TABLE bulk_rows (id INTEGER PRIMARY KEY)");
+        var database = cluster.Services.GetRequiredService<Database>();
+
+        var good = Enumerable.Range(0, 20).Select(i => database.WriteAsync(new InsertRows(Enumerable.Range(i * 50, 50).ToArray()))).ToList();
+        var bad = database.WriteAsync(new InsertRows([3, 3])); // duplicate key: this unit must fail, the others commit
+        var statement = database.WriteAsync(new SqlStatement("INSERT INTO bulk_rows (id) VALUES ($1)", 5000));
+
+        Assert.All(await Task.WhenAll(good), rows => Assert.Equal(50, rows));
+        await Assert.ThrowsAsync<GrainStorageException>(() => bad);
+        Assert.Equal(new[] { 1 }, await statement);
+        await cluster.KillAsync();
+        await cluster.RestartAsync();
+
+        Assert.Equal(1001L, Convert.ToInt64(await cluster.Database.ScalarAsync("SELECT count(*) FROM bulk_rows"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private sealed class InsertRows(int[] ids) : BulkWrite
+    {
+        public override async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO bulk_rows (id) VALUES (@id)";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "id";
+            command.Parameters.Add(parameter);
+            var rows = 0;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                parameter.Value = ids[i];
+                rows += await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return rows;
+        }
     }
 
     private Task<TestCluster> StartAsync(Probe probe, Action<Hosting.SiloOptions>? silo = null)

@@ -49,7 +49,11 @@ public abstract class Database : IAsyncDisposable
     /// <summary>Runs the statements atomically, in a group commit; completes once durable. Returns rows affected per statement.</summary>
     public async Task<int[]> WriteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
-        var unit = new WriteUnit(statements);
+        return await EnqueueAsync(new WriteUnit(statements, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int[]> EnqueueAsync(WriteUnit unit, CancellationToken cancellationToken)
+    {
         if (!queue.Writer.TryWrite(unit))
         {
             try
@@ -66,6 +70,13 @@ public abstract class Database : IAsyncDisposable
     }
 
     public Task<int[]> WriteAsync(params SqlStatement[] statements) => WriteAsync((IReadOnlyList<SqlStatement>)statements);
+
+    /// <summary>Runs a bulk write in a group commit; completes once durable. Returns the rows it affected.</summary>
+    public async Task<int> WriteAsync(BulkWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return (await EnqueueAsync(new WriteUnit([], write), cancellationToken).ConfigureAwait(false))[0];
+    }
 
     /// <summary>Checks that the database answers.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -253,9 +264,12 @@ public abstract class Database : IAsyncDisposable
         }
     }
 
-    private protected sealed class WriteUnit(IReadOnlyList<SqlStatement> statements)
+    /// <summary>Statements, or one bulk write (whose result is a single row count).</summary>
+    private protected sealed class WriteUnit(IReadOnlyList<SqlStatement> statements, BulkWrite? bulk)
     {
         public IReadOnlyList<SqlStatement> Statements { get; } = statements;
+
+        public BulkWrite? Bulk { get; } = bulk;
 
         public TaskCompletionSource<int[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -81,12 +81,30 @@ public sealed class PostgresDatabase : Database
                 }
             }
 
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Bulk writes run after the batch's statements, in the same transaction.
             var results = new int[units.Count][];
+            for (var u = 0; u < units.Count; u++)
+            {
+                if (units[u].Bulk is { } bulk)
+                {
+                    results[u] = [await bulk.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false)];
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             var index = 0;
             for (var u = 0; u < units.Count; u++)
             {
+                if (units[u].Bulk is not null)
+                {
+                    continue;
+                }
+
                 var rows = new int[units[u].Statements.Count];
                 for (var s = 0; s < rows.Length; s++)
                 {

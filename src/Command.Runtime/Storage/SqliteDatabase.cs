@@ -90,6 +90,13 @@ public sealed class SqliteDatabase : Database
             using var transaction = connection.BeginTransaction(deferred: false);
             for (var u = 0; u < units.Count; u++)
             {
+                if (units[u].Bulk is { } bulk)
+                {
+                    // Microsoft.Data.Sqlite completes synchronously; this stays on the writer's thread.
+                    results[u] = [bulk.ExecuteAsync(connection, transaction, cancellationToken).GetAwaiter().GetResult()];
+                    continue;
+                }
+
                 var statements = units[u].Statements;
                 var rows = new int[statements.Count];
                 for (var s = 0; s < statements.Count; s++)
