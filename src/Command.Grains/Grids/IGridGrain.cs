@@ -1,0 +1,17 @@
+using Command.Grains.Regions;
+using Command.Grains.Workers;
+using Command.Runtime;
+
+namespace Command.Grains.Grids;
+
+/// <summary>A grid (网格): its workers and their statuses, rolled up to its village. Keyed by the 15-digit code.</summary>
+public interface IGridGrain : IGrainWithStringKey
+{
+    [OneWay]
+    Task WorkerStatusChangedAsync(long workerId, WorkerStatus status);
+
+    [ReadOnly]
+    Task<GridSnapshot> GetAsync();
+}
+
+public sealed record GridSnapshot(string Code, RegionCounters Counters, IReadOnlyDictionary<long, WorkerStatus> Workers);

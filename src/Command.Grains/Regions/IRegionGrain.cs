@@ -1,0 +1,18 @@
+using Command.Runtime;
+
+namespace Command.Grains.Regions;
+
+/// <summary>A region (city, county, township, village): live counters summed over its children. Keyed by code.</summary>
+public interface IRegionGrain : IGrainWithStringKey
+{
+    /// <summary>A child's counters now (absolute, so a repeated report changes nothing).</summary>
+    [OneWay]
+    Task ChildChangedAsync(string childCode, RegionCounters counters);
+
+    [ReadOnly]
+    Task<RegionCounters> GetCountersAsync();
+
+    /// <summary>Each child's counters, by code.</summary>
+    [ReadOnly]
+    Task<IReadOnlyDictionary<string, RegionCounters>> GetChildrenAsync();
+}

@@ -1,0 +1,17 @@
+using Command.Runtime;
+
+namespace Command.Grains.Workers;
+
+/// <summary>A grid worker: profile, status, last position and today's patrol. Keyed by the worker's id.</summary>
+public interface IWorkerGrain : IGrainWithIntegerKey
+{
+    /// <summary>New durable fixes, in time order (from the position log).</summary>
+    [OneWay]
+    Task ReportPositionsAsync(PositionFix[] fixes);
+
+    [ReadOnly]
+    Task<WorkerSnapshot> GetAsync();
+}
+
+/// <summary>What a worker looks like now.</summary>
+public sealed record WorkerSnapshot(long Id, WorkerStatus Status, PositionFix? LastPosition, PatrolDay Today);

@@ -1,0 +1,136 @@
+using Command.Grains.Grids;
+using Command.Grains.Regions;
+using Command.Runtime;
+using Command.Runtime.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Command.Grains.Workers;
+
+/// <summary>
+/// A grid worker. Positions are durable in the positions table before they reach this grain, so it keeps no
+/// state of its own: at activation it reads today's fixes back. Its status follows its fixes (离线 after the
+/// offline limit, 巡查中 while moving, else 在岗) and every change is reported to its grid.
+/// </summary>
+internal sealed class WorkerGrain(RegionDirectory directory, Database database, IOptions<PositionOptions> options, TimeProvider time) : Grain, IWorkerGrain
+{
+    private const double MovedMetres = 15;
+    private const double MovingSpeed = 0.5;
+
+    private readonly PositionOptions rules = options.Value;
+    private WorkerInfo info = null!;
+    private PositionFix? last;
+    private long lastMovedAt = long.MinValue;
+    private PatrolTracker today = null!;
+    private WorkerStatus status = WorkerStatus.Offline;
+    private IGrainTimer? transition;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var id = this.GetPrimaryKeyLong();
+        info = directory.FindWorker(id) ?? throw new KeyNotFoundException($"No grid worker has id {id}.");
+        var date = ChinaDate.Of(time.GetUtcNow());
+        today = new PatrolTracker(date, rules.OnlineGap);
+        var fixes = await PositionQueries.TrackAsync(database, id, ChinaDate.StartOf(date), DateTimeOffset.MaxValue.AddDays(-1), 100_000, cancellationToken);
+        if (fixes.Count == 0)
+        {
+            last = await PositionQueries.LastAsync(database, id, cancellationToken);
+        }
+
+        foreach (var fix in fixes)
+        {
+            Apply(fix);
+        }
+
+        await UpdateStatusAsync();
+    }
+
+    public async Task ReportPositionsAsync(PositionFix[] fixes)
+    {
+        foreach (var fix in fixes)
+        {
+            Apply(fix);
+        }
+
+        // Stay active while online, so that going offline is noticed and reported.
+        DelayDeactivation(rules.OfflineAfter + TimeSpan.FromMinutes(1));
+        await UpdateStatusAsync();
+    }
+
+    public Task<WorkerSnapshot> GetAsync()
+    {
+        var date = ChinaDate.Of(time.GetUtcNow());
+        var patrol = today.Date == date ? today.Summary : new PatrolDay(date, TimeSpan.Zero, 0, 0, null, null);
+        return Task.FromResult(new WorkerSnapshot(info.Id, status, last, patrol));
+    }
+
+    private void Apply(in PositionFix fix)
+    {
+        var date = ChinaDate.Of(fix.Time);
+        if (date > today.Date)
+        {
+            today = new PatrolTracker(date, rules.OnlineGap);
+        }
+
+        if (date == today.Date)
+        {
+            today.Add(fix);
+        }
+
+        if (last is { } previous && fix.Time <= previous.Time)
+        {
+            return; // a buffered, older fix: it counts for the track, not for "now"
+        }
+
+        var moved = last is { } p && Geodesy.Metres(p.Lat, p.Lon, fix.Lat, fix.Lon) >= MovedMetres;
+        if (moved || fix.Speed >= MovingSpeed)
+        {
+            lastMovedAt = fix.Time;
+        }
+
+        last = fix;
+    }
+
+    private async Task UpdateStatusAsync()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var next = Compute(now, out var due);
+        if (next != status)
+        {
+            status = next;
+            await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerStatusChangedAsync(info.Id, status);
+        }
+
+        if (due is { } delay)
+        {
+            if (transition is null)
+            {
+                transition = RegisterGrainTimer(_ => UpdateStatusAsync(), delay, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                transition.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>The status at <paramref name="now"/>, and how long until it would change by itself.</summary>
+    private WorkerStatus Compute(long now, out TimeSpan? due)
+    {
+        due = null;
+        if (last is not { } fix)
+        {
+            return WorkerStatus.Offline;
+        }
+
+        var offlineAt = fix.Time + (long)rules.OfflineAfter.TotalMilliseconds;
+        if (now >= offlineAt)
+        {
+            return WorkerStatus.Offline;
+        }
+
+        var patrolEnds = lastMovedAt == long.MinValue ? long.MinValue : lastMovedAt + (long)rules.PatrolWindow.TotalMilliseconds;
+        var patrolling = now < patrolEnds;
+        due = TimeSpan.FromMilliseconds(Math.Max(1, (patrolling ? Math.Min(offlineAt, patrolEnds) : offlineAt) - now));
+        return patrolling ? WorkerStatus.Patrolling : WorkerStatus.OnDuty;
+    }
+}
