@@ -1,10 +1,16 @@
 using Command.Silo.Hosting;
 using Command.Web.Hosting;
 
+if (ImportCommand.Matches(args))
+{
+    return await ImportCommand.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCommandLogging();
 builder.AddCommandSilo();
+builder.AddCommandDomain();
 builder.Services.AddCommandWeb();
 
 var app = builder.Build();
@@ -12,7 +18,8 @@ var app = builder.Build();
 app.MapCommandHealth();
 app.MapCommandWeb();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -7,6 +7,8 @@ public static class ChinaTime
 
     public static DateTimeOffset Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone);
 
+    public static DateTimeOffset Convert(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
     private static TimeZoneInfo FindZone()
     {
         try

@@ -108,8 +108,18 @@ public sealed partial class PositionLog(Database database, IGrainFactory grains,
                 try
                 {
                     await database.WriteAsync(new PositionBatchWrite(batch, count)).ConfigureAwait(false);
+
+                    // Workers hear first, so a read after the acknowledgement sees the new position.
+                    try
+                    {
+                        Dispatch(batch, count);
+                    }
+                    catch (Exception e)
+                    {
+                        LogDispatchFailed(log, e, count);
+                    }
+
                     done.TrySetResult();
-                    Dispatch(batch, count);
                 }
                 catch (Exception e)
                 {
@@ -142,6 +152,9 @@ public sealed partial class PositionLog(Database database, IGrainFactory grains,
             }
         }
     }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "{Count} durable positions could not be handed to their workers' grains")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Writing {Count} positions failed; their senders were told")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);

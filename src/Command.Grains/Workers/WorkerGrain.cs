@@ -60,7 +60,10 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
     {
         var date = ChinaDate.Of(time.GetUtcNow());
         var patrol = today.Date == date ? today.Summary : new PatrolDay(date, TimeSpan.Zero, 0, 0, null, null);
-        return Task.FromResult(new WorkerSnapshot(info.Id, status, last, patrol));
+
+        // Computed for this instant: the transition timer may be a moment behind.
+        var now = Compute(time.GetUtcNow().ToUnixTimeMilliseconds(), out _);
+        return Task.FromResult(new WorkerSnapshot(info.Id, now, last, patrol));
     }
 
     private void Apply(in PositionFix fix)

@@ -1,27 +1,72 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Command.Grains.Regions;
+using Command.Web.Api;
+using Command.Web.Auth;
 using Command.Web.Components;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Hosting;
 
 public static class WebExtensions
 {
-    /// <summary>Adds server-rendered pages (static SSR; no interactive Blazor runtime).</summary>
+    /// <summary>Adds server-rendered pages (static SSR; no interactive Blazor runtime), sign-in, problem details and OpenAPI.</summary>
     public static IServiceCollection AddCommandWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddCommandAuth();
+        services.AddProblemDetails();
+        services.AddOpenApi();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         return services;
     }
 
     public static WebApplication MapCommandWeb(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(WaitForDirectory);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapCommandAuth();
+        app.MapOsmAnd();
+        app.MapGroup("/api")
+            .RequireAuthorization()
+            .MapRegionsApi()
+            .MapGridsApi()
+            .MapWorkersApi()
+            .MapPositionsApi();
         app.MapRazorComponents<App>();
+        if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
+        {
+            // For the positions benchmark: the same pipeline as /osmand, with nothing behind it.
+            app.MapGet("/noop", () => Results.Ok()).AllowAnonymous().ExcludeFromDescription();
+        }
+
         return app;
+    }
+
+    /// <summary>Until the region tree is loaded at start, the API answers 503 instead of guessing.</summary>
+    private static Task WaitForDirectory(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path;
+        if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/osmand"))
+            && !context.RequestServices.GetRequiredService<RegionDirectory>().IsLoaded)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 }

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Command.Bench;
+
+/// <summary>
+/// The built Command.Silo run as its own process, as a newcomer runs it: over loopback, with a data directory
+/// of its own. Shared by the benchmarks and the process tests (linked into the test project).
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly StringBuilder output = new();
+    private readonly Dictionary<string, string> environment;
+    private Process? process;
+
+    private SiloProcess(string dll, string dataDirectory, int port, Dictionary<string, string> environment)
+    {
+        Dll = dll;
+        DataDirectory = dataDirectory;
+        Port = port;
+        this.environment = environment;
+    }
+
+    public string Dll { get; }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public Process Process => process ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Starts the silo (Development environment unless given) and waits until /healthz answers 200.</summary>
+    public static async Task<SiloProcess> StartAsync(IDictionary<string, string>? settings = null, string configuration = "Release", TimeSpan? timeout = null)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "command-silo-process", Guid.NewGuid().ToString("N"));
+        var port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Storage__DataDirectory"] = data,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var silo = new SiloProcess(FindBinary(configuration), data, port, environment);
+        await silo.RunAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Starts the process again on the same data directory and port.</summary>
+    public Task RestartAsync(TimeSpan? timeout = null) => RunAsync(timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>SIGKILL: no shutdown code runs, as when the machine loses power.</summary>
+    public async Task KillAsync()
+    {
+        Process.Kill(entireProcessTree: true);
+        await Process.WaitForExitAsync();
+    }
+
+    /// <summary>Ctrl-C: the graceful shutdown. Returns the exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        using (var interrupt = Process.Start("kill", ["-INT", Process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var exit = new CancellationTokenSource(timeout);
+        await Process.WaitForExitAsync(exit.Token);
+        Process.WaitForExit();
+        return Process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task RunAsync(TimeSpan timeout)
+    {
+        process?.Dispose();
+        var start = new ProcessStartInfo("dotnet", [Dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(Dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout && !process.HasExited)
+        {
+            try
+            {
+                if ((await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"/healthz did not answer 200 within {timeout.TotalSeconds:0} s. Output:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    /// <summary>src/Command.Silo/bin/{configuration}/net10.0/Command.Silo.dll of this checkout.</summary>
+    private static string FindBinary(string configuration)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Command.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Run from inside the checkout: Command.sln was not found above " + AppContext.BaseDirectory);
+        }
+
+        var dll = Path.Combine(root.FullName, "src", "Command.Silo", "bin", configuration, "net10.0", "Command.Silo.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first ({configuration}): {dll} is missing.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,40 @@
+using Command.Grains.Audit;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Grains.Workers;
+
+namespace Command.Silo.Hosting;
+
+internal static class DomainExtensions
+{
+    /// <summary>The domain's services: the region directory, the position log, accounts, start-up data.</summary>
+    public static WebApplicationBuilder AddCommandDomain(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PositionOptions>().Bind(builder.Configuration.GetSection(PositionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UserOptions>().Bind(builder.Configuration.GetSection(UserOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section))
+            .PostConfigure(demo => demo.Enabled ??= builder.Environment.IsDevelopment());
+        services.AddSingleton<RegionDirectory>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<RegionStore>();
+
+        // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
+        services.AddHostedService<StartupData>();
+        services.AddSingleton<PositionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
+        return builder;
+    }
+}
+
+/// <summary>Demo mode (section "Demo"): the demo county with its accounts, all with the password "demo".</summary>
+internal sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Default: on in the Development environment (the README's run command), off elsewhere.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The county imported and seeded with accounts.</summary>
+    public string County { get; set; } = "150123";
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using Command.Grains.Regions;
+using Command.Grains.Regions.Import;
+using Command.Grains.Users;
+using Command.Grains.Workers;
+using Command.Runtime;
+using Command.Runtime.Hosting;
+using Command.Runtime.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Command.Silo.Hosting;
+
+/// <summary>
+/// At start: imports the demo county into an empty database (demo mode), loads the region directory, seeds
+/// accounts (every demo account, or the admin in production) and wakes the workers who were online before a
+/// restart so the live counters are right at once.
+/// </summary>
+internal sealed partial class StartupData(
+    Database database,
+    RegionStore store,
+    RegionDirectory directory,
+    IGrainFactory grains,
+    ICredentialHasher hasher,
+    IOptions<DemoOptions> demo,
+    IOptions<UserOptions> users,
+    IOptions<PositionOptions> positions,
+    IOptions<StorageOptions> storage,
+    TimeProvider time,
+    ILogger<StartupData> log) : IHostedService
+{
+    private const string Actor = "system";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var demoMode = demo.Value.Enabled == true;
+        if (demoMode && await store.IsEmptyAsync(cancellationToken))
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            var summary = await store.SaveAsync(RegionImporter.BuildDemo(), Actor, cancellationToken);
+            LogImported(log, summary.Regions, summary.Grids, summary.Workers, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+        }
+
+        await directory.LoadAsync(database, cancellationToken);
+        if (demoMode)
+        {
+            await SeedDemoAccountsAsync();
+        }
+        else
+        {
+            await EnsureAdminAsync();
+        }
+
+        var since = time.GetUtcNow() - positions.Value.OfflineAfter;
+        var recent = await PositionQueries.ReportedSinceAsync(database, since, cancellationToken);
+        await Task.WhenAll(recent.Where(id => directory.FindWorker(id) is not null).Select(id => grains.GetGrain<IWorkerGrain>(id).GetAsync()));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedDemoAccountsAsync()
+    {
+        var accounts = DemoAccounts.For(directory, demo.Value.County);
+
+        // One hash for every demo account: the password is public anyway, and hashing is deliberately slow.
+        var hash = hasher.Hash(DemoAccounts.Password);
+        var created = await Task.WhenAll(accounts.Select(a => grains.GetGrain<IUserGrain>(a.UserName).CreateAsync(a, hash, Actor)));
+        var list = new StringBuilder();
+        foreach (var account in accounts)
+        {
+            list.Append(account.UserName).Append('\t').Append(account.Role).Append('\t').Append(account.DisplayName).Append('\t').AppendLine(account.Scope);
+        }
+
+        var file = Path.Combine(storage.Value.DataDirectory, "demo-users.txt");
+        Directory.CreateDirectory(storage.Value.DataDirectory);
+        await File.WriteAllTextAsync(file, list.ToString());
+
+        string Names(UserRole role) => string.Join(", ", accounts.Where(a => a.Role == role).Select(a => a.UserName));
+        string Sample(UserRole role)
+        {
+            var names = accounts.Where(a => a.Role == role).Select(a => a.UserName).ToList();
+            return names.Count <= 3 ? string.Join(", ", names) : $"{names[0]}, {names[1]}, … {names[^1]} ({names.Count})";
+        }
+
+        LogDemoAccounts(
+            log, accounts.Count, created.Count(c => c), DemoAccounts.Password, Names(UserRole.DutyOfficer), Names(UserRole.Leader), Names(UserRole.Admin),
+            Names(UserRole.TownshipCenter), Names(UserRole.Department), Sample(UserRole.Village), Sample(UserRole.GridWorker), file);
+    }
+
+    private async Task EnsureAdminAsync()
+    {
+        var admin = grains.GetGrain<IUserGrain>("admin");
+        if (await admin.GetAsync() is not null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(users.Value.AdminPassword))
+        {
+            LogNoAdmin(log);
+            return;
+        }
+
+        if (users.Value.AdminPassword.Length < 12)
+        {
+            throw new OptionsValidationException(UserOptions.Section, typeof(UserOptions), ["Auth:AdminPassword must have at least 12 characters."]);
+        }
+
+        await admin.CreateAsync(new UserProfile("admin", "系统管理员", UserRole.Admin, "admin", string.Empty), hasher.Hash(users.Value.AdminPassword), Actor);
+        LogAdminCreated(log);
+    }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Imported the demo county: {Regions} regions, {Grids} grids, {Workers} grid workers in {Seconds:0.0} s (township, village and grid boundaries are synthetic)")]
+    private static partial void LogImported(ILogger logger, int regions, int grids, int workers, double seconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = """
+        Demo accounts ({Count}, {Created} new), every password is "{Password}":
+          duty officer: {Duty}
+          leader:       {Leader}
+          admin:        {Admin}
+          townships:    {Towns}
+          departments:  {Departments}
+          villages:     {Villages}
+          grid workers: {Workers}
+          the full list: {File}
+        """)]
+    private static partial void LogDemoAccounts(
+        ILogger logger, int count, int created, string password, string duty, string leader, string admin, string towns, string departments, string villages, string workers, string file);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "No admin account exists: set Auth__AdminPassword (at least 12 characters) and restart to create it")]
+    private static partial void LogNoAdmin(ILogger logger);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "Created the admin account from Auth:AdminPassword")]
+    private static partial void LogAdminCreated(ILogger logger);
+}

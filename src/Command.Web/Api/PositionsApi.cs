@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using Command.Web.Auth;
+using System.Text.Json;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Grains.Workers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Command.Web.Api;
+
+/// <summary>
+/// Positions from phones: GET/POST /osmand (the OsmAnd protocol trackers speak; the device id is the credential)
+/// and POST /api/positions (a JSON batch from a gateway or the phone page). Both answer only once the positions
+/// are durable. A batch with any bad position is refused whole and stores nothing.
+/// </summary>
+public static class PositionsApi
+{
+    private const int MaxErrorsListed = 20;
+
+    public static IEndpointRouteBuilder MapPositionsApi(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/positions", PostBatchAsync)
+            .WithTags("positions")
+            .Accepts<PositionBatch>("application/json")
+            .Produces<PositionsAccepted>()
+            .DisableAntiforgery()
+            .WithSummary("Stores a batch of positions ({\"positions\": [{\"id\", \"lat\", \"lon\", \"timestamp\", …}]}) once all are valid; answers after they are durable.");
+        return api;
+    }
+
+    public static IEndpointRouteBuilder MapOsmAnd(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/osmand", [HttpMethods.Get, HttpMethods.Post], OsmAndAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithTags("positions")
+            .WithSummary("OsmAnd tracker protocol: id (device id), lat, lon, timestamp, and optional speed, bearing, altitude, accuracy, batt.");
+        return app;
+    }
+
+    private static async Task<IResult> OsmAndAsync(HttpContext context, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    {
+        var query = context.Request.Query;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (form.Count > 0)
+            {
+                query = new QueryCollection(query.Concat(form).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase));
+            }
+        }
+
+        var id = query["id"].ToString();
+        if (id.Length == 0)
+        {
+            id = query["deviceid"].ToString();
+        }
+
+        if (id.Length == 0 || directory.FindWorkerByDevice(id) is not { } worker)
+        {
+            return Problems.BadRequest(id.Length == 0 ? "缺少设备标识(id)" : "未知的设备标识(id)");
+        }
+
+        if (!PositionInput.TryParseNumber(query["lat"].ToString(), out var lat) || !PositionInput.TryParseNumber(query["lon"].ToString(), out var lon))
+        {
+            return Problems.BadRequest("纬度(lat)和经度(lon)必须是数字");
+        }
+
+        long timestamp;
+        var stamp = query["timestamp"].ToString();
+        if (stamp.Length == 0)
+        {
+            timestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+        else if (!PositionInput.TryParseTime(stamp, out timestamp))
+        {
+            return Problems.BadRequest("时间戳(timestamp)格式错误：应为 Unix 秒、毫秒或 ISO 8601");
+        }
+
+        if (!Optional(query, "speed", out var speed) || !Optional(query, "bearing", out var bearing) || !Optional(query, "altitude", out var altitude)
+            || !Optional(query, "accuracy", out var accuracy) || !Optional(query, "batt", out var battery))
+        {
+            return Problems.BadRequest("speed、bearing、altitude、accuracy、batt 必须是数字");
+        }
+
+        var fix = new PositionFix(worker.Id, timestamp, lat, lon, speed, bearing, altitude, accuracy, battery);
+        if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        if (Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is { } busy)
+        {
+            return busy;
+        }
+
+        await durable;
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> PostBatchAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    {
+        PositionBatch? batch;
+        try
+        {
+            batch = await JsonSerializer.DeserializeAsync(context.Request.Body, PositionJson.Default.PositionBatch, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}");
+        }
+
+        var items = batch?.Positions;
+        var rules = options.Value;
+        if (items is null || items.Count == 0)
+        {
+            return Problems.BadRequest("请求体应为 {\"positions\": [...]}，且至少包含一个位置");
+        }
+
+        if (items.Count > rules.MaxBatch)
+        {
+            return Problems.BadRequest($"一次最多提交 {rules.MaxBatch} 个位置");
+        }
+
+        var now = time.GetUtcNow();
+        var ownWorker = user.Role() == UserRole.GridWorker ? user.WorkerId() : null;
+        var fixes = new PositionFix[items.Count];
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < items.Count && errors.Count < MaxErrorsListed; i++)
+        {
+            var error = Check(items[i], out fixes[i]);
+            if (error is not null)
+            {
+                errors[$"positions[{i}]"] = [error];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, "没有存储任何位置：以下位置无效", title: "请求无效");
+        }
+
+        if (Append(positions, fixes, out var durable) is { } busy)
+        {
+            return busy;
+        }
+
+        await durable;
+        return TypedResults.Ok(new PositionsAccepted(fixes.Length));
+
+        string? Check(PositionItem item, out PositionFix fix)
+        {
+            fix = default;
+            if (string.IsNullOrEmpty(item.Id) || directory.FindWorkerByDevice(item.Id) is not { } worker)
+            {
+                return "未知的设备标识(id)";
+            }
+
+            if (ownWorker is not null ? worker.Id != ownWorker : !user.CanSee(worker.GridCode))
+            {
+                return "无权为该设备提交位置";
+            }
+
+            if (item.Lat is not { } lat || item.Lon is not { } lon)
+            {
+                return "缺少纬度(lat)或经度(lon)";
+            }
+
+            if (item.Timestamp == 0)
+            {
+                return "缺少时间戳(timestamp)或格式错误";
+            }
+
+            fix = new PositionFix(worker.Id, item.Timestamp, lat, lon, item.Speed ?? double.NaN, item.Bearing ?? double.NaN,
+                item.Altitude ?? double.NaN, item.Accuracy ?? double.NaN, item.Batt ?? double.NaN);
+            return PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), now, rules);
+        }
+    }
+
+    /// <summary>Hands the fixes to the log; the task completes when they are durable. A full log answers 503.</summary>
+    private static IResult? Append(PositionLog positions, ReadOnlySpan<PositionFix> fixes, out Task durable)
+    {
+        try
+        {
+            durable = positions.AppendAsync(fixes);
+            return null;
+        }
+        catch (PositionLogBusyException e)
+        {
+            durable = Task.CompletedTask;
+            return Problems.Unavailable($"位置写入繁忙，请稍后重试（{e.Message}）");
+        }
+    }
+
+    private static bool Optional(IQueryCollection query, string name, out double value)
+    {
+        var text = query[name].ToString();
+        value = double.NaN;
+        return text.Length == 0 || PositionInput.TryParseNumber(text, out value);
+    }
+}

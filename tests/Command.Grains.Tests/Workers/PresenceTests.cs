@@ -1,0 +1,87 @@
+using Command.Grains.Grids;
+using Command.Grains.Regions;
+using Command.Grains.Workers;
+using Command.Runtime.Storage;
+using Command.TestingHost;
+
+namespace Command.Grains.Tests.Workers;
+
+/// <summary>Status follows positions on the injected clock, and the counts roll up grid → village → township → county.</summary>
+public abstract class PresenceTests(StorageProvider provider)
+{
+    private const double Lat = 40.40;
+    private const double Lon = 111.80;
+
+    [SkippableFact]
+    public async Task A_moving_worker_is_patrolling_then_on_duty_when_still_then_offline_and_the_county_counts_follow()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var now = cluster.Clock.GetUtcNow();
+        var county = cluster.GrainFactory.GetGrain<IRegionGrain>(DomainCluster.County);
+
+        await cluster.Positions().AppendAsync([Fix(1, now.AddSeconds(-60), Lat), Fix(1, now, Lat + 0.001)]);
+
+        Assert.Equal(WorkerStatus.Patrolling, (await cluster.GrainFactory.GetGrain<IWorkerGrain>(1).GetAsync()).Status);
+        await Eventually.Until(() => county.GetCountersAsync(), c => c == new RegionCounters(2, 3, 1, 1), what: "county counts with one worker patrolling");
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(WorkerStatus.OnDuty, (await cluster.GrainFactory.GetGrain<IWorkerGrain>(1).GetAsync()).Status);
+        await Eventually.Until(() => county.GetCountersAsync(), c => c == new RegionCounters(2, 3, 1, 0), what: "nobody patrolling");
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(WorkerStatus.Offline, (await cluster.GrainFactory.GetGrain<IWorkerGrain>(1).GetAsync()).Status);
+        await Eventually.Until(() => county.GetCountersAsync(), c => c == new RegionCounters(2, 3, 0, 0), what: "nobody online");
+        var grid = await cluster.GrainFactory.GetGrain<IGridGrain>(DomainCluster.GridA).GetAsync();
+        Assert.Equal(WorkerStatus.Offline, grid.Workers[1]);
+    }
+
+    [SkippableFact]
+    public async Task The_offline_limit_is_configuration()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider, o => o.OfflineAfter = TimeSpan.FromSeconds(30));
+        var now = cluster.Clock.GetUtcNow();
+
+        await cluster.Positions().AppendAsync([Fix(3, now, Lat)]);
+        Assert.Equal(WorkerStatus.OnDuty, (await cluster.GrainFactory.GetGrain<IWorkerGrain>(3).GetAsync()).Status);
+        cluster.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Equal(WorkerStatus.Offline, (await cluster.GrainFactory.GetGrain<IWorkerGrain>(3).GetAsync()).Status);
+    }
+
+    [SkippableFact]
+    public async Task Positions_acknowledged_before_a_kill_are_the_workers_track_after_restart()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var now = cluster.Clock.GetUtcNow();
+        var fixes = Enumerable.Range(0, 10).Select(i => Fix(2, now.AddMinutes(-10 + i), Lat + (i * 0.0005))).ToArray();
+
+        await cluster.Positions().AppendAsync(fixes);
+        await cluster.KillAsync();
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var worker = await cluster.GrainFactory.GetGrain<IWorkerGrain>(2).GetAsync();
+        Assert.Equal(fixes[^1].Lat, worker.LastPosition?.Lat);
+        Assert.Equal(10, worker.Today.Positions);
+        Assert.Equal(TimeSpan.FromMinutes(9), worker.Today.Online);
+        Assert.InRange(worker.Today.DistanceMetres, 490, 510); // 9 × 55.6 m
+    }
+
+    [SkippableFact]
+    public async Task A_resent_position_is_stored_once()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var fix = Fix(1, cluster.Clock.GetUtcNow(), Lat);
+
+        await cluster.Positions().AppendAsync([fix]);
+        await cluster.Positions().AppendAsync([fix, fix]);
+
+        Assert.Equal(1L, Convert.ToInt64(await cluster.Database.ScalarAsync("SELECT count(*) FROM positions"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static PositionFix Fix(long worker, DateTimeOffset at, double lat) => new(worker, at.ToUnixTimeMilliseconds(), lat, Lon);
+}
+
+public sealed class SqlitePresenceTests() : PresenceTests(StorageProvider.Sqlite);
+
+public sealed class PostgresPresenceTests() : PresenceTests(StorageProvider.Postgres);
