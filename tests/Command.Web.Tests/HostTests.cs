@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Command.Runtime;
 using Command.Runtime.Storage;
 using Command.TestingHost;
@@ -22,16 +25,18 @@ public sealed class HostTests
     }
 
     [Fact]
-    public async Task The_start_page_speaks_Chinese_and_shows_the_silo_running()
+    public async Task The_start_page_sends_a_stranger_to_a_Chinese_sign_in_page()
     {
         await using var factory = new SiloFactory();
         using var client = factory.CreateClient();
 
-        var html = await client.GetStringAsync("/");
+        var response = await client.GetAsync("/");
+        var html = await response.Content.ReadAsStringAsync();
 
+        Assert.Equal("/login", response.RequestMessage?.RequestUri?.AbsolutePath);
         Assert.Contains("<title>综治中心指挥调度平台</title>", html, StringComparison.Ordinal);
-        Assert.Contains("运行中", html, StringComparison.Ordinal);
-        Assert.Contains("SQLite（内嵌）", html, StringComparison.Ordinal);
+        Assert.Contains("用户名", html, StringComparison.Ordinal);
+        Assert.Contains("登录", html, StringComparison.Ordinal);
         Assert.DoesNotContain(factory.DataDirectory, html, StringComparison.Ordinal);
     }
 
@@ -89,6 +94,7 @@ public sealed class HostTests
         {
             ["Storage:Provider"] = "Postgres",
             ["Storage:ConnectionString"] = database.ConnectionString,
+            ["Demo:Enabled"] = "true",
         });
         using var client = factory.CreateClient();
 
@@ -96,6 +102,13 @@ public sealed class HostTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'runtime'")));
-        Assert.Contains("PostgreSQL", await client.GetStringAsync("/"), StringComparison.Ordinal);
+
+        // The demo county imports and answers on PostgreSQL as on SQLite.
+        var token = await client.PostAsJsonAsync("/api/auth/token", new { userName = "duty", password = "demo" });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        var county = await client.GetFromJsonAsync<JsonElement>("/api/regions/150123");
+        Assert.Equal(10, county.GetProperty("children").GetArrayLength());
+        Assert.Equal(129, county.GetProperty("children").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "150123100").GetProperty("counts").GetProperty("grids").GetInt32());
+        Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'command'")));
     }
 }
