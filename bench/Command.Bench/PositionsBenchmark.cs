@@ -14,8 +14,8 @@ namespace Command.Bench;
 internal static class PositionsBenchmark
 {
     private const int Connections = 64;
-    private const int BatchSize = 2000;
-    private const int BatchClients = 4;
+    private const int BatchSize = 5000;
+    private const int BatchClients = 8;
     private const double Lat = 40.38;   // 和林格尔县 seat
     private const double Lon = 111.82;
 
