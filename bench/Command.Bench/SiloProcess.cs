@@ -158,7 +158,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>src/Command.Silo/bin/{configuration}/net10.0/Command.Silo.dll of this checkout.</summary>
-    private static string FindBinary(string configuration)
+    public static string FindBinary(string configuration)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Command.sln")))

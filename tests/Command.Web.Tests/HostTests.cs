@@ -111,4 +111,19 @@ public sealed class HostTests
         Assert.Equal(129, county.GetProperty("children").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "150123100").GetProperty("counts").GetProperty("grids").GetInt32());
         Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'command'")));
     }
+
+    [Fact]
+    public async Task Production_seeds_only_an_admin_whose_password_is_set_at_first_start()
+    {
+        await using var factory = new SiloFactory(new() { ["Auth:AdminPassword"] = "correct-horse-battery" });
+        using var client = factory.CreateClient();
+
+        var admin = await client.PostAsJsonAsync("/api/auth/token", new { userName = "admin", password = "correct-horse-battery" });
+        var demo = await client.PostAsJsonAsync("/api/auth/token", new { userName = "admin", password = "demo" });
+        var duty = await client.PostAsJsonAsync("/api/auth/token", new { userName = "duty", password = "demo" });
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, demo.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, duty.StatusCode);
+    }
 }

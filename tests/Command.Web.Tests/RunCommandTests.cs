@@ -51,4 +51,48 @@ public sealed class RunCommandTests
         Assert.Equal(111.7891, after.GetProperty("lastPosition").GetProperty("lon").GetDouble(), 6);
         Assert.Equal("在岗", after.GetProperty("statusName").GetString());
     }
+
+    [Fact]
+    public async Task Importing_the_Tieling_city_builds_about_12000_grids_and_15000_workers()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "command-import-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet", [SiloProcess.FindBinary(Configuration), "import", "tieling", $"--Storage:DataDirectory={data}"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.True(process.ExitCode == 0, await output + await errors);
+            Assert.Contains("peak working set", await output, StringComparison.Ordinal);
+            await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "command.db")};Pooling=false");
+            await db.OpenAsync();
+            async Task<long> Count(string sql)
+            {
+                await using var command = db.CreateCommand();
+                command.CommandText = sql;
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+
+            Assert.InRange(await Count("SELECT count(*) FROM regions WHERE level = 4"), 11_000, 13_000);
+            Assert.InRange(await Count("SELECT count(*) FROM workers"), 14_000, 16_000);
+            Assert.Equal(1471, await Count("SELECT count(*) FROM regions WHERE level = 3"));
+            Assert.Equal(0, await Count("SELECT count(*) FROM regions WHERE level = 4 AND synthetic = 0"));
+            Assert.Equal(1, await Count("SELECT count(*) FROM audit_log WHERE action = 'import-regions'"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
+using Command.Web.Hosting;
 using NetTopologySuite.Geometries;
 
 namespace Command.Silo.Hosting;
@@ -38,6 +39,7 @@ internal static class ImportCommand
         builder.AddCommandLogging();
         builder.AddCommandSilo();
         builder.AddCommandDomain();
+        builder.Services.AddCommandWeb();
         await using var app = builder.Build();
         await app.StartAsync();
         var summary = await app.Services.GetRequiredService<RegionStore>().SaveAsync(import, $"import ({Environment.UserName})");

@@ -28,8 +28,8 @@ public static class RegionsApi
     {
         var regions = api.MapGroup("/regions").WithTags("regions");
         regions.MapGet("/", (ClaimsPrincipal user, RegionDirectory directory) =>
-            TypedResults.Ok(directory.FindRegion(user.ScopeCode()) is { } r ? new[] { new RegionRef(r.Code, r.Name) } : []))
-            .WithSummary("The region the signed-in user works in (the top of what they may see).");
+            TypedResults.Ok(Tops(user, directory).Select(r => new RegionRef(r.Code, r.Name)).ToList()))
+            .WithSummary("The regions at the top of what the signed-in user may see (their own; every root for an admin).");
         regions.MapGet("/{code}", GetAsync).WithSummary("A region with its children and their live counts.");
         regions.MapGet("/{code}/boundaries", Boundaries)
             .Produces<string>(StatusCodes.Status200OK, "application/geo+json")
@@ -100,6 +100,18 @@ public static class RegionsApi
         }
 
         return Results.Bytes(buffer.ToArray(), "application/geo+json; charset=utf-8");
+    }
+
+    /// <summary>The user's own region; for a user whose scope is everything (admin), every imported root.</summary>
+    internal static IReadOnlyList<RegionInfo> Tops(ClaimsPrincipal user, RegionDirectory directory)
+    {
+        var scope = user.ScopeCode();
+        if (scope.Length == 0)
+        {
+            return directory.Roots;
+        }
+
+        return directory.FindRegion(scope) is { } own ? [own] : [];
     }
 
     /// <summary>The region, or the problem to answer: 400 for a malformed code, 404 unknown, 403 outside the user's scope.</summary>

@@ -56,7 +56,7 @@ public static class WorkersApi
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains, string? region = null, int page = 1, int pageSize = 100)
     {
-        region ??= user.ScopeCode();
+        region ??= RegionsApi.Tops(user, directory) is [var top, ..] ? top.Code : user.ScopeCode();
         if (RegionsApi.Find(region, user, directory, out var problem) is null)
         {
             return problem!;
