@@ -27,6 +27,7 @@ public sealed class ScopeTests(DemoSilo silo) : IClassFixture<DemoSilo>
             $"/api/workers/{other.Id}/patrol",
             $"/api/regions/{DemoSilo.County}",
             $"/api/regions/{DemoSilo.County}/boundaries",
+            $"/api/units?region={DemoSilo.Shengle}",
         ];
         foreach (var url in refused)
         {
@@ -50,12 +51,19 @@ public sealed class ScopeTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var own = await DemoSilo.Json(await town.GetAsync($"/api/regions/{DemoSilo.Chengguan}"));
         var workers = await DemoSilo.Json(await town.GetAsync("/api/workers?pageSize=1000"));
         var home = await DemoSilo.Json(await town.GetAsync("/api/regions"));
+        var units = await DemoSilo.Json(await town.GetAsync("/api/units"));
 
         Assert.Equal("城关镇", own.GetProperty("name").GetString());
         Assert.True(workers.GetProperty("total").GetInt32() >= 129);
         Assert.All(workers.GetProperty("items").EnumerateArray(), w => Assert.StartsWith(DemoSilo.Chengguan, w.GetProperty("gridCode").GetString(), StringComparison.Ordinal));
         Assert.All(workers.GetProperty("items").EnumerateArray(), w => Assert.Equal(System.Text.Json.JsonValueKind.Null, w.GetProperty("deviceId").ValueKind));
         Assert.Equal(DemoSilo.Chengguan, home[0].GetProperty("code").GetString());
+        var names = units.EnumerateArray().Select(u => u.GetProperty("name").GetString()).ToList();
+        Assert.Contains("城关镇综治中心", names);
+        Assert.Contains("城关派出所", names);
+        Assert.Contains("城关司法所", names);
+        Assert.DoesNotContain("盛乐派出所", names);
+        Assert.All(units.EnumerateArray(), u => Assert.StartsWith(DemoSilo.Chengguan, u.GetProperty("regionCode").GetString(), StringComparison.Ordinal));
     }
 
     [Fact]

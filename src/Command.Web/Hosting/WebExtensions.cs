@@ -44,6 +44,7 @@ public static class WebExtensions
             .MapRegionsApi()
             .MapGridsApi()
             .MapWorkersApi()
+            .MapUnitsApi()
             .MapPositionsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
