@@ -57,6 +57,31 @@ public sealed class PositionsTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
+    public async Task Odd_input_gets_a_4xx_problem_never_a_500()
+    {
+        var worker = await silo.WorkerIn("150123400");
+        using var admin = await silo.As("admin");
+        using var phone = silo.Anonymous();
+        using var multipart = new StringContent("x", System.Text.Encoding.UTF8);
+        multipart.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("multipart/form-data");
+
+        HttpResponseMessage[] responses =
+        [
+            await admin.PostAsync("/api/positions", new StringContent("{\"positions\":[null]}", System.Text.Encoding.UTF8, "application/json")),
+            await admin.PostAsync("/api/positions", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")),
+            await admin.PostAsync("/api/positions", new StringContent("{\"positions\":[{\"id\":1e999}]}", System.Text.Encoding.UTF8, "application/json")),
+            await phone.PostAsync($"/osmand?id={worker.DeviceId}&lat=40.38&lon=111.82", multipart),
+            await admin.GetAsync($"/api/workers/{worker.Id}/patrol?date=0001-01-01"),
+            await admin.GetAsync($"/api/workers/{worker.Id}/patrol?date=9999-12-31"),
+            await admin.GetAsync($"/api/workers/{worker.Id}/track?from=9999-12-30T00:00:00Z&to=9999-12-31T23:59:59Z"),
+            await admin.GetAsync($"/api/workers/{worker.Id}/track?from=yesterday"),
+            await admin.GetAsync("/api/workers?region=150123&page=2147483647&pageSize=1000"),
+        ];
+
+        Assert.All(responses, r => Assert.True((int)r.StatusCode is >= 400 and < 500, $"{r.RequestMessage?.RequestUri} answered {(int)r.StatusCode}"));
+    }
+
+    [Fact]
     public async Task An_unknown_device_id_is_refused()
     {
         using var phone = silo.Anonymous();

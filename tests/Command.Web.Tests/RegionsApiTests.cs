@@ -58,10 +58,12 @@ public sealed class RegionsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var grids = (await DemoSilo.Json(await duty.GetAsync($"/api/regions/{village}/boundaries"))).GetProperty("features").EnumerateArray().ToList();
         var gridCode = grids[0].GetProperty("properties").GetProperty("code").GetString()!;
         var grid = await DemoSilo.Json(await duty.GetAsync($"/api/grids/{gridCode}"));
+        var sameGrid = await DemoSilo.Json(await duty.GetAsync($"/api/regions/{gridCode}"));
 
         Assert.Equal(15, gridCode.Length);
         Assert.StartsWith(village, gridCode, StringComparison.Ordinal);
         Assert.Equal(village, grid.GetProperty("village").GetProperty("code").GetString());
+        Assert.Equal(gridCode, sameGrid.GetProperty("code").GetString());
         Assert.Equal("城关镇", grid.GetProperty("township").GetProperty("name").GetString());
         var workers = grid.GetProperty("workers").EnumerateArray().ToList();
         Assert.Contains(workers, w => w.GetProperty("kind").GetString() == "专职网格员");

@@ -6,7 +6,8 @@ namespace Command.Grains.Grids;
 
 /// <summary>
 /// Keeps its workers' statuses and reports its counters to its village on every change. It stays active for
-/// the silo's life (counters are live state, rebuilt from workers' reports after a restart).
+/// the silo's life (counters are live state, rebuilt from workers' reports after a restart). Its totals go to the
+/// village again every minute, so a report lost on the way (an expired one-way message) heals.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
 internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
@@ -23,17 +24,23 @@ internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
             workers[worker.Id] = WorkerStatus.Offline;
         }
 
+        RegisterGrainTimer(_ => ReportAsync(), Rollup.Refresh, Rollup.Refresh);
         return Task.CompletedTask;
     }
 
     public async Task WorkerStatusChangedAsync(long workerId, WorkerStatus status)
     {
-        if (workers.TryGetValue(workerId, out var old) && old == status)
+        if (!workers.TryGetValue(workerId, out var old) || old == status)
         {
             return;
         }
 
         workers[workerId] = status;
+        await ReportAsync();
+    }
+
+    private async Task ReportAsync()
+    {
         if (grid.ParentCode is { } village)
         {
             await GrainFactory.GetGrain<IRegionGrain>(village).ChildChangedAsync(grid.Code, Counters());

@@ -4,7 +4,8 @@ namespace Command.Grains.Regions;
 
 /// <summary>
 /// Sums its children's counters and reports the total to its parent when it changes. Children start from the
-/// imported sizes with nobody online; live reports fill in the rest. It stays active for the silo's life.
+/// imported sizes with nobody online; live reports fill in the rest. It stays active for the silo's life and
+/// sends its totals to its parent again every minute, so a report lost on the way heals.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
 internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGrain
@@ -23,6 +24,7 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
         }
 
         total = Sum();
+        RegisterGrainTimer(_ => ReportAsync(), Rollup.Refresh, Rollup.Refresh);
         return Task.CompletedTask;
     }
 
@@ -41,6 +43,11 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
         }
 
         total = next;
+        await ReportAsync();
+    }
+
+    private async Task ReportAsync()
+    {
         if (region.ParentCode is { } parent && directory.FindRegion(parent) is not null)
         {
             await GrainFactory.GetGrain<IRegionGrain>(parent).ChildChangedAsync(region.Code, total);

@@ -111,7 +111,7 @@ public sealed partial class PositionLog(Database database, IGrainFactory grains,
                     batch.AsSpan(0, count).Sort(default(ByWorkerThenTime));
                     await database.WriteAsync(new PositionBatchWrite(batch, count)).ConfigureAwait(false);
 
-                    // Workers hear first, so a read after the acknowledgement sees the new position.
+                    // Workers hear first: their report is queued before the acknowledgement goes out.
                     try
                     {
                         Dispatch(batch, count);

@@ -15,6 +15,7 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
 {
     private const double MovedMetres = 15;
     private const double MovingSpeed = 0.5;
+    private const long StatusRefreshMs = 60_000;
 
     private readonly PositionOptions rules = options.Value;
     private WorkerInfo info = null!;
@@ -23,14 +24,14 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
     private PatrolTracker today = null!;
     private WorkerStatus status = WorkerStatus.Offline;
     private IGrainTimer? transition;
+    private bool todayNeedsReload;
+    private long statusSentAt = long.MinValue;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyLong();
         info = directory.FindWorker(id) ?? throw new KeyNotFoundException($"No grid worker has id {id}.");
-        var date = ChinaDate.Of(time.GetUtcNow());
-        today = new PatrolTracker(date, rules.OnlineGap);
-        var fixes = await PositionQueries.TrackAsync(database, id, ChinaDate.StartOf(date), DateTimeOffset.MaxValue.AddDays(-1), 100_000, cancellationToken);
+        var fixes = await ReloadTodayAsync(cancellationToken);
         if (fixes.Count == 0)
         {
             last = await PositionQueries.LastAsync(database, id, cancellationToken);
@@ -51,8 +52,15 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
             Apply(fix);
         }
 
-        // Stay active while online, so that going offline is noticed and reported.
-        DelayDeactivation(rules.OfflineAfter + TimeSpan.FromMinutes(1));
+        if (todayNeedsReload)
+        {
+            // A phone uploaded what it buffered offline: the day's figures are recomputed from the stored track.
+            foreach (var fix in await ReloadTodayAsync(CancellationToken.None))
+            {
+                today.Add(fix);
+            }
+        }
+
         await UpdateStatusAsync();
     }
 
@@ -76,12 +84,13 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
 
         if (date == today.Date)
         {
+            todayNeedsReload |= today.Summary.Last is { } latest && fix.Time < latest.ToUnixTimeMilliseconds();
             today.Add(fix);
         }
 
         if (last is { } previous && fix.Time <= previous.Time)
         {
-            return; // a buffered, older fix: it counts for the track, not for "now"
+            return; // a buffered, older fix: it counts for the day's patrol, not for "now"
         }
 
         var moved = last is { } p && Geodesy.Metres(p.Lat, p.Lon, fix.Lat, fix.Lon) >= MovedMetres;
@@ -93,14 +102,33 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
         last = fix;
     }
 
+    /// <summary>Starts today's tracker afresh and returns today's stored fixes (oldest first) for it.</summary>
+    private async Task<List<PositionFix>> ReloadTodayAsync(CancellationToken cancellationToken)
+    {
+        var date = ChinaDate.Of(time.GetUtcNow());
+        today = new PatrolTracker(date, rules.OnlineGap);
+        todayNeedsReload = false;
+        return await PositionQueries.TrackAsync(database, info.Id, ChinaDate.StartOf(date), DateTimeOffset.MaxValue.AddDays(-1), 100_000, cancellationToken);
+    }
+
     private async Task UpdateStatusAsync()
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var next = Compute(now, out var due);
-        if (next != status)
+
+        // A change is reported at once; an unchanged status again after a minute, so a lost report heals.
+        if (next != status || now - statusSentAt >= StatusRefreshMs)
         {
             status = next;
+            statusSentAt = now;
             await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerStatusChangedAsync(info.Id, status);
+        }
+
+        if (status != WorkerStatus.Offline && due is { } untilChange)
+        {
+            // Stay active while online, so that going offline is noticed and reported.
+            var offlineIn = TimeSpan.FromMilliseconds(last!.Value.Time + (long)rules.OfflineAfter.TotalMilliseconds - now);
+            DelayDeactivation((offlineIn > untilChange ? offlineIn : untilChange) + TimeSpan.FromMinutes(1));
         }
 
         if (due is { } delay)

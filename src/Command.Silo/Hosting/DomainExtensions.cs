@@ -11,7 +11,10 @@ internal static class DomainExtensions
     public static WebApplicationBuilder AddCommandDomain(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PositionOptions>().Bind(builder.Configuration.GetSection(PositionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PositionOptions>().Bind(builder.Configuration.GetSection(PositionOptions.Section)).ValidateDataAnnotations()
+            .Validate(p => p.MaxBatch <= p.MaxPending, "Positions:MaxBatch must not exceed Positions:MaxPending (a batch that large could never be taken).")
+            .Validate(p => p.OfflineAfter > TimeSpan.Zero && p.PatrolWindow > TimeSpan.Zero && p.OnlineGap > TimeSpan.Zero, "Positions:OfflineAfter, PatrolWindow and OnlineGap must be positive.")
+            .ValidateOnStart();
         services.AddOptions<UserOptions>().Bind(builder.Configuration.GetSection(UserOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .PostConfigure(demo => demo.Enabled ??= builder.Environment.IsDevelopment());

@@ -25,7 +25,7 @@ public static class GridsApi
         return api;
     }
 
-    private static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
+    internal static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
     {
         if (RegionsApi.Find(code, user, directory, out var problem) is not { } grid)
         {

@@ -46,7 +46,16 @@ public static class PositionsApi
         var query = context.Request.Query;
         if (context.Request.HasFormContentType)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                return Problems.BadRequest($"表单格式错误：{e.Message}");
+            }
+
             if (form.Count > 0)
             {
                 query = new QueryCollection(query.Concat(form).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase));
@@ -112,6 +121,10 @@ public static class PositionsApi
         {
             return Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}");
         }
+        catch (BadHttpRequestException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效");
+        }
 
         var items = batch?.Positions;
         var rules = options.Value;
@@ -151,9 +164,14 @@ public static class PositionsApi
         await durable;
         return TypedResults.Ok(new PositionsAccepted(fixes.Length));
 
-        string? Check(PositionItem item, out PositionFix fix)
+        string? Check(PositionItem? item, out PositionFix fix)
         {
             fix = default;
+            if (item is null)
+            {
+                return "位置不能为空(null)";
+            }
+
             if (string.IsNullOrEmpty(item.Id) || directory.FindWorkerByDevice(item.Id) is not { } worker)
             {
                 return "未知的设备标识(id)";

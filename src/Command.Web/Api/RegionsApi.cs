@@ -46,7 +46,7 @@ public static class RegionsApi
 
         if (region.Level == RegionLevel.Grid)
         {
-            return TypedResults.Redirect($"/api/grids/{region.Code}");
+            return await GridsApi.GetAsync(region.Code, user, directory, grains);
         }
 
         var grain = grains.GetGrain<IRegionGrain>(region.Code);
@@ -124,15 +124,16 @@ public static class RegionsApi
             return null;
         }
 
-        if (directory.FindRegion(code) is not { } region)
-        {
-            problem = Problems.NotFound($"区划 {code} 不存在");
-            return null;
-        }
-
+        // Scope first: outside it, whether a code exists is nobody's business.
         if (!user.CanSee(code))
         {
             problem = Problems.OutOfScope(code);
+            return null;
+        }
+
+        if (directory.FindRegion(code) is not { } region)
+        {
+            problem = Problems.NotFound($"区划 {code} 不存在");
             return null;
         }
 

@@ -43,6 +43,7 @@ public static class WorkersApi
 {
     private const int MaxTrackPoints = 20_000;
     private static readonly TimeSpan MaxTrackSpan = TimeSpan.FromDays(7);
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IEndpointRouteBuilder MapWorkersApi(this IEndpointRouteBuilder api)
     {
@@ -62,9 +63,9 @@ public static class WorkersApi
             return problem!;
         }
 
-        if (page < 1 || pageSize is < 1 or > 1000)
+        if (page is < 1 or > 1_000_000 || pageSize is < 1 or > 1000)
         {
-            return Problems.BadRequest("page 从 1 开始，pageSize 为 1 到 1000");
+            return Problems.BadRequest("page 为 1 到 1000000，pageSize 为 1 到 1000");
         }
 
         var all = directory.WorkersWithin(region).ToList();
@@ -105,9 +106,9 @@ public static class WorkersApi
         var now = time.GetUtcNow();
         var end = to ?? now;
         var start = from ?? ChinaDate.StartOf(ChinaDate.Of(now));
-        if (start >= end || end - start > MaxTrackSpan)
+        if (start >= end || end - start > MaxTrackSpan || start < Earliest || end > now.AddDays(1))
         {
-            return Problems.BadRequest("from 必须早于 to，且时间跨度不超过 7 天");
+            return Problems.BadRequest("from 必须早于 to，时间跨度不超过 7 天，且在 2000 年至明天之间");
         }
 
         var fixes = await PositionQueries.TrackAsync(database, id, start, end, MaxTrackPoints + 1);
@@ -131,7 +132,13 @@ public static class WorkersApi
             return problem!;
         }
 
-        var day = date ?? ChinaDate.Of(time.GetUtcNow());
+        var today = ChinaDate.Of(time.GetUtcNow());
+        var day = date ?? today;
+        if (day < ChinaDate.Of(Earliest) || day > today.AddDays(1))
+        {
+            return Problems.BadRequest("date 必须在 2000 年至明天之间");
+        }
+
         var start = ChinaDate.StartOf(day);
         var fixes = await PositionQueries.TrackAsync(database, id, start, start.AddDays(1), 200_000);
         return TypedResults.Ok(PatrolView.Of(PatrolTracker.Compute(day, fixes, options.Value.OnlineGap)));

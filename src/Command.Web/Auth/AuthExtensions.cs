@@ -1,4 +1,5 @@
 using Command.Grains.Users;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -65,11 +66,16 @@ public static class AuthExtensions
             .DisableAntiforgery()
             .WithTags("auth")
             .WithSummary("Signs in with a user name and password; answers a bearer token for the API.");
-        app.MapPost("/logout", async (HttpContext context) =>
+        app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Problems.BadRequest("请从页面上的“退出”按钮退出");
+            }
+
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/login");
-        }).RequireAuthorization().ExcludeFromDescription();
+        }).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/api/me", (HttpContext context) => TypedResults.Ok(new MeView(
             context.User.UserName(),
             context.User.FindFirst(CommandClaims.DisplayName)?.Value ?? "",

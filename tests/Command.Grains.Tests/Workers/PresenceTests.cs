@@ -68,6 +68,21 @@ public abstract class PresenceTests(StorageProvider provider)
     }
 
     [SkippableFact]
+    public async Task Positions_a_phone_uploads_late_count_in_the_days_patrol()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var now = cluster.Clock.GetUtcNow();
+
+        await cluster.Positions().AppendAsync([Fix(1, now.AddSeconds(-10), Lat)]);
+        await cluster.Positions().AppendAsync(Enumerable.Range(0, 8).Select(i => Fix(1, now.AddMinutes(-30 + (i * 4)), Lat + (i * 0.001))).ToArray());
+
+        var today = (await cluster.GrainFactory.GetGrain<IWorkerGrain>(1).GetAsync()).Today;
+        Assert.Equal(9, today.Positions);
+        Assert.InRange(today.Online.TotalMinutes, 29.8, 30);
+        Assert.InRange(today.DistanceMetres, 1540, 1575); // 7 steps of 111 m north, then 778 m back to the first fix
+    }
+
+    [SkippableFact]
     public async Task A_resent_position_is_stored_once()
     {
         await using var cluster = await DomainCluster.StartAsync(provider);

@@ -60,3 +60,6 @@ CREATE TABLE audit_log (
 );
 
 CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Who reported lately (read at start to bring the live counts back); timestamps mostly rise, so it grows at its end.
+CREATE INDEX positions_ts ON positions (ts);
