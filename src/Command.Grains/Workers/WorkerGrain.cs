@@ -16,6 +16,7 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
     private const double MovedMetres = 15;
     private const double MovingSpeed = 0.5;
     private const long StatusRefreshMs = 60_000;
+    private static readonly TimeSpan ReloadDelay = TimeSpan.FromSeconds(30);
 
     private readonly PositionOptions rules = options.Value;
     private WorkerInfo info = null!;
@@ -25,6 +26,7 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
     private WorkerStatus status = WorkerStatus.Offline;
     private IGrainTimer? transition;
     private bool todayNeedsReload;
+    private IGrainTimer? reload;
     private long statusSentAt = long.MinValue;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -54,14 +56,25 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
 
         if (todayNeedsReload)
         {
-            // A phone uploaded what it buffered offline: the day's figures are recomputed from the stored track.
+            // A phone uploaded what it buffered offline: the day's figures are recomputed from the stored track,
+            // shortly and once for however many late batches arrive meanwhile.
+            reload ??= RegisterGrainTimer(_ => RecomputeTodayAsync(), ReloadDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        await UpdateStatusAsync();
+    }
+
+    private async Task RecomputeTodayAsync()
+    {
+        reload?.Dispose();
+        reload = null;
+        if (todayNeedsReload)
+        {
             foreach (var fix in await ReloadTodayAsync(CancellationToken.None))
             {
                 today.Add(fix);
             }
         }
-
-        await UpdateStatusAsync();
     }
 
     public Task<WorkerSnapshot> GetAsync()
