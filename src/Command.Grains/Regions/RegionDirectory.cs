@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using Command.Grains.Units;
 using Command.Grains.Workers;
@@ -47,9 +46,8 @@ public sealed class RegionDirectory
     public async Task LoadAsync(Database database, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var regions = new Dictionary<string, RegionInfo>(StringComparer.Ordinal);
-        await ReadAsync(connection, database, "SELECT code, name, level, parent_code, synthetic, boundary FROM regions ORDER BY level, code", r =>
+        await database.QueryAsync(new SqlStatement("SELECT code, name, level, parent_code, synthetic, boundary FROM regions ORDER BY level, code"), r =>
         {
             var boundary = r.GetString(5);
             var region = new RegionInfo(
@@ -60,29 +58,18 @@ public sealed class RegionDirectory
         }, cancellationToken).ConfigureAwait(false);
 
         var workers = new List<WorkerInfo>();
-        await ReadAsync(connection, database, "SELECT id, grid_code, sequence, name, phone, full_time, device_id, user_name FROM workers ORDER BY grid_code, sequence", r =>
+        await database.QueryAsync(new SqlStatement("SELECT id, grid_code, sequence, name, phone, full_time, device_id FROM workers ORDER BY grid_code, sequence"), r =>
             workers.Add(new WorkerInfo(
                 Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), r.GetString(1), Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture),
-                r.GetString(3), r.GetString(4), Convert.ToInt32(r.GetValue(5), CultureInfo.InvariantCulture) != 0, r.GetString(6),
-                r.IsDBNull(7) ? null : r.GetString(7))), cancellationToken).ConfigureAwait(false);
+                r.GetString(3), r.GetString(4), Convert.ToInt32(r.GetValue(5), CultureInfo.InvariantCulture) != 0, r.GetString(6))), cancellationToken).ConfigureAwait(false);
 
         var units = new List<UnitInfo>();
-        await ReadAsync(connection, database, "SELECT id, name, kind, region_code, serves FROM units ORDER BY id", r =>
+        await database.QueryAsync(new SqlStatement("SELECT id, name, kind, region_code, serves FROM units ORDER BY id"), r =>
             units.Add(new UnitInfo(
                 r.GetString(0), r.GetString(1), (UnitKind)Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3),
                 r.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries))), cancellationToken).ConfigureAwait(false);
 
         current = new Snapshot(regions, workers, units);
-    }
-
-    private static async Task ReadAsync(DbConnection connection, Database database, string sql, Action<DbDataReader> row, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(connection, new SqlStatement(sql));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            row(reader);
-        }
     }
 
     private sealed class Snapshot

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using Command.Grains.Audit;
@@ -21,9 +20,9 @@ public sealed class RegionStore(Database database, AuditLog audit, TimeProvider 
 
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = database.CreateCommand(connection, new SqlStatement("SELECT count(*) FROM regions"));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0;
+        var empty = true;
+        await database.QueryAsync(new SqlStatement("SELECT 1 FROM regions LIMIT 1"), _ => empty = false, cancellationToken).ConfigureAwait(false);
+        return empty;
     }
 
     public async Task<ImportSummary> SaveAsync(RegionImport import, string actor, CancellationToken cancellationToken = default)
@@ -87,14 +86,10 @@ public sealed class RegionStore(Database database, AuditLog audit, TimeProvider 
     private async Task<Dictionary<(string Grid, int Sequence), long>> ExistingWorkersAsync(CancellationToken cancellationToken)
     {
         var workers = new Dictionary<(string, int), long>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = database.CreateCommand(connection, new SqlStatement("SELECT grid_code, sequence, id FROM workers"));
-        await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            workers[(reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture))] = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-        }
-
+        await database.QueryAsync(
+            new SqlStatement("SELECT grid_code, sequence, id FROM workers"),
+            reader => workers[(reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture))] = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
+            cancellationToken).ConfigureAwait(false);
         return workers;
     }
 

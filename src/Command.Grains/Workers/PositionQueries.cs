@@ -26,14 +26,10 @@ public static class PositionQueries
     {
         ArgumentNullException.ThrowIfNull(database);
         var ids = new List<long>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = database.CreateCommand(connection, new SqlStatement("SELECT DISTINCT worker_id FROM positions WHERE ts >= $1", since.ToUnixTimeMilliseconds()));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
-        }
-
+        await database.QueryAsync(
+            new SqlStatement("SELECT DISTINCT worker_id FROM positions WHERE ts >= $1", since.ToUnixTimeMilliseconds()),
+            reader => ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)),
+            cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
@@ -41,12 +37,7 @@ public static class PositionQueries
     {
         ArgumentNullException.ThrowIfNull(database);
         var fixes = new List<PositionFix>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = database.CreateCommand(connection, statement);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            fixes.Add(new PositionFix(
+        await database.QueryAsync(statement, reader => fixes.Add(new PositionFix(
                 Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
                 Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
                 reader.GetDouble(2),
@@ -55,9 +46,7 @@ public static class PositionQueries
                 Optional(reader, 5),
                 Optional(reader, 6),
                 Optional(reader, 7),
-                Optional(reader, 8)));
-        }
-
+                Optional(reader, 8))), cancellationToken).ConfigureAwait(false);
         return fixes;
     }
 

@@ -78,6 +78,19 @@ public abstract class Database : IAsyncDisposable
         return (await EnqueueAsync(new WriteUnit([], write), cancellationToken).ConfigureAwait(false))[0];
     }
 
+    /// <summary>Runs a query on a pooled connection and hands each row to <paramref name="row"/>.</summary>
+    public async Task QueryAsync(SqlStatement statement, Action<DbDataReader> row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = CreateCommand(connection, statement);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            row(reader);
+        }
+    }
+
     /// <summary>Checks that the database answers.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

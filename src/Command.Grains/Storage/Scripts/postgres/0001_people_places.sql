@@ -22,7 +22,6 @@ CREATE TABLE workers (
     phone       text     NOT NULL,
     full_time   smallint NOT NULL,
     device_id   text     NOT NULL UNIQUE,
-    user_name   text     NULL,
     UNIQUE (grid_code, sequence)
 );
 

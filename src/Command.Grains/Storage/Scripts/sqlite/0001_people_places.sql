@@ -22,7 +22,6 @@ CREATE TABLE workers (
     phone       TEXT    NOT NULL,
     full_time   INTEGER NOT NULL,
     device_id   TEXT    NOT NULL UNIQUE,
-    user_name   TEXT    NULL,
     UNIQUE (grid_code, sequence)
 );
 
