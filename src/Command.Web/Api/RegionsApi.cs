@@ -114,6 +114,10 @@ public static class RegionsApi
         return directory.FindRegion(scope) is { } own ? [own] : [];
     }
 
+    /// <summary>Like <see cref="Find"/>, for an optional region parameter: absent means the user's top region.</summary>
+    internal static RegionInfo? FindOrTop(string? code, ClaimsPrincipal user, RegionDirectory directory, out IResult? problem) =>
+        Find(code ?? (Tops(user, directory) is [var top, ..] ? top.Code : user.ScopeCode()), user, directory, out problem);
+
     /// <summary>The region, or the problem to answer: 400 for a malformed code, 404 unknown, 403 outside the user's scope.</summary>
     internal static RegionInfo? Find(string code, ClaimsPrincipal user, RegionDirectory directory, out IResult? problem)
     {

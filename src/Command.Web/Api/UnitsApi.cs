@@ -21,14 +21,13 @@ public static class UnitsApi
 
     private static IResult List(ClaimsPrincipal user, RegionDirectory directory, string? region = null)
     {
-        region ??= RegionsApi.Tops(user, directory) is [var top, ..] ? top.Code : user.ScopeCode();
-        if (RegionsApi.Find(region, user, directory, out var problem) is null)
+        if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } scope)
         {
             return problem!;
         }
 
         return TypedResults.Ok(directory.Units
-            .Where(u => RegionCode.IsWithin(u.RegionCode, region))
+            .Where(u => RegionCode.IsWithin(u.RegionCode, scope.Code))
             .Select(u => new UnitView(u.Id, u.Name, u.Kind.ToString(), KindName(u.Kind), u.RegionCode, u.Serves))
             .ToList());
     }

@@ -57,8 +57,7 @@ public static class WorkersApi
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains, string? region = null, int page = 1, int pageSize = 100)
     {
-        region ??= RegionsApi.Tops(user, directory) is [var top, ..] ? top.Code : user.ScopeCode();
-        if (RegionsApi.Find(region, user, directory, out var problem) is null)
+        if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } scope)
         {
             return problem!;
         }
@@ -68,7 +67,7 @@ public static class WorkersApi
             return Problems.BadRequest("page 为 1 到 1000000，pageSize 为 1 到 1000");
         }
 
-        var all = directory.WorkersWithin(region).ToList();
+        var all = directory.WorkersWithin(scope.Code).ToList();
         var items = all.Skip((page - 1) * pageSize).Take(pageSize).ToList();
         var grids = await Task.WhenAll(items.Select(w => w.GridCode).Distinct().Select(g => grains.GetGrain<IGridGrain>(g).GetAsync()));
         var statuses = grids.SelectMany(g => g.Workers).ToDictionary(p => p.Key, p => p.Value);
