@@ -1,4 +1,6 @@
 using Command.Grains.Audit;
+using Command.Grains.Cases;
+using Command.Grains.Units;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Workers;
@@ -19,7 +21,8 @@ internal static class DomainCluster
 
     private const string Square = """{"type":"Polygon","coordinates":[[[111.7,40.3],[111.9,40.3],[111.9,40.5],[111.7,40.5],[111.7,40.3]]]}""";
 
-    public static async Task<TestCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite, Action<PositionOptions>? positions = null)
+    public static async Task<TestCluster> StartAsync(
+        StorageProvider provider = StorageProvider.Sqlite, Action<PositionOptions>? positions = null, Action<CaseOptions>? cases = null, Action<CalendarOptions>? calendar = null)
     {
         if (provider == StorageProvider.Postgres)
         {
@@ -37,6 +40,9 @@ internal static class DomainCluster
                 services.AddOptions<PositionOptions>().Configure(o => positions?.Invoke(o));
                 services.AddOptions<UserOptions>();
                 services.AddSingleton<PositionLog>();
+                services.AddCaseServices();
+                services.AddOptions<CaseOptions>().Configure(o => cases?.Invoke(o));
+                services.AddOptions<CalendarOptions>().Configure(o => calendar?.Invoke(o));
                 services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
             },
         };
@@ -66,6 +72,13 @@ internal static class DomainCluster
             await cluster.Database.ExecuteAsync(
                 "INSERT INTO regions (code, name, level, parent_code, synthetic, boundary, imported_at, imported_by) VALUES ($1, $2, $3, $4, 1, $5, 0, 'test')",
                 code, name, (short)level, parent, Square);
+        }
+
+        foreach (var unit in UnitPlan.For(regions.Select(r => (r.Code, r.Name, (RegionLevel)r.Level))))
+        {
+            await cluster.Database.ExecuteAsync(
+                "INSERT INTO units (id, name, kind, region_code, serves) VALUES ($1, $2, $3, $4, $5)",
+                unit.Id, unit.Name, (short)unit.Kind, unit.RegionCode, string.Join(',', unit.Serves));
         }
 
         (long Id, string Grid, int Sequence, bool FullTime)[] workers = [(1, GridA, 1, true), (2, GridA, 2, false), (3, GridB, 1, true)];

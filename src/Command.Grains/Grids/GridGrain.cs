@@ -1,21 +1,28 @@
+using Command.Grains.Cases;
 using Command.Grains.Regions;
+using Command.Grains.Warnings;
 using Command.Grains.Workers;
 using Command.Runtime;
+using Command.Runtime.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Grids;
 
 /// <summary>
-/// Keeps its workers' statuses and reports its counters to its village on every change. It stays active for
-/// the silo's life (counters are live state, rebuilt from workers' reports after a restart). Its totals go to the
-/// village again every minute, so a report lost on the way (an expired one-way message) heals.
+/// Keeps its workers' statuses and its cases' marks, and reports its counters to its village on every change. It stays
+/// active for the silo's life (counters are live state, rebuilt from the database and workers' reports after a restart),
+/// and sends its totals again every minute so a report lost on the way heals. It raises the hot-spot warning when
+/// several cases arrive within the window, and clears it when they have aged out.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
-internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
+internal sealed class GridGrain(RegionDirectory directory, Database database, IOptions<CaseOptions> cases, TimeProvider time) : Grain, IGridGrain
 {
     private readonly Dictionary<long, WorkerStatus> workers = [];
+    private readonly CaseTally tally = new();
     private RegionInfo grid = null!;
+    private string? hotSpot;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var code = this.GetPrimaryKeyString();
         grid = directory.FindRegion(code) is { Level: RegionLevel.Grid } found ? found : throw new KeyNotFoundException($"No grid has code {code}.");
@@ -24,8 +31,11 @@ internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
             workers[worker.Id] = WorkerStatus.Offline;
         }
 
-        RegisterGrainTimer(_ => ReportAsync(), Rollup.Refresh, Rollup.Refresh);
-        return Task.CompletedTask;
+        await tally.LoadAsync(database, code, Since(), cancellationToken);
+        await database.QueryAsync(
+            new SqlStatement("SELECT id FROM warnings WHERE subject = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.HotSpot.Wire()),
+            r => hotSpot = r.GetString(0), cancellationToken);
+        RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
     }
 
     public async Task WorkerStatusChangedAsync(long workerId, WorkerStatus status)
@@ -39,6 +49,44 @@ internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
         await ReportAsync();
     }
 
+    public async Task CaseChangedAsync(string caseCode, CaseMark mark)
+    {
+        if (!tally.Set(caseCode, mark))
+        {
+            return;
+        }
+
+        await CheckHotSpotAsync();
+        await ReportAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        tally.Prune(ChinaDate.Of(time.GetUtcNow()), Since());
+        await CheckHotSpotAsync();
+        await ReportAsync();
+    }
+
+    private async Task CheckHotSpotAsync()
+    {
+        var o = cases.Value;
+        var now = time.GetUtcNow();
+        var recent = tally.AcceptedSince(now - o.HotSpotWindow);
+        if (hotSpot is null && recent >= o.HotSpotCases)
+        {
+            var id = $"{grid.Code}-{WarningKind.HotSpot.Wire()}-{now.ToUnixTimeMilliseconds()}";
+            await database.WriteAsync(CaseStore.RaiseWarning(
+                id, WarningKind.HotSpot, WarningLevel.Red, grid.Code, null, null, grid.Code,
+                $"{grid.Name}在 {o.HotSpotWindow.TotalHours:0.#} 小时内发生 {recent} 起案件", now));
+            hotSpot = id;
+        }
+        else if (hotSpot is not null && recent < o.HotSpotCases)
+        {
+            await database.WriteAsync(CaseStore.ClearWarning(hotSpot, now));
+            hotSpot = null;
+        }
+    }
+
     private async Task ReportAsync()
     {
         if (grid.ParentCode is { } village)
@@ -49,9 +97,17 @@ internal sealed class GridGrain(RegionDirectory directory) : Grain, IGridGrain
 
     public Task<GridSnapshot> GetAsync() => Task.FromResult(new GridSnapshot(grid.Code, Counters(), new Dictionary<long, WorkerStatus>(workers)));
 
-    private RegionCounters Counters() => new(
+    private DateTimeOffset Since()
+    {
+        var now = time.GetUtcNow();
+        var today = ChinaDate.StartOf(ChinaDate.Of(now));
+        var window = now - cases.Value.HotSpotWindow;
+        return window < today ? window : today;
+    }
+
+    private RegionCounters Counters() => new RegionCounters(
         1,
         workers.Count,
         workers.Values.Count(s => s != WorkerStatus.Offline),
-        workers.Values.Count(s => s == WorkerStatus.Patrolling));
+        workers.Values.Count(s => s == WorkerStatus.Patrolling)) + tally.Counters(ChinaDate.Of(time.GetUtcNow())) + new RegionCounters(0, 0, 0, 0, Warnings: hotSpot is null ? 0 : 1);
 }

@@ -9,6 +9,10 @@ public interface IRegionGrain : IGrainWithStringKey
     [OneWay]
     Task ChildChangedAsync(string childCode, RegionCounters counters);
 
+    /// <summary>A case located in this region but in none of its grids changed what it counts for.</summary>
+    [OneWay]
+    Task CaseChangedAsync(string caseCode, Cases.CaseMark mark);
+
     [ReadOnly]
     Task<RegionCounters> GetCountersAsync();
 

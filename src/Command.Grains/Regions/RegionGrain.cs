@@ -1,20 +1,23 @@
+using Command.Grains.Cases;
 using Command.Runtime;
+using Command.Runtime.Storage;
 
 namespace Command.Grains.Regions;
 
 /// <summary>
-/// Sums its children's counters and reports the total to its parent when it changes. Children start from the
-/// imported sizes with nobody online; live reports fill in the rest. It stays active for the silo's life and
-/// sends its totals to its parent again every minute, so a report lost on the way heals.
+/// Sums its children's counters, plus the cases located in it but in no grid, and reports the total to its parent when
+/// it changes. Children start from the imported sizes with nobody online; live reports fill in the rest. It stays
+/// active for the silo's life and sends its totals again every minute, so a lost report heals and "today" rolls over.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
-internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGrain
+internal sealed class RegionGrain(RegionDirectory directory, Database database, TimeProvider time) : Grain, IRegionGrain
 {
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
+    private readonly CaseTally own = new();
     private RegionInfo region = null!;
     private RegionCounters total;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var code = this.GetPrimaryKeyString();
         region = directory.FindRegion(code) is { Level: not RegionLevel.Grid } found ? found : throw new KeyNotFoundException($"No region has code {code}.");
@@ -23,9 +26,9 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
             children[child.Code] = new RegionCounters(child.GridCount, child.WorkerCount, 0, 0);
         }
 
+        await own.LoadAsync(database, code, Today(), cancellationToken);
         total = Sum();
-        RegisterGrainTimer(_ => ReportAsync(), Rollup.Refresh, Rollup.Refresh);
-        return Task.CompletedTask;
+        RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
     }
 
     public async Task ChildChangedAsync(string childCode, RegionCounters counters)
@@ -36,6 +39,19 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
         }
 
         children[childCode] = counters;
+        await ChangedAsync();
+    }
+
+    public async Task CaseChangedAsync(string caseCode, CaseMark mark)
+    {
+        if (own.Set(caseCode, mark))
+        {
+            await ChangedAsync();
+        }
+    }
+
+    private async Task ChangedAsync()
+    {
         var next = Sum();
         if (next == total)
         {
@@ -43,6 +59,13 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
         }
 
         total = next;
+        await ReportAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        own.Prune(ChinaDate.Of(time.GetUtcNow()), Today());
+        total = Sum();
         await ReportAsync();
     }
 
@@ -59,9 +82,11 @@ internal sealed class RegionGrain(RegionDirectory directory) : Grain, IRegionGra
     public Task<IReadOnlyDictionary<string, RegionCounters>> GetChildrenAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, RegionCounters>>(new Dictionary<string, RegionCounters>(children, StringComparer.Ordinal));
 
+    private DateTimeOffset Today() => ChinaDate.StartOf(ChinaDate.Of(time.GetUtcNow()));
+
     private RegionCounters Sum()
     {
-        var sum = default(RegionCounters);
+        var sum = own.Counters(ChinaDate.Of(time.GetUtcNow()));
         foreach (var counters in children.Values)
         {
             sum += counters;

@@ -32,6 +32,10 @@ public static class UnitPlan
 
     public static string DepartmentId(string regionCode, string shortName) => $"dept-{regionCode}-{shortName}";
 
+    public static bool IsCenter(string unitId) => unitId.StartsWith("center-", StringComparison.Ordinal);
+
+    public static bool IsDepartment(string unitId) => unitId.StartsWith("dept-", StringComparison.Ordinal);
+
     public static IReadOnlyList<UnitInfo> For(IEnumerable<(string Code, string Name, RegionLevel Level)> regions)
     {
         ArgumentNullException.ThrowIfNull(regions);

@@ -1,0 +1,114 @@
+using Command.Grains.Users;
+
+namespace Command.Grains.Cases;
+
+/// <summary>One action on a case with what it needs (which fields matter depends on the action).</summary>
+public sealed record CaseCommand(
+    CaseAction Action,
+    string? Note = null,
+    string? To = null,
+    IReadOnlyList<string>? Photos = null,
+    IReadOnlyList<string>? Units = null,
+    TimeSpan? Extension = null,
+    bool? Approve = null,
+    bool? Pass = null,
+    CaseResult? Result = null,
+    Satisfaction? Satisfaction = null,
+    Supervision? Level = null);
+
+/// <summary>Everything a new case starts with: what was reported, where, the auto-dispatch decision, who took it.</summary>
+public sealed record CaseOpening(CaseIntake Intake, CaseLocation Location, Dispatch.DispatchPlan? Plan, string Holder, UserProfile Actor);
+
+/// <summary>One step of a case's history (append-only).</summary>
+public sealed record CaseEvent(
+    int Seq,
+    DateTimeOffset At,
+    CaseAction Action,
+    string Actor,
+    string ActorName,
+    string? FromUnit,
+    string? ToUnit,
+    CaseStatus Status,
+    string? Note,
+    CaseEventDetail? Detail)
+{
+    public string ActionName => Action.ToChinese();
+
+    public string StatusName => Status.ToChinese();
+}
+
+/// <summary>What a step carried besides its note; empty parts are left out of the stored JSON.</summary>
+public sealed record CaseEventDetail(
+    IReadOnlyList<string>? Photos = null,
+    long? RuleId = null,
+    string? RuleName = null,
+    string? Level = null,
+    CaseResult? Result = null,
+    Satisfaction? Satisfaction = null,
+    Supervision? Supervision = null,
+    TimeSpan? Extension = null,
+    bool? Approved = null,
+    bool? Passed = null,
+    IReadOnlyList<string>? Units = null,
+    IReadOnlyList<string>? Warnings = null);
+
+public enum RefusalKind
+{
+    /// <summary>The case's state does not allow the action (409).</summary>
+    State,
+
+    /// <summary>The actor's role, unit or scope does not allow it (403).</summary>
+    Forbidden,
+
+    /// <summary>The action's input is wrong (400).</summary>
+    Invalid,
+
+    /// <summary>No such case (404).</summary>
+    NotFound,
+}
+
+/// <summary>
+/// An action refused: names the case's state, the action and the reason, in Chinese. Nothing was changed.
+/// </summary>
+public sealed class CaseRefusedException : Exception
+{
+    public CaseRefusedException()
+    {
+        Code = string.Empty;
+        Reason = string.Empty;
+    }
+
+    public CaseRefusedException(string message)
+        : base(message)
+    {
+        Code = string.Empty;
+        Reason = message;
+    }
+
+    public CaseRefusedException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Code = string.Empty;
+        Reason = message;
+    }
+
+    public CaseRefusedException(string code, CaseStatus? status, CaseAction action, RefusalKind kind, string reason)
+        : base(status is { } s ? $"案件 {code} 当前状态为「{s.ToChinese()}」，不能{action.ToChinese()}：{reason}" : $"案件 {code} 不能{action.ToChinese()}：{reason}")
+    {
+        Code = code;
+        Status = status;
+        Action = action;
+        Kind = kind;
+        Reason = reason;
+    }
+
+    public string Code { get; }
+
+    public CaseStatus? Status { get; }
+
+    public CaseAction Action { get; }
+
+    public RefusalKind Kind { get; }
+
+    public string Reason { get; }
+}

@@ -1,0 +1,197 @@
+using Command.Grains.Grids;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Grains.Warnings;
+using Command.Runtime;
+using Command.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Command.Grains.Cases;
+
+/// <summary>
+/// A case. It applies each action to a copy of its state and keeps the copy once the row, the history entries and the
+/// warning changes are durable. One durable reminder follows its next deadline; the reminder is moved earlier before a
+/// write and left alone when the deadline moves later (an early tick finds nothing due and re-arms), so no deadline is lost.
+/// </summary>
+internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, CaseStore store, TimeProvider time, ILogger<CaseGrain> log)
+    : Grain, ICaseGrain, IRemindable
+{
+    private const string Deadline = "deadline";
+
+    private CaseState? state;
+    private string payload = string.Empty;
+    private List<CaseEvent> history = [];
+    private DateTimeOffset? armed;
+    private CaseMark? reported;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await store.LoadAsync(this.GetPrimaryKeyString(), cancellationToken) is { } loaded)
+        {
+            (state, payload, history) = loaded;
+        }
+    }
+
+    public async Task<CaseView> OpenAsync(CaseOpening opening)
+    {
+        ArgumentNullException.ThrowIfNull(opening);
+        var code = this.GetPrimaryKeyString();
+        if (state is not null)
+        {
+            throw new CaseRefusedException(code, state.Status, CaseAction.Accept, RefusalKind.State, "该编号的案件已存在");
+        }
+
+        var now = time.GetUtcNow();
+        var next = new CaseState();
+        var events = machine.Open(next, code, opening, now);
+        await CommitAsync(next, events, now);
+        return View();
+    }
+
+    public async Task<CaseView> ActAsync(CaseCommand command, UserProfile actor)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (state is null)
+        {
+            throw new CaseRefusedException(this.GetPrimaryKeyString(), null, command.Action, RefusalKind.NotFound, "没有这个案件");
+        }
+
+        if (state.Status == CaseStatus.Archived)
+        {
+            throw new CaseRefusedException(state.Code, state.Status, command.Action, RefusalKind.State, "已归档的案件只读");
+        }
+
+        var now = time.GetUtcNow();
+        var next = CaseStore.Deserialize(payload);
+        var events = machine.Apply(next, command, actor, now);
+        events.AddRange(machine.Tick(next, now));
+        await CommitAsync(next, events, now);
+        return View();
+    }
+
+    public Task<CaseView?> GetAsync() => Task.FromResult(state is null ? null : View());
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var now = time.GetUtcNow();
+        if (state is null || state.Status is CaseStatus.Archived or CaseStatus.Rejected)
+        {
+            await DisarmAsync();
+            return;
+        }
+
+        var next = CaseStore.Deserialize(payload);
+        var events = machine.Tick(next, now);
+        await CommitAsync(next, events, now);
+
+        // Exactly the next deadline now (the tick may have found the reminder early).
+        if (clock.Of(state).NextAfter(now) is { } due)
+        {
+            await this.RegisterOrUpdateReminder(Deadline, due - now, clock.Options.DeadlineRetry);
+            armed = due;
+        }
+        else
+        {
+            await DisarmAsync();
+        }
+    }
+
+    private async Task CommitAsync(CaseState next, List<CaseEvent> events, DateTimeOffset now)
+    {
+        var deadlines = clock.Of(next);
+        var warnings = WarningChanges(next, deadlines, now, out var changed);
+        if (events.Count == 0 && changed.Count == 0)
+        {
+            return;
+        }
+
+        if (events.Count == 0)
+        {
+            next.Version++;
+            next.UpdatedAt = now;
+            events.Add(new CaseEvent(next.Version, now, CaseAction.Deadline, CaseMachine.System.UserName, CaseMachine.System.DisplayName,
+                null, next.Current?.To.Id, next.Status, "预警：" + string.Join("，", changed), new CaseEventDetail(Warnings: changed)));
+        }
+
+        if (deadlines.NextAfter(now) is { } due && (armed is null || due < armed))
+        {
+            await this.RegisterOrUpdateReminder(Deadline, due - now, clock.Options.DeadlineRetry);
+            armed = due;
+        }
+
+        var json = CaseStore.Serialize(next);
+        await store.WriteAsync(next, json, deadlines.HandleDue, events, warnings);
+        state = next;
+        payload = json;
+        history.AddRange(events);
+        LogChanged(log, next.Code, events[^1].Action, next.Status, next.Version);
+        Report(next);
+    }
+
+    /// <summary>Brings the case's warnings to what is due now; returns the statements and a description of each change.</summary>
+    private static List<SqlStatement> WarningChanges(CaseState next, CaseDeadlines deadlines, DateTimeOffset now, out List<string> changed)
+    {
+        var statements = new List<SqlStatement>();
+        changed = [];
+        var due = CaseWarnings.Due(next, deadlines, now);
+        foreach (var (kind, active) in next.Warnings.ToList())
+        {
+            if (!due.ContainsKey(kind))
+            {
+                statements.Add(CaseStore.ClearWarning(active.Id, now));
+                next.Warnings.Remove(kind);
+                changed.Add($"{kind.ToChinese()}已解除");
+            }
+        }
+
+        foreach (var (kind, level) in due)
+        {
+            var message = CaseWarnings.Message(next, kind, level);
+            if (!next.Warnings.TryGetValue(kind, out var active))
+            {
+                var id = $"{next.Code}-{kind.Wire()}-{next.Version + 1}";
+                statements.Add(CaseStore.RaiseWarning(id, kind, level, next.Code, next.Code, null, next.Location.RegionCode, message, now));
+                next.Warnings[kind] = new ActiveWarning(id, level);
+                changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
+            }
+            else if (active.Level != level)
+            {
+                statements.Add(CaseStore.ChangeWarning(active.Id, level, message));
+                next.Warnings[kind] = active with { Level = level };
+                changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
+            }
+        }
+
+        return statements;
+    }
+
+    /// <summary>Tells the case's grid (or region, when it has no grid) what it now counts for.</summary>
+    private void Report(CaseState s)
+    {
+        var mark = CaseMark.Of(s);
+        if (reported == mark)
+        {
+            return;
+        }
+
+        reported = mark;
+        _ = s.Location.GridCode is { } grid
+            ? GrainFactory.GetGrain<IGridGrain>(grid).CaseChangedAsync(s.Code, mark)
+            : GrainFactory.GetGrain<IRegionGrain>(s.Location.RegionCode).CaseChangedAsync(s.Code, mark);
+    }
+
+    private async Task DisarmAsync()
+    {
+        if (await this.GetReminder(Deadline) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        armed = null;
+    }
+
+    private CaseView View() => CaseView.Of(state!, clock.Of(state!), history);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Case {CaseCode}: {Action}, now {Status} (v{Version})")]
+    private static partial void LogChanged(ILogger logger, string caseCode, CaseAction action, CaseStatus status, int version);
+}

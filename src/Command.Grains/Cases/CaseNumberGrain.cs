@@ -1,0 +1,58 @@
+using System.Globalization;
+using Command.Runtime;
+
+namespace Command.Grains.Cases;
+
+/// <summary>Hands out case codes (一案一码) for one county: {county}-{yyyyMMdd}-{sequence}, the sequence restarting daily.</summary>
+public interface ICaseNumberGrain : IGrainWithStringKey
+{
+    Task<string> NextAsync();
+}
+
+public sealed class CaseNumberState
+{
+    public DateOnly Day { get; set; }
+
+    /// <summary>Every number up to this one may have been handed out (a restart skips the rest of the block).</summary>
+    public int Reserved { get; set; }
+}
+
+/// <summary>
+/// Numbers come from blocks reserved durably ahead of use, so most codes cost no write, and a restart never repeats a
+/// code (it only skips what was left of the block).
+/// </summary>
+internal sealed class CaseNumberGrain([PersistentState("case-numbers")] IPersistentState<CaseNumberState> state, TimeProvider time) : Grain, ICaseNumberGrain
+{
+    private const int Block = 50;
+    private int next;
+    private DateOnly day;
+
+    public async Task<string> NextAsync()
+    {
+        var today = ChinaDate.Of(time.GetUtcNow());
+        if (day != today)
+        {
+            day = today;
+            next = state.State.Day == today ? state.State.Reserved + 1 : 1;
+        }
+
+        if (state.State.Day != today || next > state.State.Reserved)
+        {
+            var (oldDay, oldReserved) = (state.State.Day, state.State.Reserved);
+            state.State.Day = today;
+            state.State.Reserved = next + Block - 1;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                (state.State.Day, state.State.Reserved) = (oldDay, oldReserved);
+                throw;
+            }
+        }
+
+        var number = next++;
+        return string.Create(CultureInfo.InvariantCulture, $"{this.GetPrimaryKeyString()}-{today:yyyyMMdd}-{number:D4}");
+    }
+}

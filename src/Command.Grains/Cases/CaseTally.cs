@@ -1,0 +1,74 @@
+using System.Globalization;
+using Command.Grains.Regions;
+using Command.Runtime.Storage;
+
+namespace Command.Grains.Cases;
+
+/// <summary>
+/// The cases a grid or region counts directly (its own, not its children's): open ones, and those accepted or resolved
+/// today or within the hot-spot window. Rebuilt from the database at activation; kept current by the cases' reports.
+/// </summary>
+public sealed class CaseTally
+{
+    private readonly Dictionary<string, CaseMark> marks = new(StringComparer.Ordinal);
+
+    public int Count => marks.Count;
+
+    /// <summary>Loads the cases whose finest region is <paramref name="regionCode"/> that still count.</summary>
+    public async Task LoadAsync(Database database, string regionCode, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        marks.Clear();
+        var column = regionCode.Length == 15 ? "grid_code" : "region_code";
+        await database.QueryAsync(
+            new SqlStatement(
+                $"SELECT code, payload FROM cases WHERE {column} = $1 AND (status IN ('accepted', 'dispatched', 'in_progress', 'resolved') OR accepted_at >= $2 OR closed_at >= $2)",
+                regionCode, since.ToUnixTimeMilliseconds()),
+            r => marks[r.GetString(0)] = CaseMark.Of(CaseStore.Deserialize(r.GetString(1))),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a case's mark; false when nothing changed.</summary>
+    public bool Set(string code, CaseMark mark)
+    {
+        if (marks.TryGetValue(code, out var old) && old == mark)
+        {
+            return false;
+        }
+
+        marks[code] = mark;
+        return true;
+    }
+
+    /// <summary>Forgets closed cases that no longer count today or towards a hot spot.</summary>
+    public void Prune(DateOnly today, DateTimeOffset since)
+    {
+        foreach (var (code, mark) in marks.ToList())
+        {
+            if (!mark.Open && mark.AcceptedDay != today && mark.ResolvedDay != today && mark.AcceptedAt < since)
+            {
+                marks.Remove(code);
+            }
+        }
+    }
+
+    /// <summary>How many cases were accepted at or after <paramref name="since"/>.</summary>
+    public int AcceptedSince(DateTimeOffset since) => marks.Values.Count(m => m.AcceptedAt >= since && m.AcceptedDay != DateOnly.MinValue);
+
+    public RegionCounters Counters(DateOnly today)
+    {
+        int open = 0, overdue = 0, warnings = 0, accepted = 0, resolved = 0;
+        foreach (var mark in marks.Values)
+        {
+            open += mark.Open ? 1 : 0;
+            overdue += mark.Overdue ? 1 : 0;
+            warnings += mark.Warnings;
+            accepted += mark.AcceptedDay == today ? 1 : 0;
+            resolved += mark.ResolvedDay == today ? 1 : 0;
+        }
+
+        return new RegionCounters(0, 0, 0, 0, open, overdue, warnings, accepted, resolved);
+    }
+
+    public override string ToString() => marks.Count.ToString(CultureInfo.InvariantCulture);
+}
