@@ -87,8 +87,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         // Exactly the next deadline now (the tick may have found the reminder early).
         if (clock.Of(state).NextAfter(now) is { } due)
         {
-            await this.RegisterOrUpdateReminder(Deadline, due - now, clock.Options.DeadlineRetry);
-            armed = due;
+            await ArmAsync(due);
         }
         else
         {
@@ -115,8 +114,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
         if (deadlines.NextAfter(now) is { } due && (armed is null || due < armed))
         {
-            await this.RegisterOrUpdateReminder(Deadline, due - now, clock.Options.DeadlineRetry);
-            armed = due;
+            await ArmAsync(due);
         }
 
         var json = CaseStore.Serialize(next);
@@ -178,6 +176,12 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         _ = s.Location.GridCode is { } grid
             ? GrainFactory.GetGrain<IGridGrain>(grid).CaseChangedAsync(s.Code, mark)
             : GrainFactory.GetGrain<IRegionGrain>(s.Location.RegionCode).CaseChangedAsync(s.Code, mark);
+    }
+
+    private async Task ArmAsync(DateTimeOffset due)
+    {
+        await this.RegisterOrUpdateReminderAt(Deadline, due, clock.Options.DeadlineRetry);
+        armed = due;
     }
 
     private async Task DisarmAsync()

@@ -10,6 +10,14 @@ public static class GrainReminderExtensions
     public static Task<IGrainReminder> RegisterOrUpdateReminder(this Grain grain, string reminderName, TimeSpan dueTime, TimeSpan period) =>
         Service(grain).RegisterOrUpdateAsync(grain.GrainId, reminderName, dueTime, period);
 
+    /// <summary>
+    /// Registers (or replaces) a reminder first due at an instant of the silo's clock (at once if it has passed). Not
+    /// in Orleans, where the caller subtracts the time now; here the subtraction happens under the reminder service's
+    /// own reading of the clock, so a deadline is not moved by the time that passes between two readings.
+    /// </summary>
+    public static Task<IGrainReminder> RegisterOrUpdateReminderAt(this Grain grain, string reminderName, DateTimeOffset dueAt, TimeSpan period) =>
+        Service(grain).RegisterOrUpdateAtAsync(grain.GrainId, reminderName, dueAt, period);
+
     public static Task UnregisterReminder(this Grain grain, IGrainReminder reminder)
     {
         ArgumentNullException.ThrowIfNull(reminder);

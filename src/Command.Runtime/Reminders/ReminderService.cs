@@ -69,13 +69,20 @@ internal sealed class ReminderService(
         }
     }
 
-    public async Task<IGrainReminder> RegisterOrUpdateAsync(GrainId grain, string name, TimeSpan dueTime, TimeSpan period)
+    public Task<IGrainReminder> RegisterOrUpdateAsync(GrainId grain, string name, TimeSpan dueTime, TimeSpan period)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
         if (dueTime < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(dueTime), "A reminder's due time cannot be negative.");
         }
+
+        return RegisterOrUpdateAtAsync(grain, name, time.GetUtcNow().Add(dueTime), period);
+    }
+
+    /// <summary>Registers a reminder first due at an instant (at once if it has passed).</summary>
+    public async Task<IGrainReminder> RegisterOrUpdateAtAsync(GrainId grain, string name, DateTimeOffset dueAt, TimeSpan period)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
 
         if (period < options.Value.ReminderMinimumPeriod)
         {
@@ -83,7 +90,7 @@ internal sealed class ReminderService(
                 nameof(period), $"A reminder's period must be at least {options.Value.ReminderMinimumPeriod} (Silo:ReminderMinimumPeriod); {period} was asked.");
         }
 
-        var firstDue = time.GetUtcNow().Add(dueTime).ToUnixTimeMilliseconds();
+        var firstDue = Math.Max(dueAt.ToUnixTimeMilliseconds(), time.GetUtcNow().ToUnixTimeMilliseconds());
         long version;
         lock (gate)
         {
