@@ -2,6 +2,7 @@ using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Grains.Users;
+using Command.Grains.Warnings;
 using Command.Grains.Workers;
 
 namespace Command.Silo.Hosting;
@@ -23,6 +24,7 @@ internal static class DomainExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
         services.AddSingleton<CaseStatistics>();
+        services.AddSingleton<WarningStore>();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
         services.AddHostedService<StartupData>();
