@@ -45,7 +45,8 @@ public static class WebExtensions
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
-            .MapPositionsApi();
+            .MapPositionsApi()
+            .MapStatsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
