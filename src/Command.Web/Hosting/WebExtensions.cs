@@ -46,7 +46,8 @@ public static class WebExtensions
             .MapWorkersApi()
             .MapUnitsApi()
             .MapPositionsApi()
-            .MapStatsApi();
+            .MapStatsApi()
+            .MapWarningsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
