@@ -1,6 +1,8 @@
 using Command.Grains.Audit;
+using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Grains.Users;
+using Command.Grains.Warnings;
 using Command.Grains.Workers;
 
 namespace Command.Silo.Hosting;
@@ -21,6 +23,8 @@ internal static class DomainExtensions
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
+        services.AddSingleton<CaseStatistics>();
+        services.AddSingleton<WarningStore>();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
         services.AddHostedService<StartupData>();

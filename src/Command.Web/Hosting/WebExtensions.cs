@@ -45,7 +45,9 @@ public static class WebExtensions
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
-            .MapPositionsApi();
+            .MapPositionsApi()
+            .MapStatsApi()
+            .MapWarningsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {

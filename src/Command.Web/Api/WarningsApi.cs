@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Claims;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Grains.Warnings;
+using Command.Runtime;
+using Command.Web.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Command.Web.Api;
+
+public sealed record WarningView(
+    string Id, string Kind, string KindName, string Level, string LevelName, string Subject, string? CaseCode, long? WorkerId,
+    string RegionCode, string RegionName, string Message, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt, string? AckedBy, DateTimeOffset? AckedAt)
+{
+    public static WarningView Of(WarningRecord w, RegionDirectory directory) => new(
+        w.Id, w.Kind.Wire(), w.Kind.ToChinese(), w.Level == WarningLevel.Red ? "red" : "yellow", w.Level.ToChinese(), w.Subject, w.CaseCode, w.WorkerId,
+        w.RegionCode, directory.FindRegion(w.RegionCode)?.Name ?? "", w.Message, ChinaTime.Convert(w.RaisedAt),
+        w.ClearedAt is { } c ? ChinaTime.Convert(c) : null, w.AckedBy, w.AckedAt is { } a ? ChinaTime.Convert(a) : null);
+}
+
+public sealed record WarningListPage(int Total, int Page, int PageSize, IReadOnlyList<WarningView> Items);
+
+/// <summary>GET /api/warnings (the big screen's rolling list), POST /api/warnings/{id}/ack (确认, logged).</summary>
+public static class WarningsApi
+{
+    public static IEndpointRouteBuilder MapWarningsApi(this IEndpointRouteBuilder api)
+    {
+        var warnings = api.MapGroup("/warnings").WithTags("warnings");
+        warnings.MapGet("/", ListAsync)
+            .WithSummary("Warnings inside a region (default: the user's own), newest first, paged; active only unless all=true; kind filters by wire name.");
+        warnings.MapPost("/{id}/ack", AckAsync)
+            .WithSummary("Acknowledges a warning for the signed-in user; 409 names who acknowledged it first and when.");
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(
+        ClaimsPrincipal user, RegionDirectory directory, WarningStore store,
+        string? region = null, string? kind = null, string? all = null, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } scope)
+        {
+            return problem!;
+        }
+
+        if (page is < 1 or > 1_000_000 || pageSize is < 1 or > 1000)
+        {
+            return Problems.BadRequest("page 为 1 到 1000000，pageSize 为 1 到 1000");
+        }
+
+        // Parsed here, not bound, so a wrong value gets a Chinese answer like every other one.
+        bool? includeCleared = all?.ToLowerInvariant() switch
+        {
+            null or "" or "false" or "0" => false,
+            "true" or "1" => true,
+            _ => null,
+        };
+        if (includeCleared is null)
+        {
+            return Problems.BadRequest("all 只能是 true 或 false");
+        }
+
+        WarningKind? only = null;
+        if (!string.IsNullOrEmpty(kind))
+        {
+            if (!WarningNames.TryParse(kind, out var parsed))
+            {
+                return Problems.BadRequest($"预警类型 {(kind.Length > 20 ? kind[..20] : kind)} 无效：应为 {string.Join("、", Enum.GetValues<WarningKind>().Select(k => k.Wire()))}");
+            }
+
+            only = parsed;
+        }
+
+        var found = await store.ListAsync(new WarningQuery(scope.Code, only, includeCleared.Value, page, pageSize), cancellationToken);
+        return TypedResults.Ok(new WarningListPage(found.Total, page, pageSize, [.. found.Items.Select(w => WarningView.Of(w, directory))]));
+    }
+
+    private static async Task<IResult> AckAsync(
+        string id, ClaimsPrincipal user, RegionDirectory directory, WarningStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        // Ids are unguessable, so "not found" reveals nothing; a warning that exists outside the scope is refused before anything is written.
+        if (await store.GetAsync(id, cancellationToken) is not { } warning)
+        {
+            return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
+        }
+
+        if (!warning.IsWithin(user.ScopeCode()))
+        {
+            return Problems.OutOfScope($"预警 {warning.Id}");
+        }
+
+        var result = await store.AckAsync(id, user.UserName(), cancellationToken);
+        switch (result.Outcome)
+        {
+            case AckOutcome.Acked:
+                return TypedResults.Ok(WarningView.Of(result.Warning!, directory));
+            case AckOutcome.AlreadyAcked:
+                var first = result.Warning!;
+                var name = first.AckedBy is { } by ? (await grains.GetGrain<IUserGrain>(by).GetAsync())?.DisplayName ?? by : "";
+                var at = first.AckedAt is { } a ? ChinaTime.Convert(a) : (DateTimeOffset?)null;
+                return TypedResults.Problem(
+                    $"该预警已由 {name}（{first.AckedBy}）于 {at?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} 确认",
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "预警已被确认",
+                    extensions: new Dictionary<string, object?> { ["ackedBy"] = first.AckedBy, ["ackedByName"] = name, ["ackedAt"] = at });
+            default:
+                return Problems.NotFound($"预警 {warning.Id} 不存在");
+        }
+    }
+}
