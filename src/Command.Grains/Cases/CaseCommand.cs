@@ -93,7 +93,8 @@ public sealed class CaseRefusedException : Exception
     }
 
     public CaseRefusedException(string code, CaseStatus? status, CaseAction action, RefusalKind kind, string reason)
-        : base(status is { } s ? $"案件 {code} 当前状态为「{s.ToChinese()}」，不能{action.ToChinese()}：{reason}" : $"案件 {code} 不能{action.ToChinese()}：{reason}")
+        : base(status is { } s ? $"案件 {code} 当前状态为「{s.ToChinese()}」，不能{action.ToChinese()}：{reason}"
+            : code.Length == 0 ? $"不能{action.ToChinese()}：{reason}" : $"案件 {code} 不能{action.ToChinese()}：{reason}")
     {
         Code = code;
         Status = status;

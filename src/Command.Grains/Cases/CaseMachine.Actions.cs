@@ -390,7 +390,7 @@ public sealed partial class CaseMachine
     /// <summary>The user is (a member of) the unit, or the grid worker, handling the case now.</summary>
     public static bool IsAssignee(UserProfile actor, CaseState state) => state.Current is { } current && IsUnit(actor, current.To.Id);
 
-    private static bool IsUnit(UserProfile actor, string id) =>
+    internal static bool IsUnit(UserProfile actor, string id) =>
         id.StartsWith(Assignee.WorkerPrefix, StringComparison.Ordinal)
             ? actor.WorkerId is { } worker && id == Assignee.WorkerKey(worker)
             : actor.Role is not (UserRole.GridWorker or UserRole.Admin) && actor.UnitId == id;

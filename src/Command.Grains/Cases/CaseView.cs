@@ -44,6 +44,16 @@ public sealed record CaseView(
 
     public string SupervisionName => Supervision.ToChinese();
 
+    /// <summary>Whether a user may read the case: its region's users, its handler, consulted and copied units.</summary>
+    public bool VisibleTo(Users.UserProfile actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return RegionCode.IsWithin(Location.RegionCode, actor.Scope)
+            || (Assignment is { } a && CaseMachine.IsUnit(actor, a.To.Id))
+            || Consults.Any(c => CaseMachine.IsUnit(actor, c.Id))
+            || Copies.Any(c => CaseMachine.IsUnit(actor, c.Id));
+    }
+
     public static CaseView Of(CaseState s, CaseDeadlines deadlines, IReadOnlyList<CaseEvent> history)
     {
         ArgumentNullException.ThrowIfNull(s);

@@ -19,6 +19,7 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
 {
     private readonly Dictionary<long, WorkerStatus> workers = [];
     private readonly CaseTally tally = new();
+    private readonly HashSet<long> warned = [];
     private RegionInfo grid = null!;
     private string? hotSpot;
 
@@ -35,6 +36,9 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         await database.QueryAsync(
             new SqlStatement("SELECT id FROM warnings WHERE subject = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.HotSpot.Wire()),
             r => hotSpot = r.GetString(0), cancellationToken);
+        await database.QueryAsync(
+            new SqlStatement("SELECT worker_id FROM warnings WHERE region_code = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.WorkerOffline.Wire()),
+            r => warned.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
         RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
     }
 
@@ -47,6 +51,14 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
 
         workers[workerId] = status;
         await ReportAsync();
+    }
+
+    public async Task WorkerWarningChangedAsync(long workerId, bool isWarned)
+    {
+        if (workers.ContainsKey(workerId) && (isWarned ? warned.Add(workerId) : warned.Remove(workerId)))
+        {
+            await ReportAsync();
+        }
     }
 
     public async Task CaseChangedAsync(string caseCode, CaseMark mark)
@@ -109,5 +121,5 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         1,
         workers.Count,
         workers.Values.Count(s => s != WorkerStatus.Offline),
-        workers.Values.Count(s => s == WorkerStatus.Patrolling)) + tally.Counters(ChinaDate.Of(time.GetUtcNow())) + new RegionCounters(0, 0, 0, 0, Warnings: hotSpot is null ? 0 : 1);
+        workers.Values.Count(s => s == WorkerStatus.Patrolling)) + tally.Counters(ChinaDate.Of(time.GetUtcNow())) + new RegionCounters(0, 0, 0, 0, Warnings: warned.Count + (hotSpot is null ? 0 : 1));
 }

@@ -10,6 +10,10 @@ public interface IGridGrain : IGrainWithStringKey
     [OneWay]
     Task WorkerStatusChangedAsync(long workerId, WorkerStatus status);
 
+    /// <summary>A worker's offline warning was raised or cleared.</summary>
+    [OneWay]
+    Task WorkerWarningChangedAsync(long workerId, bool warned);
+
     /// <summary>A case in this grid changed what it counts for.</summary>
     [OneWay]
     Task CaseChangedAsync(string caseCode, Cases.CaseMark mark);

@@ -1,4 +1,6 @@
+using Command.Grains.Cases;
 using Command.Grains.Grids;
+using Command.Grains.Warnings;
 using Command.Grains.Regions;
 using Command.Runtime;
 using Command.Runtime.Storage;
@@ -11,7 +13,9 @@ namespace Command.Grains.Workers;
 /// state of its own: at activation it reads today's fixes back. Its status follows its fixes (离线 after the
 /// offline limit, 巡查中 while moving, else 在岗) and every change is reported to its grid.
 /// </summary>
-internal sealed class WorkerGrain(RegionDirectory directory, Database database, IOptions<PositionOptions> options, TimeProvider time) : Grain, IWorkerGrain
+internal sealed class WorkerGrain(
+    RegionDirectory directory, Database database, IOptions<PositionOptions> options, IOptions<CaseOptions> cases, WorkCalendar calendar, TimeProvider time)
+    : Grain, IWorkerGrain
 {
     private const double MovedMetres = 15;
     private const double MovingSpeed = 0.5;
@@ -28,6 +32,7 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
     private bool todayNeedsReload;
     private IGrainTimer? reload;
     private long statusSentAt = long.MinValue;
+    private string? offlineWarning;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,6 +49,9 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
             Apply(fix);
         }
 
+        await database.QueryAsync(
+            new SqlStatement("SELECT id FROM warnings WHERE subject = $1 AND kind = $2 AND cleared_at IS NULL", SubjectOf(id), WarningKind.WorkerOffline.Wire()),
+            r => offlineWarning = r.GetString(0), cancellationToken);
         await UpdateStatusAsync();
     }
 
@@ -144,6 +152,14 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
             DelayDeactivation((offlineIn > untilChange ? offlineIn : untilChange) + TimeSpan.FromMinutes(1));
         }
 
+        await WarnIfOfflineTooLongAsync(now);
+        if (due is null && OfflineWarningAt() is { } warnAt && warnAt > now)
+        {
+            // Stay until the warning is due, so it is raised.
+            due = TimeSpan.FromMilliseconds(warnAt - now);
+            DelayDeactivation(due.Value + TimeSpan.FromMinutes(1));
+        }
+
         if (due is { } delay)
         {
             if (transition is null)
@@ -156,6 +172,44 @@ internal sealed class WorkerGrain(RegionDirectory directory, Database database, 
             }
         }
     }
+
+    /// <summary>
+    /// 网格员离线: a worker who reported today and has been offline for Cases:WorkerOfflineWarning during office hours
+    /// gets a warning; the next fix clears it.
+    /// </summary>
+    private async Task WarnIfOfflineTooLongAsync(long now)
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+        if (status != WorkerStatus.Offline && offlineWarning is { } id)
+        {
+            await database.WriteAsync(Cases.CaseStore.ClearWarning(id, at));
+            offlineWarning = null;
+            await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, false);
+        }
+        else if (offlineWarning is null && OfflineWarningAt() is { } warnAt && now >= warnAt && calendar.IsWorkingHours(at))
+        {
+            var warning = $"{info.Id}-{WarningKind.WorkerOffline.Wire()}-{now}";
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(last!.Value.Time).ToOffset(ChinaDate.Offset);
+            await database.WriteAsync(Cases.CaseStore.RaiseWarning(
+                warning, WarningKind.WorkerOffline, WarningLevel.Yellow, SubjectOf(info.Id), null, info.Id, info.GridCode,
+                $"网格员{info.Name}自 {since:HH:mm} 起离线", at));
+            offlineWarning = warning;
+            await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, true);
+        }
+    }
+
+    /// <summary>When an offline worker who reported today is due a warning; null when none is due.</summary>
+    private long? OfflineWarningAt()
+    {
+        if (status != WorkerStatus.Offline || offlineWarning is not null || last is not { } fix || ChinaDate.Of(fix.Time) != ChinaDate.Of(time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        return fix.Time + (long)(rules.OfflineAfter + cases.Value.WorkerOfflineWarning).TotalMilliseconds;
+    }
+
+    private static string SubjectOf(long workerId) => workerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The status at <paramref name="now"/>, and how long until it would change by itself.</summary>
     private WorkerStatus Compute(long now, out TimeSpan? due)

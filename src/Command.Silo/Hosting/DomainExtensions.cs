@@ -23,6 +23,11 @@ internal static class DomainExtensions
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
+        services.AddCaseServices();
+        services.AddOptions<CaseOptions>().Bind(builder.Configuration.GetSection(CaseOptions.Section)).ValidateOnStart();
+        services.AddOptions<CalendarOptions>().Bind(builder.Configuration.GetSection(CalendarOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CaseIntakeService>();
+        services.AddSingleton<CaseQueries>();
         services.AddSingleton<CaseStatistics>();
         services.AddSingleton<WarningStore>();
 

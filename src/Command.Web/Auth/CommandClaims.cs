@@ -43,6 +43,10 @@ public static class CommandClaims
     public static long? WorkerId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(Worker), CultureInfo.InvariantCulture, out var id) ? id : null;
 
+    /// <summary>Who the signed-in user is, as the grains take an actor.</summary>
+    public static UserProfile Profile(this ClaimsPrincipal user) => new(
+        user.UserName(), user.FindFirstValue(DisplayName) ?? user.UserName(), user.Role(), user.FindFirstValue(Unit) ?? string.Empty, user.ScopeCode(), user.WorkerId());
+
     /// <summary>True when the region, grid or anything inside it is within the user's scope.</summary>
     public static bool CanSee(this ClaimsPrincipal user, string regionCode) => RegionCode.IsWithin(regionCode, user.ScopeCode());
 }

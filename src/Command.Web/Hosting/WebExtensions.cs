@@ -1,4 +1,6 @@
 using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Command.Grains.Regions;
 using Command.Web.Api;
@@ -23,7 +25,11 @@ public static class WebExtensions
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
         return services;
     }
 
@@ -46,6 +52,7 @@ public static class WebExtensions
             .MapWorkersApi()
             .MapUnitsApi()
             .MapPositionsApi()
+            .MapCasesApi()
             .MapStatsApi()
             .MapWarningsApi();
         app.MapRazorComponents<App>();

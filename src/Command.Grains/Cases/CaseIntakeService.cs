@@ -1,0 +1,80 @@
+using Command.Grains.Dispatch;
+using Command.Grains.Regions;
+using Command.Grains.Units;
+using Command.Grains.Users;
+using Command.Runtime;
+
+namespace Command.Grains.Cases;
+
+/// <summary>
+/// Takes a new case from any channel: finds its grid, village, township and county (point-in-polygon, or the region
+/// code given), checks the reporter may register it there, picks the auto-dispatch rule, gives it its code and opens it.
+/// </summary>
+public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules rules, IGrainFactory grains)
+{
+    public async Task<CaseView> SubmitAsync(CaseIntake intake, UserProfile actor)
+    {
+        ArgumentNullException.ThrowIfNull(intake);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (CaseCategories.Find(intake.Category) is null)
+        {
+            throw Refuse(RefusalKind.Invalid, $"未知的类别 {intake.Category}（可用：{string.Join("、", CaseCategories.All.Select(c => $"{c.Code} {c.Name}"))}）");
+        }
+
+        if (actor.Role == UserRole.Admin)
+        {
+            throw Refuse(RefusalKind.Forbidden, "管理员不受理案件");
+        }
+
+        if ((intake.Channel == CaseChannel.Grid) != (actor.Role == UserRole.GridWorker))
+        {
+            throw Refuse(RefusalKind.Invalid, actor.Role == UserRole.GridWorker ? "网格员上报的来源应为 grid" : "来源 grid（网格员上报）只能由网格员提交");
+        }
+
+        var location = Locate(intake);
+        var scope = actor.Role == UserRole.GridWorker && actor.Scope.Length >= 12 ? actor.Scope[..12] : actor.Scope;
+        if (!RegionCode.IsWithin(location.RegionCode, scope))
+        {
+            throw Refuse(RefusalKind.Forbidden, $"案件所在区域 {location.RegionCode} 不在您的管辖范围内");
+        }
+
+        var plan = rules.Plan(location, intake.Category, intake.Urgency);
+        var code = await grains.GetGrain<ICaseNumberGrain>(location.CountyCode).NextAsync();
+        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor));
+    }
+
+    private CaseLocation Locate(CaseIntake intake)
+    {
+        if (intake.Lat is { } lat && intake.Lon is { } lon)
+        {
+            if (directory.LocateGrid(lat, lon) is not { } grid)
+            {
+                throw Refuse(RefusalKind.Invalid, $"位置 ({lat}, {lon}) 不在任何网格内，请核对坐标或改填区划代码");
+            }
+
+            if (intake.RegionCode is { } given && !RegionCode.IsWithin(grid.Code, given))
+            {
+                throw Refuse(RefusalKind.Invalid, $"位置落在网格 {grid.Code}，不在所填区划 {given} 内");
+            }
+
+            return CaseLocation.Of(grid.Code, lat, lon);
+        }
+
+        if (intake.RegionCode is not { } code || directory.FindRegion(code) is not { Level: >= RegionLevel.County } region)
+        {
+            throw Refuse(RefusalKind.Invalid, intake.RegionCode is null ? "请提供位置（lat、lon）或区划代码 regionCode" : $"未知的区划代码 {intake.RegionCode}（须为县级及以下）");
+        }
+
+        return CaseLocation.Of(region.Code);
+    }
+
+    /// <summary>The center that dispatches a case no rule matched: the reporter's own center, else the nearest above the case.</summary>
+    private static string HolderFor(UserProfile actor, CaseLocation location) => actor.Role switch
+    {
+        UserRole.TownshipCenter => actor.UnitId,
+        UserRole.Village or UserRole.GridWorker when location.TownshipCode is { } township => UnitPlan.CenterId(township),
+        _ => UnitPlan.CenterId(location.CountyCode),
+    };
+
+    private static CaseRefusedException Refuse(RefusalKind kind, string reason) => new(string.Empty, null, CaseAction.Accept, kind, reason);
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using Command.Runtime.Storage;
+
+namespace Command.Grains.Cases;
+
+/// <summary>One line of a case list.</summary>
+public sealed record CaseSummary(
+    string Code, string Title, string Category, string CategoryName, string Urgency, string Channel, string Status, string StatusName,
+    string RegionCode, string? UnitId, int? Level, int Supervision, DateTimeOffset AcceptedAt, DateTimeOffset? DueAt, bool Overdue, int Warnings);
+
+public sealed record CasePage(int Total, int Page, int PageSize, IReadOnlyList<CaseSummary> Items);
+
+/// <summary>Case lists from the database (newest first), filtered by region, status and handling unit.</summary>
+public sealed class CaseQueries(Database database)
+{
+    public async Task<CasePage> ListAsync(string regionCode, CaseStatus? status, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(regionCode);
+        var where = new StringBuilder();
+        var parameters = new List<object?>();
+        Filter(where, parameters, regionCode.Length switch
+        {
+            6 => "county_code",
+            9 => "township_code",
+            12 => "village_code",
+            15 => "grid_code",
+            _ => null,
+        }, regionCode);
+        Filter(where, parameters, "status", status?.Wire());
+        Filter(where, parameters, "unit_id", unitId);
+        if (regionCode.Length is not (0 or 6 or 9 or 12 or 15))
+        {
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("county_code LIKE $").Append(parameters.Count + 1);
+            parameters.Add(regionCode + "%");
+        }
+
+        var total = 0;
+        await database.QueryAsync(new SqlStatement("SELECT count(*) FROM cases" + where, [.. parameters]),
+            r => total = Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        var items = new List<CaseSummary>();
+        var offset = (long)(page - 1) * pageSize;
+        await database.QueryAsync(
+            new SqlStatement(
+                "SELECT code, title, category, urgency, channel, status, region_code, unit_id, level, supervision, accepted_at, due_at, overdue, warnings FROM cases"
+                + where + $" ORDER BY accepted_at DESC, code DESC LIMIT {pageSize.ToString(CultureInfo.InvariantCulture)} OFFSET {offset.ToString(CultureInfo.InvariantCulture)}",
+                [.. parameters]),
+            r =>
+            {
+                var statusText = r.GetString(5);
+                items.Add(new CaseSummary(
+                    r.GetString(0), r.GetString(1), r.GetString(2), CaseCategories.Find(r.GetString(2))?.Name ?? r.GetString(2), r.GetString(3), r.GetString(4),
+                    statusText, CaseNames.TryParseStatus(statusText, out var s) ? s.ToChinese() : statusText, r.GetString(6),
+                    r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture),
+                    Convert.ToInt32(r.GetValue(9), CultureInfo.InvariantCulture),
+                    DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(10), CultureInfo.InvariantCulture)),
+                    r.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(11), CultureInfo.InvariantCulture)),
+                    Convert.ToInt32(r.GetValue(12), CultureInfo.InvariantCulture) != 0, Convert.ToInt32(r.GetValue(13), CultureInfo.InvariantCulture)));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new CasePage(total, page, pageSize, items);
+    }
+
+    private static void Filter(StringBuilder where, List<object?> parameters, string? column, string? value)
+    {
+        if (column is null || value is null)
+        {
+            return;
+        }
+
+        parameters.Add(value);
+        where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(column).Append(" = $").Append(parameters.Count.ToString(CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.Json;
+using Command.Grains.Cases;
+using Microsoft.AspNetCore.Http;
+
+namespace Command.Web.Api;
+
+/// <summary>The body of POST /api/cases. Enumerations arrive as text so a wrong value gets a Chinese message.</summary>
+public sealed record CaseInput(
+    string? Channel, string? Category, string? Urgency, string? Title, string? Description, double? Lat, double? Lon, string? RegionCode,
+    string? Address, string? ReporterName, string? ReporterPhone, string? Parties, int? PartyCount, decimal? Amount, List<string>? Attachments,
+    HotlineInput? Hotline, string? ReferralNumber, string? Complexity, string? Risk)
+{
+    public const int MaxTitle = 100;
+    public const int MaxDescription = 5000;
+
+    /// <summary>The intake, or the reason it is not one.</summary>
+    public (CaseIntake? Intake, string? Error) ToIntake()
+    {
+        if (!CaseNames.TryParseChannel(Channel, out var channel))
+        {
+            return (null, "channel 须为 grid、walk_in、hotline、online、court、police 或 petition");
+        }
+
+        if (string.IsNullOrWhiteSpace(Category) || CaseCategories.Find(Category) is null)
+        {
+            return (null, $"未知的类别 {Category}（可用：{string.Join("、", CaseCategories.All.Select(c => $"{c.Code} {c.Name}"))}）");
+        }
+
+        if (!CaseNames.TryParseUrgency(Urgency, out var urgency))
+        {
+            return (null, "urgency 须为 low、medium 或 high");
+        }
+
+        if (string.IsNullOrWhiteSpace(Title) || Title.Length > MaxTitle)
+        {
+            return (null, $"请填写标题（不超过 {MaxTitle} 字）");
+        }
+
+        if (string.IsNullOrWhiteSpace(Description) || Description.Length > MaxDescription)
+        {
+            return (null, $"请填写描述（不超过 {MaxDescription} 字）");
+        }
+
+        if ((Lat is null) != (Lon is null) || Lat is < -90 or > 90 || Lon is < -180 or > 180 || (Lat is { } a && !double.IsFinite(a)) || (Lon is { } o && !double.IsFinite(o)))
+        {
+            return (null, "lat 与 lon 须同时提供，且在有效范围内");
+        }
+
+        if (Lat is null && string.IsNullOrWhiteSpace(RegionCode))
+        {
+            return (null, "请提供位置（lat、lon）或区划代码 regionCode");
+        }
+
+        if (TooLong(Address, 200) || TooLong(ReporterName, 50) || TooLong(ReporterPhone, 30) || TooLong(Parties, 500) || TooLong(ReferralNumber, 50)
+            || PartyCount is < 0 or > 100000 || Amount is < 0 or > 1_000_000_000_000m
+            || Attachments is { Count: > 20 } || Attachments?.Any(x => string.IsNullOrWhiteSpace(x) || x.Length > 500) == true)
+        {
+            return (null, "地址、报告人、当事人、金额或附件超出允许范围（附件最多 20 个）");
+        }
+
+        Complexity? complexity = null;
+        if (Complexity is not null)
+        {
+            if (!Enum.TryParse<Complexity>(Complexity, true, out var c) || int.TryParse(Complexity, out _))
+            {
+                return (null, "complexity 须为 simple、general 或 complex");
+            }
+
+            complexity = c;
+        }
+
+        RiskColor? risk = null;
+        if (Risk is not null)
+        {
+            if (!Enum.TryParse<RiskColor>(Risk, true, out var r) || int.TryParse(Risk, out _))
+            {
+                return (null, "risk 须为 green、yellow 或 red");
+            }
+
+            risk = r;
+        }
+
+        HotlineOrder? hotline = null;
+        if (channel == CaseChannel.Hotline)
+        {
+            if (Hotline is not { Number: { Length: > 0 and <= 50 } number, Caller: { Length: > 0 and <= 50 } caller } || TooLong(Hotline.CallerPhone, 30)
+                || Hotline.LimitHours is <= 0 or > 24 * 365)
+            {
+                return (null, "12345 热线工单须提供 hotline.number（工单号）与 hotline.caller（来电人），limitHours 须为正数");
+            }
+
+            hotline = new HotlineOrder(number, caller, Hotline.CallerPhone, Hotline.LimitHours is { } hours ? TimeSpan.FromHours(hours) : null);
+        }
+
+        return (new CaseIntake(
+            channel, Category, urgency, Title.Trim(), Description.Trim(), Lat, Lon, string.IsNullOrWhiteSpace(RegionCode) ? null : RegionCode.Trim(), Address,
+            ReporterName, ReporterPhone, Parties, PartyCount, Amount, Attachments, hotline, ReferralNumber, complexity, risk), null);
+    }
+
+    private static bool TooLong(string? text, int max) => text is { } t && t.Length > max;
+}
+
+public sealed record HotlineInput(string? Number, string? Caller, string? CallerPhone, double? LimitHours);
+
+/// <summary>The body of POST /api/cases/{code}/{action}; which fields matter depends on the action.</summary>
+public sealed record CaseActionInput(
+    string? Note, string? To, List<string>? Photos, List<string>? Units, double? Days, string? Duration, bool? Approve, bool? Pass, string? Result,
+    string? Satisfaction, string? Level)
+{
+    public (CaseCommand? Command, string? Error) ToCommand(CaseAction action)
+    {
+        TimeSpan? extension = null;
+        if (Duration is not null)
+        {
+            if (!TimeSpan.TryParse(Duration, CultureInfo.InvariantCulture, out var d))
+            {
+                return (null, "duration 须为时长，如 \"2.00:00:00\"");
+            }
+
+            extension = d;
+        }
+        else if (Days is { } days)
+        {
+            if (!double.IsFinite(days) || days is <= 0 or > 3650)
+            {
+                return (null, "days 须为正数");
+            }
+
+            extension = TimeSpan.FromDays(days);
+        }
+
+        CaseResult? result = Result switch
+        {
+            null => null,
+            "resolved" => CaseResult.Resolved,
+            "not_resolved" => CaseResult.NotResolved,
+            _ => (CaseResult)(-1),
+        };
+        Satisfaction? satisfaction = Satisfaction switch
+        {
+            null => null,
+            "satisfied" => Grains.Cases.Satisfaction.Satisfied,
+            "basic" => Grains.Cases.Satisfaction.Basic,
+            "unsatisfied" => Grains.Cases.Satisfaction.Unsatisfied,
+            _ => (Satisfaction)(-1),
+        };
+        Supervision? level = Level switch
+        {
+            null => null,
+            "normal" => Supervision.Normal,
+            "yellow" => Supervision.Yellow,
+            "red" => Supervision.Red,
+            _ => (Supervision)(-1),
+        };
+        if ((int?)result == -1 || (int?)satisfaction == -1 || (int?)level == -1)
+        {
+            return (null, "result 须为 resolved/not_resolved，satisfaction 须为 satisfied/basic/unsatisfied，level 须为 normal/yellow/red");
+        }
+
+        if (Photos is { } photos && photos.Any(p => p is null) || Units is { } units && units.Any(u => u is null))
+        {
+            return (null, "photos 与 units 不能包含空值");
+        }
+
+        return (new CaseCommand(action, Note, To, Photos, Units, extension, Approve, Pass, result, satisfaction, level), null);
+    }
+}
+
+/// <summary>Reads a small JSON body with a size limit, answering a problem instead of throwing on bad input.</summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, bool optional = false)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, TooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes)
+                {
+                    return (default, TooLarge());
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (default, TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效"));
+        }
+
+        if (buffer.Length == 0)
+        {
+            return optional ? (default, null) : (default, Problems.BadRequest("请求体不能为空"));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonSerializerOptions.Web);
+            return value is null ? (default, Problems.BadRequest("请求体不能为 null")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.BadRequest($"请求体不是有效的 JSON：{e.Path} {e.Message}"));
+        }
+    }
+
+    private static IResult TooLarge() =>
+        TypedResults.Problem($"请求体不能超过 {MaxBytes / 1024} KB", statusCode: StatusCodes.Status413PayloadTooLarge, title: "请求过大");
+}

@@ -1,0 +1,173 @@
+using System.Security.Claims;
+using Command.Grains.Cases;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Runtime;
+using Command.Web.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Command.Web.Api;
+
+/// <summary>What POST /api/cases answers: the code and where the case landed, who it went to, and the case itself.</summary>
+public sealed record CaseCreated(
+    string Code, string? GridCode, string? VillageCode, string? TownshipCode, string CountyCode, Grains.Dispatch.Assignee? DispatchedTo, string? Rule, CaseView Case);
+
+/// <summary>POST /api/cases, GET /api/cases, GET /api/cases/{code}, POST /api/cases/{code}/{action}.</summary>
+public static class CasesApi
+{
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder api)
+    {
+        var cases = api.MapGroup("/cases").WithTags("cases");
+        cases.MapPost("/", CreateAsync).WithSummary("Registers a case from any channel; it is located, coded and auto-dispatched.");
+        cases.MapGet("/", ListAsync).WithSummary("Cases in a region (newest first), by status; mine=true for the user's own unit.");
+        cases.MapGet("/{code}", GetAsync).WithSummary("A case: state, handler, deadlines, supervision, attempts, revisits, warnings and history.");
+        cases.MapPost("/{code}/{action}", ActAsync)
+            .WithSummary("An action: dispatch, sign, progress, consult, extend, approve-extension, escalate, return, supervise, cancel-supervision, resolve, verify, revisit, archive, reject.");
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CaseIntakeService intake)
+    {
+        var (input, problem) = await JsonBody.ReadAsync<CaseInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (parsed, error) = input!.ToIntake();
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        try
+        {
+            var view = await intake.SubmitAsync(parsed!, user.Profile());
+            var dispatch = view.History.FirstOrDefault(e => e.Action == CaseAction.Dispatch);
+            return TypedResults.Created($"/api/cases/{view.Code}", new CaseCreated(
+                view.Code, view.Location.GridCode, view.Location.VillageCode, view.Location.TownshipCode, view.Location.CountyCode,
+                view.Assignment?.To, dispatch?.Detail?.RuleName, view));
+        }
+        catch (CaseRefusedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(
+        ClaimsPrincipal user, RegionDirectory directory, CaseQueries queries, string? region, string? status, bool? mine, int? page, int? pageSize)
+    {
+        if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } top)
+        {
+            return problem!;
+        }
+
+        CaseStatus? filter = null;
+        if (status is not null)
+        {
+            if (!CaseNames.TryParseStatus(status, out var s))
+            {
+                return Problems.BadRequest("status 须为 accepted、dispatched、in_progress、resolved、closed、archived 或 rejected");
+            }
+
+            filter = s;
+        }
+
+        if (page is < 1 or > 100_000 || pageSize is < 1 or > 200)
+        {
+            return Problems.BadRequest("page 须在 1 到 100000 之间，pageSize 须在 1 到 200 之间");
+        }
+
+        // A department sees the cases sent to it; anyone may ask for their own unit's.
+        var profile = user.Profile();
+        var unit = mine == true || profile.Role == UserRole.Department
+            ? profile.Role == UserRole.GridWorker && profile.WorkerId is { } w ? Grains.Dispatch.Assignee.WorkerKey(w) : profile.UnitId
+            : null;
+        return TypedResults.Ok(await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50));
+    }
+
+    private static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (Precheck(code, user) is { } refused)
+        {
+            return refused;
+        }
+
+        var view = await grains.GetGrain<ICaseGrain>(code).GetAsync();
+        if (view is null)
+        {
+            return Problems.NotFound($"没有案件 {code}");
+        }
+
+        return view.VisibleTo(user.Profile()) ? TypedResults.Ok(view) : Problems.OutOfScope(view.Location.RegionCode);
+    }
+
+    private static async Task<IResult> ActAsync(string code, string action, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!CaseNames.TryParseAction(action, out var parsedAction))
+        {
+            return Problems.NotFound($"没有操作 {action}（可用：dispatch、sign、progress、consult、extend、approve-extension、escalate、return、supervise、cancel-supervision、resolve、verify、revisit、archive、reject）");
+        }
+
+        if (Precheck(code, user) is { } refused)
+        {
+            return refused;
+        }
+
+        var (input, problem) = await JsonBody.ReadAsync<CaseActionInput>(request, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (command, error) = (input ?? new CaseActionInput(null, null, null, null, null, null, null, null, null, null, null)).ToCommand(parsedAction);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<ICaseGrain>(code).ActAsync(command!, user.Profile()));
+        }
+        catch (CaseRefusedException e)
+        {
+            return Refused(e);
+        }
+    }
+
+    /// <summary>A case code starts with its county: refuse codes that cannot be a case, or lie outside the user's county, before asking.</summary>
+    private static IResult? Precheck(string code, ClaimsPrincipal user)
+    {
+        if (code.Length is < 15 or > 40 || code[6] != '-' || !code.AsSpan(0, 6).ContainsOnlyDigits())
+        {
+            return Problems.NotFound($"没有案件 {code}");
+        }
+
+        var county = code[..6];
+        var scope = user.ScopeCode();
+        return RegionCode.IsWithin(county, scope) || RegionCode.IsWithin(scope, county) ? null : Problems.OutOfScope(county);
+    }
+
+    /// <summary>A refused action: 409 for the case's state, 403 for role or scope, 400 for input, 404 for no case.</summary>
+    public static IResult Refused(CaseRefusedException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var (status, title) = e.Kind switch
+        {
+            RefusalKind.State => (StatusCodes.Status409Conflict, "案件状态不允许此操作"),
+            RefusalKind.Forbidden => (StatusCodes.Status403Forbidden, "无权进行此操作"),
+            RefusalKind.NotFound => (StatusCodes.Status404NotFound, "未找到"),
+            _ => (StatusCodes.Status400BadRequest, "请求无效"),
+        };
+        return TypedResults.Problem(e.Message, statusCode: status, title: title, extensions: new Dictionary<string, object?>
+        {
+            ["state"] = e.Status?.Wire(),
+            ["stateName"] = e.Status?.ToChinese(),
+            ["action"] = e.Action.Wire(),
+            ["reason"] = e.Reason,
+        });
+    }
+}
