@@ -40,6 +40,18 @@ public sealed class RegionDirectory
     public IEnumerable<WorkerInfo> WorkersWithin(string regionCode) =>
         Current.WorkersInOrder.Where(w => RegionCode.IsWithin(w.GridCode, regionCode));
 
+    /// <summary>A unit by id (center-…, village-…, dept-…), or null.</summary>
+    public UnitInfo? FindUnit(string id) => Current.UnitsById.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The grid whose boundary covers the point (WGS-84); for a point on an edge that grids share, the one with the
+    /// lowest code; null outside every grid. The grid index is built on the first call after each load.
+    /// </summary>
+    public RegionInfo? LocateGrid(double lat, double lon) => Current.Shapes.LocateGrid(lat, lon);
+
+    /// <summary>True when the point lies inside the region's boundary (or on it); false for an unknown region.</summary>
+    public bool Contains(string regionCode, double lat, double lon) => Current.Shapes.Contains(regionCode, lat, lon);
+
     /// <summary>The county a region or grid belongs to.</summary>
     public RegionInfo? CountyOf(string code) => code.Length < 6 ? null : FindRegion(code[..6]);
 
@@ -78,6 +90,8 @@ public sealed class RegionDirectory
         {
             Regions = regions;
             Units = units;
+            UnitsById = units.ToDictionary(u => u.Id, StringComparer.Ordinal);
+            Shapes = new RegionShapes(regions);
             WorkersInOrder = workers;
             Workers = workers.ToDictionary(w => w.Id);
             var byDevice = workers.ToDictionary(w => w.DeviceId, StringComparer.Ordinal);
@@ -127,6 +141,10 @@ public sealed class RegionDirectory
         public Dictionary<string, List<WorkerInfo>> ByGrid { get; }
 
         public List<UnitInfo> Units { get; }
+
+        public Dictionary<string, UnitInfo> UnitsById { get; }
+
+        public RegionShapes Shapes { get; }
 
         public List<RegionInfo> Roots { get; }
     }

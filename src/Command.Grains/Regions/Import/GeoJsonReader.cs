@@ -69,6 +69,27 @@ public static class GeoJsonReader
         }
     }
 
+    /// <summary>
+    /// Reads one GeoJSON geometry object (a Polygon or MultiPolygon), as the region table stores boundaries, repairing it
+    /// like <see cref="ReadBoundaries"/> does.
+    /// </summary>
+    /// <exception cref="RegionImportException">The JSON is malformed or not a polygonal geometry.</exception>
+    public static Geometry ReadGeometry(string geometryJson, string where = "the geometry")
+    {
+        ArgumentNullException.ThrowIfNull(geometryJson);
+        try
+        {
+            using var document = JsonDocument.Parse(geometryJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? ReadGeometry(document.RootElement, where)
+                : throw new RegionImportException($"{where}: expected a GeoJSON geometry object");
+        }
+        catch (JsonException e)
+        {
+            throw new RegionImportException($"{where}: not valid JSON: {e.Message}", e);
+        }
+    }
+
     private static void AddFeature(Dictionary<string, Geometry> boundaries, JsonElement feature, int index, string codeProperty)
     {
         var where = $"feature {index}";

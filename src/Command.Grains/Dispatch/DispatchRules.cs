@@ -1,0 +1,170 @@
+using System.Globalization;
+using Command.Grains.Audit;
+using Command.Grains.Cases;
+using Command.Grains.Regions;
+using Command.Runtime.Storage;
+
+namespace Command.Grains.Dispatch;
+
+/// <summary>
+/// The auto-dispatch rule table (自动派单, region × category × urgency → handler and copies), held in memory for every
+/// new case and replaced as a whole by the admin. Loaded at start, right after the region directory; an empty table is
+/// seeded with <see cref="DefaultDispatchRules"/>.
+/// </summary>
+public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, TimeProvider time)
+{
+    private const string Columns = "id, name, region, category, urgency, target, copies";
+
+    private readonly SemaphoreSlim replacing = new(1, 1);
+    private volatile Table? table;
+    private Database? database;
+
+    public bool IsLoaded => table is not null;
+
+    /// <summary>The rules, by id.</summary>
+    public IReadOnlyList<DispatchRule> All => Current.ById;
+
+    private Table Current => table ?? throw new InvalidOperationException("The dispatch rules are not loaded yet.");
+
+    /// <summary>Reads the table from <paramref name="database"/> (seeding the defaults into an empty one); later replacements are written there.</summary>
+    public async Task LoadAsync(Database database, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var rules = new List<DispatchRule>();
+        await database.QueryAsync(new SqlStatement($"SELECT {Columns} FROM dispatch_rules ORDER BY id"), r => rules.Add(Read(r)), cancellationToken)
+            .ConfigureAwait(false);
+        if (rules.Count == 0)
+        {
+            rules.AddRange(DefaultDispatchRules.All);
+            await database.WriteAsync(Statements(rules, "system", "seed-dispatch-rules"), cancellationToken).ConfigureAwait(false);
+        }
+
+        this.database = database;
+        table = new Table(rules);
+    }
+
+    /// <summary>
+    /// The rule for a case: among the rules whose region contains <paramref name="regionCode"/> and whose category and
+    /// urgency match (or are empty), the one with the longest region prefix, then one with a category, then one with an
+    /// urgency; equally specific rules go by lowest id. Null when none matches.
+    /// </summary>
+    public DispatchRule? Match(string regionCode, string category, Urgency urgency)
+    {
+        ArgumentNullException.ThrowIfNull(regionCode);
+        foreach (var rule in Current.BySpecificity)
+        {
+            if (RegionCode.IsWithin(regionCode, rule.Region)
+                && (rule.Category.Length == 0 || rule.Category.Equals(category, StringComparison.Ordinal))
+                && (rule.Urgency is null || rule.Urgency == urgency))
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What auto-dispatch does with a new case: the matching rule, its handler (with the fallbacks of
+    /// <see cref="DispatchTargets.Resolve"/>), the dispatching center and the copies. Copies do not fall back: a copy whose
+    /// unit the location does not name (or that does not exist) is left out, as is one that repeats the handler. Null when
+    /// no rule matches or the handler would be the county center itself: the case then waits there for a person.
+    /// </summary>
+    public DispatchPlan? Plan(CaseLocation location, string category, Urgency urgency)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (Match(location.RegionCode, category, urgency) is not { } rule || Resolve(rule.Target, location) is not { } to)
+        {
+            return null;
+        }
+
+        var dispatcher = DispatchTargets.DispatcherOf(to, directory);
+        if (to.Id.Equals(dispatcher, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var copies = rule.Copies
+            .Select(c => DispatchTargets.ResolveExact(c, location, directory))
+            .OfType<Assignee>()
+            .Where(c => c.Id != to.Id)
+            .DistinctBy(c => c.Id)
+            .ToList();
+        return new DispatchPlan(rule.Id, rule.Name, to, dispatcher, copies);
+    }
+
+    /// <summary>The handler a "level:role" target names for a case at <paramref name="location"/>; see <see cref="DispatchTargets.Resolve"/>.</summary>
+    public Assignee? Resolve(string target, CaseLocation location) => DispatchTargets.Resolve(target, location, directory);
+
+    /// <summary>
+    /// Validates every rule, then replaces the whole table and records who did it, in one atomic write, and only then
+    /// serves the new table. Returns it, by id.
+    /// </summary>
+    /// <exception cref="DispatchRuleException">A rule is invalid; nothing was changed. The message names each rule and what is wrong.</exception>
+    public async Task<IReadOnlyList<DispatchRule>> ReplaceAsync(IReadOnlyList<DispatchRule> rules, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var errors = DispatchRuleValidation.Check(rules, directory);
+        if (errors.Count > 0)
+        {
+            throw new DispatchRuleException(errors);
+        }
+
+        var target = database ?? throw new InvalidOperationException("The dispatch rules are not loaded yet.");
+        rules = [.. rules.Select(r => r with { Copies = [.. r.Copies] })]; // the caller's lists stay theirs
+        await replacing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Serialised so that the table served is always the one written last.
+            await target.WriteAsync(Statements(rules, actor, "replace-dispatch-rules"), cancellationToken).ConfigureAwait(false);
+            table = new Table(rules);
+        }
+        finally
+        {
+            replacing.Release();
+        }
+
+        return All;
+    }
+
+    private List<SqlStatement> Statements(IReadOnlyList<DispatchRule> rules, string actor, string action)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var statements = new List<SqlStatement>(rules.Count + 2) { new("DELETE FROM dispatch_rules") };
+        statements.AddRange(rules.Select(r => new SqlStatement(
+            $"INSERT INTO dispatch_rules ({Columns}, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            r.Id, r.Name, r.Region, r.Category, r.Urgency?.Wire() ?? string.Empty, r.Target, string.Join(',', r.Copies), now, actor)));
+        statements.Add(audit.Entry(actor, action, "dispatch_rules", $"{rules.Count} rules"));
+        return statements;
+    }
+
+    private static DispatchRule Read(System.Data.Common.DbDataReader r)
+    {
+        var id = Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture);
+        var urgencyText = r.GetString(4);
+        Urgency? urgency = null;
+        if (urgencyText.Length > 0)
+        {
+            urgency = CaseNames.TryParseUrgency(urgencyText, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"Dispatch rule {id} has an unknown urgency '{urgencyText}' (expected low, medium, high or empty).");
+        }
+
+        return new DispatchRule(
+            id, r.GetString(1), r.GetString(2), r.GetString(3), urgency, r.GetString(5), r.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private sealed class Table(IReadOnlyList<DispatchRule> rules)
+    {
+        public List<DispatchRule> ById { get; } = [.. rules.OrderBy(r => r.Id)];
+
+        public List<DispatchRule> BySpecificity { get; } =
+        [
+            .. rules.OrderByDescending(r => r.Region.Length)
+                .ThenByDescending(r => r.Category.Length > 0)
+                .ThenByDescending(r => r.Urgency is not null)
+                .ThenBy(r => r.Id),
+        ];
+    }
+}

@@ -1,0 +1,42 @@
+using Command.Grains.Audit;
+using Command.Grains.Dispatch;
+using Command.Grains.Regions;
+using Command.Grains.Units;
+using Command.Runtime.Storage;
+using Command.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Grains.Tests.Dispatch;
+
+/// <summary>The small domain tree of <see cref="DomainCluster"/> with its default units, and dispatch rules loaded from its database.</summary>
+internal static class DispatchCluster
+{
+    public static async Task<TestCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
+    {
+        var cluster = await DomainCluster.StartAsync(provider);
+        var units = UnitPlan.For(
+        [
+            (DomainCluster.County, "和林格尔县", RegionLevel.County), (DomainCluster.Township, "城关镇", RegionLevel.Township),
+            (DomainCluster.Village, "昭君道社区", RegionLevel.Village),
+        ]);
+        foreach (var unit in units)
+        {
+            await cluster.Database.ExecuteAsync(
+                "INSERT INTO units (id, name, kind, region_code, serves) VALUES ($1, $2, $3, $4, $5)",
+                unit.Id, unit.Name, (short)unit.Kind, unit.RegionCode, string.Join(',', unit.Serves));
+        }
+
+        await DomainCluster.LoadAsync(cluster);
+        return cluster;
+    }
+
+    /// <summary>A rule table as the silo has it after start: read from the database, seeded if empty.</summary>
+    public static async Task<DispatchRules> LoadRulesAsync(this TestCluster cluster)
+    {
+        var rules = new DispatchRules(cluster.Services.GetRequiredService<RegionDirectory>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Clock);
+        await rules.LoadAsync(cluster.Services.GetRequiredService<Database>());
+        return rules;
+    }
+
+    public static RegionDirectory Directory(this TestCluster cluster) => cluster.Services.GetRequiredService<RegionDirectory>();
+}
