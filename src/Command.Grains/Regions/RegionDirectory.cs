@@ -52,6 +52,18 @@ public sealed class RegionDirectory
     /// <summary>True when the point lies inside the region's boundary (or on it); false for an unknown region.</summary>
     public bool Contains(string regionCode, double lat, double lon) => Current.Shapes.Contains(regionCode, lat, lon);
 
+    /// <summary>A point inside the region (its interior point), for demos, tests and labels; null for an unknown region.</summary>
+    public (double Lat, double Lon)? PointInside(string regionCode)
+    {
+        if (FindRegion(regionCode) is not { } region)
+        {
+            return null;
+        }
+
+        var point = Import.GeoJsonReader.ReadGeometry(region.BoundaryJson).InteriorPoint;
+        return (point.Y, point.X);
+    }
+
     /// <summary>The county a region or grid belongs to.</summary>
     public RegionInfo? CountyOf(string code) => code.Length < 6 ? null : FindRegion(code[..6]);
 

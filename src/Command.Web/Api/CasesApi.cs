@@ -141,7 +141,7 @@ public static class CasesApi
     /// <summary>A case code starts with its county: refuse codes that cannot be a case, or lie outside the user's county, before asking.</summary>
     private static IResult? Precheck(string code, ClaimsPrincipal user)
     {
-        if (code.Length is < 15 or > 40 || code[6] != '-' || !code.AsSpan(0, 6).ContainsOnlyDigits())
+        if (code.Length is < 15 or > 40 || code[6] != '-' || code.AsSpan(0, 6).ContainsAnyExceptInRange('0', '9'))
         {
             return Problems.NotFound($"没有案件 {code}");
         }

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Command.Grains.Regions;
+using Command.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Tests;
+
+/// <summary>The case API as the demo county's people use it.</summary>
+public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
+{
+    private const string Chengguan = DemoSilo.Chengguan;
+
+    [Fact]
+    public async Task A_reported_point_finds_its_grid_and_the_rule_table_sends_police_matters_to_the_police_station()
+    {
+        var (grid, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var created = await Create(duty, new { channel = "walk_in", category = "14", urgency = "medium", title = "夜间有人聚集滋事", description = "群众来访反映", lat, lon });
+
+        Assert.Equal(grid, created.GetProperty("gridCode").GetString());
+        Assert.Equal(grid[..12], created.GetProperty("villageCode").GetString());
+        Assert.Equal(Chengguan, created.GetProperty("townshipCode").GetString());
+        Assert.Equal($"dept-{Chengguan}-police", created.GetProperty("dispatchedTo").GetProperty("id").GetString());
+        Assert.Matches(@"^150123-\d{8}-\d{4}$", created.GetProperty("code").GetString());
+
+        var view = await DemoSilo.Json(await duty.GetAsync($"/api/cases/{created.GetProperty("code").GetString()}"));
+        Assert.Equal("dispatched", view.GetProperty("status").GetString());
+        Assert.Equal("待签收", view.GetProperty("statusName").GetString());
+        var history = view.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["accept", "dispatch"], history.Select(e => e.GetProperty("action").GetString()!).ToArray());
+        Assert.False(string.IsNullOrEmpty(history[1].GetProperty("detail").GetProperty("ruleName").GetString()));
+    }
+
+    [Theory]
+    [InlineData("01", "village")]
+    [InlineData("10", "dept-150123-hrss")]
+    [InlineData("07", "dept-150123100-justice")]
+    public async Task Default_rules_send_family_disputes_to_the_village_wage_arrears_to_hrss_and_land_to_the_justice_office(string category, string expected)
+    {
+        var (grid, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var created = await Create(duty, new { channel = "online", category, urgency = "low", title = "测试", description = "测试", lat, lon });
+        var to = created.GetProperty("dispatchedTo").GetProperty("id").GetString();
+        Assert.Equal(expected == "village" ? $"village-{grid[..12]}" : expected, to);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_4xx_and_stores_nothing()
+    {
+        var (_, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var before = await CountCases();
+        object[] bad =
+        [
+            new { channel = "walk_in", category = "55", urgency = "low", title = "t", description = "d", lat, lon },
+            new { channel = "walk_in", category = "02", urgency = "urgent", title = "t", description = "d", lat, lon },
+            new { channel = "fax", category = "02", urgency = "low", title = "t", description = "d", lat, lon },
+            new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = "d", regionCode = "150123999" },
+            new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = "d", lat = 0.0, lon = 0.0 },
+            new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = "d", lat },
+            new { channel = "walk_in", category = "02", urgency = "low", title = "", description = "d", lat, lon },
+            new { channel = "hotline", category = "02", urgency = "low", title = "t", description = "d", lat, lon },
+            new { channel = "grid", category = "02", urgency = "low", title = "t", description = "d", lat, lon },
+        ];
+        foreach (var body in bad)
+        {
+            var response = await duty.PostAsJsonAsync("/api/cases", body);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)} → {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsync("/api/cases", new StringContent("{\"channel\":", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsync("/api/cases", new StringContent("[1,2]", Encoding.UTF8, "application/json"))).StatusCode);
+        var huge = JsonSerializer.Serialize(new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = new string('x', 100_000), lat, lon });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await duty.PostAsync("/api/cases", new StringContent(huge, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(before, await CountCases());
+    }
+
+    [Fact]
+    public async Task A_township_sees_and_acts_only_on_its_own_cases()
+    {
+        using var duty = await silo.As("duty");
+        var code = (await Create(duty, new { channel = "walk_in", category = "17", urgency = "low", title = "路灯损坏", description = "d", regionCode = DemoSilo.Shengle }))
+            .GetProperty("code").GetString();
+        using var other = await silo.As($"town-{Chengguan}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/cases/{code}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/cases/{code}/dispatch", new { to = $"center-{Chengguan}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/cases?region={DemoSilo.Shengle}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "17", urgency = "low", title = "t", description = "d", regionCode = DemoSilo.Shengle })).StatusCode);
+        var mine = await DemoSilo.Json(await other.GetAsync("/api/cases"));
+        Assert.DoesNotContain(mine.GetProperty("items").EnumerateArray(), c => c.GetProperty("code").GetString() == code);
+        Assert.Equal(HttpStatusCode.NotFound, (await duty.GetAsync("/api/cases/150123-20991231-0001")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await duty.PostAsJsonAsync($"/api/cases/{code}/fly", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_loop_over_http_answers_refusals_with_the_state_action_and_reason()
+    {
+        var (_, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var code = (await Create(duty, new { channel = "walk_in", category = "14", urgency = "low", title = "治安隐患", description = "d", lat, lon })).GetProperty("code").GetString();
+        using var police = await silo.As($"dept-police-{Chengguan}");
+        using var town = await silo.As($"town-{Chengguan}");
+
+        var early = await police.PostAsJsonAsync($"/api/cases/{code}/resolve", new { result = "resolved", note = "已处理" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        var problem = await DemoSilo.Json(new HttpResponseMessage(HttpStatusCode.OK) { Content = early.Content });
+        Assert.Equal(("dispatched", "resolve"), (problem.GetProperty("state").GetString(), problem.GetProperty("action").GetString()));
+        Assert.Contains("待签收", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await town.PostAsync($"/api/cases/{code}/sign", null)).StatusCode);
+
+        await DemoSilo.Json(await police.PostAsync($"/api/cases/{code}/sign", null));
+        await DemoSilo.Json(await police.PostAsJsonAsync($"/api/cases/{code}/progress", new { note = "已出警", photos = new[] { "/p/1.jpg" } }));
+        await DemoSilo.Json(await police.PostAsJsonAsync($"/api/cases/{code}/extend", new { days = 2, note = "需调查" }));
+        await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/approve-extension", new { approve = true }));
+        await DemoSilo.Json(await police.PostAsJsonAsync($"/api/cases/{code}/resolve", new { result = "resolved", note = "已整治" }));
+        var closed = await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/verify", new { pass = true }));
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await town.PostAsJsonAsync($"/api/cases/{code}/revisit", new { satisfaction = "so-so" })).StatusCode);
+        await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/revisit", new { satisfaction = "satisfied" }));
+        var archived = await DemoSilo.Json(await town.PostAsync($"/api/cases/{code}/archive", null));
+        Assert.Equal("archived", archived.GetProperty("status").GetString());
+        var actors = archived.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).ToList();
+        Assert.Equal(["duty", "system", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}"], actors);
+    }
+
+    private async Task<(string Grid, double Lat, double Lon)> GridIn(string township)
+    {
+        var (_, _, grid) = await silo.WorkerIn(township);
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        return (grid, point.Lat, point.Lon);
+    }
+
+    private static async Task<JsonElement> Create(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/api/cases", body);
+        var json = await DemoSilo.Json(response);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return json;
+    }
+
+    private async Task<long> CountCases()
+    {
+        long count = 0;
+        await silo.Factory.Services.GetRequiredService<Database>().QueryAsync(
+            new SqlStatement("SELECT count(*) FROM cases"), r => count = Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture));
+        return count;
+    }
+}
