@@ -1,4 +1,5 @@
 using Command.Grains.Audit;
+using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Workers;
@@ -21,6 +22,7 @@ internal static class DomainExtensions
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
+        services.AddSingleton<DispatchRules>();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
         services.AddHostedService<StartupData>();

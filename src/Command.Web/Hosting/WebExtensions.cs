@@ -45,6 +45,7 @@ public static class WebExtensions
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
+            .MapDispatchRulesApi()
             .MapPositionsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
