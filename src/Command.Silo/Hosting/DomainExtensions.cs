@@ -1,6 +1,6 @@
 using Command.Grains.Audit;
-using Command.Grains.Dispatch;
 using Command.Grains.Regions;
+using Command.Grains.Dispatch;
 using Command.Grains.Users;
 using Command.Grains.Workers;
 
@@ -20,9 +20,9 @@ internal static class DomainExtensions
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .PostConfigure(demo => demo.Enabled ??= builder.Environment.IsDevelopment());
         services.AddSingleton<RegionDirectory>();
+        services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
-        services.AddSingleton<DispatchRules>();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
         services.AddHostedService<StartupData>();

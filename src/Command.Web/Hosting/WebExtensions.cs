@@ -42,10 +42,10 @@ public static class WebExtensions
         app.MapGroup("/api")
             .RequireAuthorization()
             .MapRegionsApi()
+            .MapDispatchRulesApi()
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
-            .MapDispatchRulesApi()
             .MapPositionsApi();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
