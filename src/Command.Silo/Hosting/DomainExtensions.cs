@@ -1,6 +1,7 @@
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
+using Command.Grains.Dispatch;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
@@ -21,6 +22,7 @@ internal static class DomainExtensions
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .PostConfigure(demo => demo.Enabled ??= builder.Environment.IsDevelopment());
         services.AddSingleton<RegionDirectory>();
+        services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
         services.AddCaseServices();

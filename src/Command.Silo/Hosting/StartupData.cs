@@ -1,4 +1,5 @@
 using System.Text;
+using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
 using Command.Grains.Users;
@@ -19,6 +20,7 @@ internal sealed partial class StartupData(
     Database database,
     RegionStore store,
     RegionDirectory directory,
+    DispatchRules dispatchRules,
     IGrainFactory grains,
     ICredentialHasher hasher,
     IOptions<DemoOptions> demo,
@@ -41,6 +43,7 @@ internal sealed partial class StartupData(
         }
 
         await directory.LoadAsync(database, cancellationToken);
+        await dispatchRules.LoadAsync(database, cancellationToken);
         if (demoMode)
         {
             await SeedDemoAccountsAsync();

@@ -48,6 +48,7 @@ public static class WebExtensions
         app.MapGroup("/api")
             .RequireAuthorization()
             .MapRegionsApi()
+            .MapDispatchRulesApi()
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()

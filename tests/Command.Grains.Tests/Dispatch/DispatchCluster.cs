@@ -21,8 +21,9 @@ internal static class DispatchCluster
         ]);
         foreach (var unit in units)
         {
+            // DO NOTHING: the cases branch seeds the same units in DomainCluster itself; either way they are there once.
             await cluster.Database.ExecuteAsync(
-                "INSERT INTO units (id, name, kind, region_code, serves) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO units (id, name, kind, region_code, serves) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
                 unit.Id, unit.Name, (short)unit.Kind, unit.RegionCode, string.Join(',', unit.Serves));
         }
 

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using Command.Grains.Cases;
+using Command.Grains.Dispatch;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Web.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Command.Web.Api;
+
+/// <summary>A rule as the admin page shows it: the codes it is stored with and what users read for each.</summary>
+public sealed record DispatchRuleView(
+    long Id, string Name, string Region, string RegionName, string Category, string CategoryName, string Urgency, string UrgencyName,
+    string Target, string TargetName, IReadOnlyList<string> Copies, IReadOnlyList<string> CopyNames);
+
+/// <summary>A rule as the admin sends it. Region, category and urgency ("low" | "medium" | "high") are empty (or absent) for "any".</summary>
+public sealed record DispatchRuleInput(long Id, string? Name, string? Region, string? Category, string? Urgency, string? Target, IReadOnlyList<string>? Copies);
+
+/// <summary>GET /api/dispatch-rules (anyone signed in) and PUT /api/dispatch-rules (the admin replaces the whole table).</summary>
+public static class DispatchRulesApi
+{
+    public static IEndpointRouteBuilder MapDispatchRulesApi(this IEndpointRouteBuilder api)
+    {
+        var rules = api.MapGroup("/dispatch-rules").WithTags("dispatch-rules");
+        rules.MapGet("/", List).WithSummary("The auto-dispatch rules (自动派单规则), by id, with Chinese names of regions, categories and targets.");
+        rules.MapPut("/", ReplaceAsync)
+            .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, and then nothing changes.");
+        return api;
+    }
+
+    private static Results<Ok<List<DispatchRuleView>>, ProblemHttpResult> List(DispatchRules rules, RegionDirectory directory) =>
+        rules.IsLoaded ? TypedResults.Ok(View(rules.All, directory)) : NotLoaded();
+
+    private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> ReplaceAsync(
+        List<DispatchRuleInput?>? body, ClaimsPrincipal user, DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
+    {
+        if (user.Role() != UserRole.Admin)
+        {
+            return Problems.Forbidden("只有管理员可以修改自动派单规则");
+        }
+
+        if (!rules.IsLoaded)
+        {
+            return NotLoaded();
+        }
+
+        if (body is null)
+        {
+            return Problems.BadRequest("请求体应为完整的规则列表（JSON 数组）");
+        }
+
+        var parsed = new List<DispatchRule>(body.Count);
+        var errors = new List<string>();
+        foreach (var input in body)
+        {
+            if (input is null)
+            {
+                errors.Add("规则列表中有空项");
+                continue;
+            }
+
+            Urgency? urgency = null;
+            if (!string.IsNullOrEmpty(input.Urgency))
+            {
+                if (CaseNames.TryParseUrgency(input.Urgency, out var parsedUrgency))
+                {
+                    urgency = parsedUrgency;
+                }
+                else
+                {
+                    errors.Add($"规则 {input.Id}「{input.Name}」：紧急程度 \"{input.Urgency}\" 未知（应为 low、medium 或 high，留空表示全部）");
+                }
+            }
+
+            parsed.Add(new DispatchRule(
+                input.Id, input.Name ?? string.Empty, input.Region ?? string.Empty, input.Category ?? string.Empty, urgency, input.Target ?? string.Empty,
+                input.Copies ?? []));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest(string.Join("；", errors));
+        }
+
+        try
+        {
+            return TypedResults.Ok(View(await rules.ReplaceAsync(parsed, user.UserName(), cancellationToken), directory));
+        }
+        catch (DispatchRuleException e)
+        {
+            return Problems.BadRequest(e.Message);
+        }
+    }
+
+    private static List<DispatchRuleView> View(IEnumerable<DispatchRule> rules, RegionDirectory directory) =>
+    [
+        .. rules.Select(r => new DispatchRuleView(
+            r.Id,
+            r.Name,
+            r.Region,
+            r.Region.Length == 0 ? "全部地区" : directory.FindRegion(r.Region)?.Name ?? r.Region,
+            r.Category,
+            r.Category.Length == 0 ? "全部类别" : CaseCategories.Find(r.Category)?.Name ?? r.Category,
+            r.Urgency?.Wire() ?? string.Empty,
+            r.Urgency?.ToChinese() ?? "不限",
+            r.Target,
+            DispatchTargets.DisplayName(r.Target),
+            r.Copies,
+            [.. r.Copies.Select(DispatchTargets.DisplayName)])),
+    ];
+
+    private static ProblemHttpResult NotLoaded() => Problems.Unavailable("自动派单规则尚未加载，请稍后重试");
+}
