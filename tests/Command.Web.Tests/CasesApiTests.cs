@@ -128,6 +128,40 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(["duty", "system", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}"], actors);
     }
 
+    [Fact]
+    public async Task An_open_case_counts_in_its_township_and_county_live()
+    {
+        using var duty = await silo.As("duty");
+
+        // A township no other test of this class uses, so its counts move only by this case.
+        var township = (await DemoSilo.Json(await duty.GetAsync($"/api/regions/{DemoSilo.County}"))).GetProperty("children")[5].GetProperty("code").GetString()!;
+        var before = await Counts(duty, DemoSilo.County, township);
+        await Create(duty, new { channel = "walk_in", category = "15", urgency = "high", title = "危房", description = "d", regionCode = township });
+        var after = await Eventually(() => Counts(duty, DemoSilo.County, township), c => c.Open > before.Open);
+        Assert.Equal(before.Open + 1, after.Open);
+        Assert.Equal(before.Accepted + 1, after.Accepted);
+        Assert.True(after.Warnings > before.Warnings, "a high-urgency case raises a red-risk warning");
+    }
+
+    private static async Task<(int Open, int Accepted, int Warnings)> Counts(HttpClient client, string county, string township)
+    {
+        var region = await DemoSilo.Json(await client.GetAsync($"/api/regions/{county}"));
+        var counts = region.GetProperty("children").EnumerateArray().Single(c => c.GetProperty("code").GetString() == township).GetProperty("counts");
+        return (counts.GetProperty("openCases").GetInt32(), counts.GetProperty("acceptedToday").GetInt32(), counts.GetProperty("warnings").GetInt32());
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done)
+    {
+        var value = await probe();
+        for (var i = 0; i < 100 && !done(value); i++)
+        {
+            await Task.Delay(100);
+            value = await probe();
+        }
+
+        return value;
+    }
+
     private async Task<(string Grid, double Lat, double Lon)> GridIn(string township)
     {
         var (_, _, grid) = await silo.WorkerIn(township);

@@ -11,36 +11,7 @@ public sealed class CaseUnits(RegionDirectory directory)
     public RegionDirectory Directory => directory;
 
     /// <summary>A unit id or "worker-{id}" as an assignee; null when nothing has that id.</summary>
-    public Assignee? Describe(string? id)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            return null;
-        }
-
-        if (id.StartsWith(Assignee.WorkerPrefix, StringComparison.Ordinal))
-        {
-            return long.TryParse(id.AsSpan(Assignee.WorkerPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var workerId)
-                && directory.FindWorker(workerId) is { } worker
-                ? new Assignee(id, $"{worker.Name}（{worker.KindName}）", RegionLevel.Grid)
-                : null;
-        }
-
-        return Unit(id) is { } unit && RegionCode.LevelOf(unit.RegionCode) is { } level ? new Assignee(unit.Id, unit.Name, level) : null;
-    }
-
-    public UnitInfo? Unit(string id)
-    {
-        foreach (var unit in directory.Units)
-        {
-            if (unit.Id == id)
-            {
-                return unit;
-            }
-        }
-
-        return null;
-    }
+    public Assignee? Describe(string? id) => string.IsNullOrEmpty(id) ? null : DispatchTargets.Describe(id, directory);
 
     /// <summary>The region an assignee belongs to: a worker's grid, a unit's region.</summary>
     public string? RegionOf(string id)
@@ -52,7 +23,7 @@ public sealed class CaseUnits(RegionDirectory directory)
                 : null;
         }
 
-        return Unit(id)?.RegionCode;
+        return directory.FindUnit(id)?.RegionCode;
     }
 
     /// <summary>

@@ -40,6 +40,12 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
             new SqlStatement("SELECT worker_id FROM warnings WHERE region_code = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.WorkerOffline.Wire()),
             r => warned.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
         RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
+
+        // Cases and warnings read from the database count at once, not only at the next refresh.
+        if (tally.Count > 0 || warned.Count > 0 || hotSpot is not null)
+        {
+            await ReportAsync();
+        }
     }
 
     public async Task WorkerStatusChangedAsync(long workerId, WorkerStatus status)

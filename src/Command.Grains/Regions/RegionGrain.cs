@@ -29,6 +29,12 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         await own.LoadAsync(database, code, Today(), cancellationToken);
         total = Sum();
         RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
+
+        // Cases read from the database count at once, not only at the next refresh.
+        if (own.Count > 0)
+        {
+            await ReportAsync();
+        }
     }
 
     public async Task ChildChangedAsync(string childCode, RegionCounters counters)

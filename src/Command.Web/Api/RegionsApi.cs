@@ -11,9 +11,11 @@ namespace Command.Web.Api;
 
 public sealed record RegionRef(string Code, string Name);
 
-public sealed record CountersView(int Grids, int Workers, int Online, int Patrolling)
+/// <summary>Live counts: grids, workers online and patrolling, open and overdue cases, active warnings, cases accepted and resolved today.</summary>
+public sealed record CountersView(int Grids, int Workers, int Online, int Patrolling, int OpenCases, int OverdueCases, int Warnings, int AcceptedToday, int ResolvedToday)
 {
-    public static CountersView Of(RegionCounters c) => new(c.Grids, c.Workers, c.Online, c.Patrolling);
+    public static CountersView Of(RegionCounters c) =>
+        new(c.Grids, c.Workers, c.Online, c.Patrolling, c.Open, c.Overdue, c.Warnings, c.AcceptedToday, c.ResolvedToday);
 }
 
 public sealed record RegionChildView(string Code, string Name, string Level, string LevelName, bool Synthetic, CountersView Counts);
