@@ -27,18 +27,23 @@ public static class CaseNames
         _ => "不予受理",
     };
 
-    public static bool TryParseStatus(string? text, out CaseStatus status)
+    public static bool TryParseStatus(string? text, out CaseStatus status) => TryParseWire(text, Wire, out status);
+
+    /// <summary>The value of <typeparamref name="T"/> whose wire name is <paramref name="text"/> (ignoring case).</summary>
+    public static bool TryParseWire<T>(string? text, Func<T, string> wire, out T value, Func<T, bool>? allowed = null)
+        where T : struct, Enum
     {
-        foreach (var value in Enum.GetValues<CaseStatus>())
+        ArgumentNullException.ThrowIfNull(wire);
+        foreach (var candidate in Enum.GetValues<T>())
         {
-            if (string.Equals(value.Wire(), text, StringComparison.OrdinalIgnoreCase))
+            if ((allowed is null || allowed(candidate)) && string.Equals(wire(candidate), text, StringComparison.OrdinalIgnoreCase))
             {
-                status = value;
+                value = candidate;
                 return true;
             }
         }
 
-        status = default;
+        value = default;
         return false;
     }
 
@@ -49,20 +54,9 @@ public static class CaseNames
         _ => action.ToString().ToLowerInvariant(),
     };
 
-    public static bool TryParseAction(string? text, out CaseAction action)
-    {
-        foreach (var value in Enum.GetValues<CaseAction>())
-        {
-            if (value is not (CaseAction.Accept or CaseAction.Deadline) && string.Equals(value.Wire(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                action = value;
-                return true;
-            }
-        }
-
-        action = default;
-        return false;
-    }
+    /// <summary>An action a person may ask for by name (not accept, which is intake, nor the deadline clock's).</summary>
+    public static bool TryParseAction(string? text, out CaseAction action) =>
+        TryParseWire(text, Wire, out action, a => a is not (CaseAction.Accept or CaseAction.Deadline));
 
     public static string ToChinese(this CaseAction action) => action switch
     {
@@ -91,20 +85,7 @@ public static class CaseNames
         _ => channel.ToString().ToLowerInvariant(),
     };
 
-    public static bool TryParseChannel(string? text, out CaseChannel channel)
-    {
-        foreach (var value in Enum.GetValues<CaseChannel>())
-        {
-            if (string.Equals(value.Wire(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                channel = value;
-                return true;
-            }
-        }
-
-        channel = default;
-        return false;
-    }
+    public static bool TryParseChannel(string? text, out CaseChannel channel) => TryParseWire(text, Wire, out channel);
 
     public static string ToChinese(this CaseChannel channel) => channel switch
     {
@@ -119,8 +100,7 @@ public static class CaseNames
 
     public static string Wire(this Urgency urgency) => urgency.ToString().ToLowerInvariant();
 
-    public static bool TryParseUrgency(string? text, out Urgency urgency) =>
-        Enum.TryParse(text, ignoreCase: true, out urgency) && Enum.IsDefined(urgency) && !int.TryParse(text, out _);
+    public static bool TryParseUrgency(string? text, out Urgency urgency) => TryParseWire(text, Wire, out urgency);
 
     public static string ToChinese(this Urgency urgency) => urgency switch
     {

@@ -44,20 +44,7 @@ public static class WarningNames
         _ => "revisit_due",
     };
 
-    public static bool TryParse(string? text, out WarningKind kind)
-    {
-        foreach (var value in Enum.GetValues<WarningKind>())
-        {
-            if (string.Equals(value.Wire(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                kind = value;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out WarningKind kind) => Cases.CaseNames.TryParseWire(text, Wire, out kind);
 
     public static string ToChinese(this WarningKind kind) => kind switch
     {
