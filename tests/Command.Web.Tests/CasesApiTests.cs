@@ -121,11 +121,48 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var closed = await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/verify", new { pass = true }));
         Assert.Equal("closed", closed.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await town.PostAsJsonAsync($"/api/cases/{code}/revisit", new { satisfaction = "so-so" })).StatusCode);
-        await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/revisit", new { satisfaction = "satisfied" }));
-        var archived = await DemoSilo.Json(await town.PostAsync($"/api/cases/{code}/archive", null));
-        Assert.Equal("archived", archived.GetProperty("status").GetString());
-        var actors = archived.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).ToList();
-        Assert.Equal(["duty", "system", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}", $"town-{Chengguan}"], actors);
+
+        // The callback is due tomorrow: neither the revisit nor the archive can happen yet.
+        Assert.Equal(HttpStatusCode.Conflict, (await town.PostAsJsonAsync($"/api/cases/{code}/revisit", new { satisfaction = "satisfied" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await town.PostAsync($"/api/cases/{code}/archive", null)).StatusCode);
+        var actors = closed.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("actor").GetString()).ToList();
+        Assert.Equal(["duty", "system", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}", $"dept-police-{Chengguan}", $"town-{Chengguan}"], actors);
+    }
+
+    [Fact]
+    public async Task A_department_sees_only_what_is_sent_to_it_and_only_centers_acknowledge_warnings()
+    {
+        var (grid, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var created = await Create(duty, new { channel = "walk_in", category = "02", urgency = "high", title = "邻里纠纷", description = "d", lat, lon });
+        var code = created.GetProperty("code").GetString();
+        using var hrss = await silo.As("dept-hrss");
+        Assert.Equal(HttpStatusCode.Forbidden, (await hrss.GetAsync($"/api/cases/{code}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await hrss.GetAsync($"/api/regions/{DemoSilo.County}/stats")).StatusCode);
+        var hrssWarnings = await DemoSilo.Json(await hrss.GetAsync("/api/warnings"));
+        Assert.DoesNotContain(hrssWarnings.GetProperty("items").EnumerateArray(), w => w.GetProperty("caseCode").GetString() == code);
+
+        var warnings = await DemoSilo.Json(await duty.GetAsync($"/api/warnings?region={grid}"));
+        var risk = warnings.GetProperty("items").EnumerateArray().First(w => w.GetProperty("caseCode").GetString() == code).GetProperty("id").GetString();
+        using var worker = await silo.As($"worker-{grid}");
+        using var admin = await silo.As("admin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await worker.PostAsync($"/api/warnings/{risk}/ack", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsync($"/api/warnings/{risk}/ack", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await duty.PostAsync($"/api/warnings/{risk}/ack", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Control_characters_and_combined_enum_values_are_refused()
+    {
+        var (_, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        var before = await CountCases();
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "02", urgency = "low", title = "t\u0000", description = "d", lat, lon })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = "d", lat, lon, complexity = "general,complex" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "02", urgency = "low", title = "t", description = "d", lat, lon, risk = "yellow,red" })).StatusCode);
+        Assert.Equal(before, await CountCases());
+        var code = (await Create(duty, new { channel = "walk_in", category = "14", urgency = "low", title = "t", description = "d", lat, lon })).GetProperty("code").GetString();
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.PostAsJsonAsync($"/api/cases/{code}/supervise", new { level = "yellow", note = "a\u0000b" })).StatusCode);
     }
 
     [Fact]

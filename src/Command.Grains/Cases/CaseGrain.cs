@@ -62,8 +62,10 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
 
         var now = time.GetUtcNow();
+        // Deadlines that passed count before the action (a reminder may be a moment behind), and those it starts after.
         var next = CaseStore.Deserialize(payload);
-        var events = machine.Apply(next, command, actor, now);
+        var events = machine.Tick(next, now);
+        events.AddRange(machine.Apply(next, command, actor, now));
         events.AddRange(machine.Tick(next, now));
         await CommitAsync(next, events, now);
         return View();
@@ -118,7 +120,17 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
 
         var json = CaseStore.Serialize(next);
-        await store.WriteAsync(next, json, deadlines.HandleDue, events, warnings);
+        try
+        {
+            await store.WriteAsync(next, json, deadlines.HandleDue, events, warnings);
+        }
+        catch
+        {
+            // The write may have committed even so (a connection lost after COMMIT): start afresh from the database.
+            DeactivateOnIdle();
+            throw;
+        }
+
         state = next;
         payload = json;
         history.AddRange(events);

@@ -54,9 +54,13 @@ public sealed partial class CaseMachine
         }
 
         var from = state.Status == CaseStatus.Accepted ? state.Holder : handingOn ? current!.To.Id : current!.DispatchedBy;
+        if (state.Status == CaseStatus.InProgress)
+        {
+            EndAttempt(state, now, handingOn ? "转派" : "改派");
+        }
+
         if (handingOn)
         {
-            EndAttempt(state, now, "转派");
             state.Parents.Add(current!);
         }
 
@@ -202,6 +206,7 @@ public sealed partial class CaseMachine
 
         EndAttempt(state, now, "回退");
         state.PendingExtension = null;
+        state.Consults.Clear();
         if (state.Parents.Count > 0 && state.Parents[^1].To.Id == current.DispatchedBy)
         {
             // Back to the center that handed it on: it handles the case again as it did before.
@@ -240,6 +245,7 @@ public sealed partial class CaseMachine
 
     private List<CaseEvent> CancelSupervision(CaseState state, CaseCommand command, UserProfile actor, DateTimeOffset now)
     {
+        Require(state, CaseAction.CancelSupervision, "只有未办结的案件可以撤销督办", CaseStatus.Accepted, CaseStatus.Dispatched, CaseStatus.InProgress, CaseStatus.Resolved);
         Allow(state, CaseAction.CancelSupervision, IsCountyCenter(actor, state), "只有县综治中心领导或值班员可以撤销督办");
         if (state.Supervision == Supervision.None)
         {
@@ -316,6 +322,12 @@ public sealed partial class CaseMachine
         if (state.Revisits.FirstOrDefault(r => r.DoneAt is null) is not { } revisit)
         {
             throw Refuse(state, CaseAction.Revisit, RefusalKind.State, "回访计划已完成");
+        }
+
+        if (revisit.Due > now)
+        {
+            throw Refuse(state, CaseAction.Revisit, RefusalKind.State,
+                $"第 {state.Revisits.IndexOf(revisit) + 1} 次回访应在 {revisit.Due.ToOffset(ChinaDate.Offset):yyyy-MM-dd HH:mm} 之后进行");
         }
 
         revisit.DoneAt = now;
@@ -402,15 +414,40 @@ public sealed partial class CaseMachine
 
     private static bool IsConsulted(UserProfile actor, CaseState state) => state.Consults.Any(c => IsUnit(actor, c.Id));
 
-    /// <summary>Who may read a case: its region's users (the admin sees all), its handler, consulted and copied units.</summary>
+    /// <summary>Who may read a case: see <see cref="CaseAccess"/>.</summary>
     public static bool CanSee(UserProfile actor, CaseState state)
     {
-        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(state);
-        return RegionCode.IsWithin(state.Location.RegionCode, actor.Scope)
-            || IsAssignee(actor, state)
-            || IsConsulted(actor, state)
-            || state.Copies.Any(c => IsUnit(actor, c.Id))
-            || state.Parents.Any(p => IsUnit(actor, p.To.Id));
+        return CaseAccess.CanSee(actor, state.Location.RegionCode, Involved(state));
+    }
+
+    /// <summary>Every unit or worker the case is or was with: its handler, the centers that handed it on, consulted and copied units.</summary>
+    public static IEnumerable<string> Involved(CaseState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Current is { } current)
+        {
+            yield return current.To.Id;
+        }
+
+        foreach (var id in state.Parents.Select(p => p.To.Id).Concat(state.Consults.Select(c => c.Id)).Concat(state.Copies.Select(c => c.Id)))
+        {
+            yield return id;
+        }
+    }
+}
+
+/// <summary>
+/// Who may read a case: users whose scope contains it (a department only when the case is or was with it, consulted
+/// or copied to it: departments see the cases sent to them), and any unit or worker involved in it.
+/// </summary>
+public static class CaseAccess
+{
+    public static bool CanSee(UserProfile actor, string regionCode, IEnumerable<string> involved)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(involved);
+        return (actor.Role != UserRole.Department && RegionCode.IsWithin(regionCode, actor.Scope))
+            || involved.Any(id => CaseMachine.IsUnit(actor, id));
     }
 }

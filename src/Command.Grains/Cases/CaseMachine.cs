@@ -158,6 +158,9 @@ public sealed partial class CaseMachine(CaseClock clock, CaseUnits units)
         state.Current = new Assignment { To = to, DispatchedBy = dispatchedBy, DispatchedAt = now, RuleId = ruleId };
         state.Status = CaseStatus.Dispatched;
         state.PendingExtension = null;
+
+        // 商办 is joint handling with the handler: a new handler starts its own.
+        state.Consults.Clear();
     }
 
     private static CaseEvent Event(CaseState state, DateTimeOffset now, CaseAction action, UserProfile actor, string? from, string? to, string? note, CaseEventDetail? detail)

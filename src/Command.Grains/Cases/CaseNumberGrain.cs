@@ -48,6 +48,7 @@ internal sealed class CaseNumberGrain([PersistentState("case-numbers")] IPersist
             catch
             {
                 (state.State.Day, state.State.Reserved) = (oldDay, oldReserved);
+                DeactivateOnIdle();
                 throw;
             }
         }

@@ -28,6 +28,28 @@ public sealed class CaseTally
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The grids and regions that count something now: cases open, or accepted or closed since <paramref name="since"/>, and
+    /// active grid or worker warnings. Activating them at start makes the counters right at once after a restart.
+    /// </summary>
+    public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var places = new List<string>();
+        await database.QueryAsync(
+            new SqlStatement(
+                """
+                SELECT DISTINCT COALESCE(grid_code, region_code) FROM cases
+                 WHERE status IN ('accepted', 'dispatched', 'in_progress', 'resolved') OR accepted_at >= $1 OR closed_at >= $1
+                UNION
+                SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline')
+                """,
+                since.ToUnixTimeMilliseconds()),
+            r => places.Add(r.GetString(0)),
+            cancellationToken).ConfigureAwait(false);
+        return places;
+    }
+
     /// <summary>Records a case's mark; false when nothing changed.</summary>
     public bool Set(string code, CaseMark mark)
     {

@@ -34,6 +34,7 @@ public sealed record CaseView(
     IReadOnlyList<CaseRevisitView> Revisits,
     IReadOnlyList<CaseWarningView> Warnings,
     CaseIntake Intake,
+    IReadOnlyList<string> Involved,
     IReadOnlyList<CaseEvent> History)
 {
     public string StatusName => Status.ToChinese();
@@ -44,15 +45,8 @@ public sealed record CaseView(
 
     public string SupervisionName => Supervision.ToChinese();
 
-    /// <summary>Whether a user may read the case: its region's users, its handler, consulted and copied units.</summary>
-    public bool VisibleTo(Users.UserProfile actor)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        return RegionCode.IsWithin(Location.RegionCode, actor.Scope)
-            || (Assignment is { } a && CaseMachine.IsUnit(actor, a.To.Id))
-            || Consults.Any(c => CaseMachine.IsUnit(actor, c.Id))
-            || Copies.Any(c => CaseMachine.IsUnit(actor, c.Id));
-    }
+    /// <summary>Whether a user may read the case (<see cref="CaseAccess"/>).</summary>
+    public bool VisibleTo(Users.UserProfile actor) => CaseAccess.CanSee(actor, Location.RegionCode, Involved);
 
     public static CaseView Of(CaseState s, CaseDeadlines deadlines, IReadOnlyList<CaseEvent> history)
     {
@@ -67,6 +61,7 @@ public sealed record CaseView(
             [.. s.Revisits.Select(r => new CaseRevisitView(r.Due, r.DoneAt, r.DoneBy, r.Satisfaction, r.Note))],
             [.. s.Warnings.Select(w => new CaseWarningView(w.Value.Id, w.Key, w.Key.ToChinese(), w.Value.Level))],
             s.Intake,
+            [.. CaseMachine.Involved(s)],
             [.. history]);
     }
 }

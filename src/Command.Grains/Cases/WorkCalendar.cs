@@ -59,6 +59,13 @@ public sealed class WorkCalendar(IOptions<CalendarOptions> options)
         return IsWorkingDay(DateOnly.FromDateTime(local.DateTime)) && time >= o.WorkDayStart && time < o.WorkDayEnd;
     }
 
+    /// <summary>Office hours of a day, or null when it is not a working day.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End)? OfficeHours(DateOnly day)
+    {
+        var o = options.Value;
+        return IsWorkingDay(day) ? (ChinaDate.StartOf(day) + o.WorkDayStart.ToTimeSpan(), ChinaDate.StartOf(day) + o.WorkDayEnd.ToTimeSpan()) : null;
+    }
+
     /// <summary>The instant when <paramref name="workingTime"/> of working-day time has passed since <paramref name="start"/>.</summary>
     public DateTimeOffset Add(DateTimeOffset start, TimeSpan workingTime)
     {

@@ -21,6 +21,7 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
     private readonly CaseTally tally = new();
     private readonly HashSet<long> warned = [];
     private RegionInfo grid = null!;
+    private int refreshes;
     private string? hotSpot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -80,6 +81,12 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
 
     private async Task RefreshAsync()
     {
+        // Every tenth refresh the cases are read again, so a report that was lost on its way here heals.
+        if (++refreshes % Rollup.ReloadEvery == 0)
+        {
+            await tally.LoadAsync(database, grid.Code, Since(), CancellationToken.None);
+        }
+
         tally.Prune(ChinaDate.Of(time.GetUtcNow()), Since());
         await CheckHotSpotAsync();
         await ReportAsync();

@@ -15,6 +15,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
     private readonly CaseTally own = new();
     private RegionInfo region = null!;
+    private int refreshes;
     private RegionCounters total;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -70,6 +71,12 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
 
     private async Task RefreshAsync()
     {
+        // Every tenth refresh the cases are read again, so a report that was lost on its way here heals.
+        if (++refreshes % Rollup.ReloadEvery == 0)
+        {
+            await own.LoadAsync(database, region.Code, Today(), CancellationToken.None);
+        }
+
         own.Prune(ChinaDate.Of(time.GetUtcNow()), Today());
         total = Sum();
         await ReportAsync();

@@ -4,4 +4,7 @@ namespace Command.Grains.Regions;
 internal static class Rollup
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
+
+    /// <summary>Grids and regions read their cases from the database again every this many refreshes.</summary>
+    public const int ReloadEvery = 10;
 }

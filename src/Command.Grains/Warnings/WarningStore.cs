@@ -27,7 +27,8 @@ public sealed record WarningRecord(
 }
 
 /// <summary>Which warnings to list: inside a region, active only unless <see cref="IncludeCleared"/>, optionally of one kind.</summary>
-public sealed record WarningQuery(string RegionCode, WarningKind? Kind = null, bool IncludeCleared = false, int Page = 1, int PageSize = 50);
+/// <summary>A page of warnings in a region; with <see cref="UnitId"/> only those of cases that unit handles now.</summary>
+public sealed record WarningQuery(string RegionCode, WarningKind? Kind = null, bool IncludeCleared = false, int Page = 1, int PageSize = 50, string? UnitId = null);
 
 public sealed record WarningPage(int Total, IReadOnlyList<WarningRecord> Items);
 
@@ -75,6 +76,12 @@ public sealed class WarningStore(Database database, AuditLog audit, TimeProvider
         if (!query.IncludeCleared)
         {
             where += " AND cleared_at IS NULL";
+        }
+
+        if (query.UnitId is { } unit)
+        {
+            parameters.Add(unit);
+            where += $" AND case_code IN (SELECT code FROM cases WHERE unit_id = ${parameters.Count})";
         }
 
         if (query.Kind is { } kind)

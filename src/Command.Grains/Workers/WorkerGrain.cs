@@ -186,7 +186,7 @@ internal sealed class WorkerGrain(
             offlineWarning = null;
             await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, false);
         }
-        else if (offlineWarning is null && OfflineWarningAt() is { } warnAt && now >= warnAt && calendar.IsWorkingHours(at))
+        else if (offlineWarning is null && OfflineWarningAt() is { } warnAt && now >= warnAt)
         {
             var warning = $"{info.Id}-{WarningKind.WorkerOffline.Wire()}-{now}";
             var since = DateTimeOffset.FromUnixTimeMilliseconds(last!.Value.Time).ToOffset(ChinaDate.Offset);
@@ -206,7 +206,15 @@ internal sealed class WorkerGrain(
             return null;
         }
 
-        return fix.Time + (long)(rules.OfflineAfter + cases.Value.WorkerOfflineWarning).TotalMilliseconds;
+        // Due after the offline time, but not before office hours begin (someone gone since 07:00 is flagged at 08:30+);
+        // none once office hours are over.
+        var due = DateTimeOffset.FromUnixTimeMilliseconds(fix.Time) + rules.OfflineAfter + cases.Value.WorkerOfflineWarning;
+        if (calendar.OfficeHours(ChinaDate.Of(due)) is not { } hours || due >= hours.End)
+        {
+            return null;
+        }
+
+        return (due < hours.Start ? hours.Start : due).ToUnixTimeMilliseconds();
     }
 
     private static string SubjectOf(long workerId) => workerId.ToString(System.Globalization.CultureInfo.InvariantCulture);

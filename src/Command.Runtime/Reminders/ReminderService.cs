@@ -90,7 +90,8 @@ internal sealed class ReminderService(
                 nameof(period), $"A reminder's period must be at least {options.Value.ReminderMinimumPeriod} (Silo:ReminderMinimumPeriod); {period} was asked.");
         }
 
-        var firstDue = Math.Max(dueAt.ToUnixTimeMilliseconds(), time.GetUtcNow().ToUnixTimeMilliseconds());
+        // Rounded up to the millisecond, so a reminder never arrives before the instant it was set for.
+        var firstDue = Math.Max((dueAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond, time.GetUtcNow().ToUnixTimeMilliseconds());
         long version;
         lock (gate)
         {

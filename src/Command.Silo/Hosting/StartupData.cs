@@ -1,5 +1,8 @@
 using System.Text;
 using Command.Grains.Dispatch;
+using Command.Grains;
+using Command.Grains.Cases;
+using Command.Grains.Grids;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
 using Command.Grains.Users;
@@ -25,7 +28,7 @@ internal sealed partial class StartupData(
     ICredentialHasher hasher,
     IOptions<DemoOptions> demo,
     IOptions<UserOptions> users,
-    IOptions<PositionOptions> positions,
+    IOptions<CaseOptions> cases,
     IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<StartupData> log) : IHostedService
@@ -53,9 +56,20 @@ internal sealed partial class StartupData(
             await EnsureAdminAsync();
         }
 
-        var since = time.GetUtcNow() - positions.Value.OfflineAfter;
-        var recent = await PositionQueries.ReportedSinceAsync(database, since, cancellationToken);
+        // Workers who reported today (for their status and a pending offline warning), and the grids and regions with
+        // cases or warnings that count now, wake up so the live counters are right at once after a restart.
+        var now = time.GetUtcNow();
+        var today = ChinaDate.StartOf(ChinaDate.Of(now));
+        var recent = await PositionQueries.ReportedSinceAsync(database, today, cancellationToken);
         await Task.WhenAll(recent.Where(id => directory.FindWorker(id) is not null).Select(id => grains.GetGrain<IWorkerGrain>(id).GetAsync()));
+        var window = now - cases.Value.HotSpotWindow;
+        var places = await CaseTally.PlacesAsync(database, window < today ? window : today, cancellationToken);
+        await Task.WhenAll(places.Select(code => directory.FindRegion(code) switch
+        {
+            { Level: RegionLevel.Grid } => (Task)grains.GetGrain<IGridGrain>(code).GetAsync(),
+            { } => grains.GetGrain<IRegionGrain>(code).GetCountersAsync(),
+            null => Task.CompletedTask,
+        }));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -17,6 +17,12 @@ public sealed record CaseInput(
     /// <summary>The intake, or the reason it is not one.</summary>
     public (CaseIntake? Intake, string? Error) ToIntake()
     {
+        if (!TextRules.AllClean([Channel, Category, Urgency, Title, Description, RegionCode, Address, ReporterName, ReporterPhone, Parties, ReferralNumber,
+                Complexity, Risk, Hotline?.Number, Hotline?.Caller, Hotline?.CallerPhone, .. Attachments ?? []]))
+        {
+            return (null, TextRules.ControlMessage);
+        }
+
         if (!CaseNames.TryParseChannel(Channel, out var channel))
         {
             return (null, "channel 须为 grid、walk_in、hotline、online、court、police 或 petition");
@@ -62,7 +68,7 @@ public sealed record CaseInput(
         Complexity? complexity = null;
         if (Complexity is not null)
         {
-            if (!Enum.TryParse<Complexity>(Complexity, true, out var c) || int.TryParse(Complexity, out _))
+            if (!CaseNames.TryParseWire<Complexity>(Complexity, v => v.ToString().ToLowerInvariant(), out var c))
             {
                 return (null, "complexity 须为 simple、general 或 complex");
             }
@@ -73,7 +79,7 @@ public sealed record CaseInput(
         RiskColor? risk = null;
         if (Risk is not null)
         {
-            if (!Enum.TryParse<RiskColor>(Risk, true, out var r) || int.TryParse(Risk, out _))
+            if (!CaseNames.TryParseWire<RiskColor>(Risk, v => v.ToString().ToLowerInvariant(), out var r))
             {
                 return (null, "risk 须为 green、yellow 或 red");
             }
@@ -85,9 +91,9 @@ public sealed record CaseInput(
         if (channel == CaseChannel.Hotline)
         {
             if (Hotline is not { Number: { Length: > 0 and <= 50 } number, Caller: { Length: > 0 and <= 50 } caller } || TooLong(Hotline.CallerPhone, 30)
-                || Hotline.LimitHours is <= 0 or > 24 * 365)
+                || Hotline.LimitHours is < 1.0 / 60 or > 24 * 365 || (Hotline.LimitHours is { } h && !double.IsFinite(h)))
             {
-                return (null, "12345 热线工单须提供 hotline.number（工单号）与 hotline.caller（来电人），limitHours 须为正数");
+                return (null, "12345 热线工单须提供 hotline.number（工单号）与 hotline.caller（来电人），limitHours 须在 1 分钟到 1 年之间（以小时计）");
             }
 
             hotline = new HotlineOrder(number, caller, Hotline.CallerPhone, Hotline.LimitHours is { } hours ? TimeSpan.FromHours(hours) : null);
@@ -110,6 +116,11 @@ public sealed record CaseActionInput(
 {
     public (CaseCommand? Command, string? Error) ToCommand(CaseAction action)
     {
+        if (!TextRules.AllClean([Note, To, Duration, Result, Satisfaction, Level, .. Photos ?? [], .. Units ?? []]))
+        {
+            return (null, TextRules.ControlMessage);
+        }
+
         TimeSpan? extension = null;
         if (Duration is not null)
         {
@@ -165,6 +176,27 @@ public sealed record CaseActionInput(
 
         return (new CaseCommand(action, Note, To, Photos, Units, extension, Approve, Pass, result, satisfaction, level), null);
     }
+}
+
+/// <summary>Text users send may carry line breaks and tabs, not other control characters (PostgreSQL refuses NUL).</summary>
+public static class TextRules
+{
+    public const string ControlMessage = "文本中不能包含控制字符";
+
+    public static bool IsClean(string? text)
+    {
+        foreach (var c in text ?? string.Empty)
+        {
+            if (c < ' ' && c is not ('\n' or '\r' or '\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool AllClean(IEnumerable<string?> texts) => texts.All(IsClean);
 }
 
 /// <summary>Reads a small JSON body with a size limit, answering a problem instead of throwing on bad input.</summary>

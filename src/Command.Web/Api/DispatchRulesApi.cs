@@ -62,6 +62,12 @@ public static class DispatchRulesApi
                 continue;
             }
 
+            if (!TextRules.AllClean([input.Name, input.Region, input.Category, input.Urgency, input.Target, .. input.Copies ?? []]))
+            {
+                errors.Add($"规则 {input.Id}：{TextRules.ControlMessage}");
+                continue;
+            }
+
             Urgency? urgency = null;
             if (!string.IsNullOrEmpty(input.Urgency))
             {

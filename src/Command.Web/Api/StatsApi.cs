@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Command.Grains;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
+using Command.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -84,6 +85,11 @@ public static class StatsApi
         if (RegionsApi.Find(code, user, directory, out var problem) is not { } region)
         {
             return problem!;
+        }
+
+        if (user.Role() == Grains.Users.UserRole.Department)
+        {
+            return Problems.Forbidden("职能部门只能查看交办给本部门的案件，不能查看区域统计");
         }
 
         if (Range(ChinaDate.Of(time.GetUtcNow()), from, to, period, out problem) is not { } range)

@@ -73,7 +73,9 @@ public static class WarningsApi
             only = parsed;
         }
 
-        var found = await store.ListAsync(new WarningQuery(scope.Code, only, includeCleared.Value, page, pageSize), cancellationToken);
+        // A department sees the warnings of the cases it handles, not its region's.
+        var unit = user.Role() == UserRole.Department ? user.Profile().UnitId : null;
+        var found = await store.ListAsync(new WarningQuery(scope.Code, only, includeCleared.Value, page, pageSize, unit), cancellationToken);
         return TypedResults.Ok(new WarningListPage(found.Total, page, pageSize, [.. found.Items.Select(w => WarningView.Of(w, directory))]));
     }
 
@@ -89,6 +91,11 @@ public static class WarningsApi
         if (!warning.IsWithin(user.ScopeCode()))
         {
             return Problems.OutOfScope($"预警 {warning.Id}");
+        }
+
+        if (user.Role() is not (UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter or UserRole.Village))
+        {
+            return Problems.Forbidden("只有值班员、领导、乡镇综治中心和村(社区)可以确认预警");
         }
 
         var result = await store.AckAsync(id, user.UserName(), cancellationToken);

@@ -156,6 +156,23 @@ public sealed class CaseDeadlineTests
     }
 
     [Fact]
+    public async Task A_case_resolved_after_its_limit_before_the_reminder_came_is_still_overdue()
+    {
+        await using var cluster = await DomainCluster.StartAsync(cases: o => o.EscalateWhenOverdue = false);
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+        await cluster.Act(code, VillageUser, CaseAction.Sign);
+        await cluster.KillAsync();
+        cluster.Clock.Advance(TimeSpan.FromDays(10));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var resolved = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Resolve, "和解", Result: CaseResult.Resolved), VillageUser);
+        Assert.True(resolved.Overdue);
+        Assert.Equal(Supervision.Red, resolved.Supervision);
+        Assert.Equal(1L, await cluster.CountAsync("SELECT overdue FROM cases WHERE code = $1", code));
+    }
+
+    [Fact]
     public async Task Three_cases_in_one_grid_within_a_day_make_a_hot_spot_that_clears_when_they_age_out()
     {
         await using var cluster = await DomainCluster.StartAsync();

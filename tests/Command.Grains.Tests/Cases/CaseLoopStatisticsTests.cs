@@ -20,14 +20,12 @@ public sealed class CaseLoopStatisticsTests
         await cluster.Act(a, VillageUser, CaseAction.Sign);
         await cluster.Case(a).ActAsync(new CaseCommand(CaseAction.Resolve, "和解", Result: CaseResult.Resolved), VillageUser);
         await cluster.Case(a).ActAsync(new CaseCommand(CaseAction.Verify, Pass: true), Town);
-        await cluster.Case(a).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Satisfied), Town);
 
         // B: not resolved, verified closed, revisited 基本满意.
         var b = (await OpenAsync(cluster, VillageUnit)).Code;
         await cluster.Act(b, VillageUser, CaseAction.Sign);
         await cluster.Case(b).ActAsync(new CaseCommand(CaseAction.Resolve, "一方拒绝调解", Result: CaseResult.NotResolved), VillageUser);
         await cluster.Case(b).ActAsync(new CaseCommand(CaseAction.Verify, Pass: true), Town);
-        await cluster.Case(b).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Basic), Town);
 
         // C: signed and left past its 3-day limit: open and overdue.
         var c = (await OpenAsync(cluster, VillageUnit)).Code;
@@ -38,8 +36,11 @@ public sealed class CaseLoopStatisticsTests
         await cluster.Act(d, Duty, CaseAction.Reject, "重复受理");
         await OpenAsync(cluster, VillageUnit);
 
-        cluster.Clock.Advance(TimeSpan.FromDays(3.5));
+        // A week on: C is overdue, and A and B get their first revisit.
+        cluster.Clock.Advance(TimeSpan.FromDays(7));
         await TestingHost.Eventually.Until(async () => (await cluster.Case(c).GetAsync())!, v => v.Overdue, what: "case C overdue");
+        await cluster.Case(a).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Satisfied), Town);
+        await cluster.Case(b).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Basic), Town);
 
         var stats = await new CaseStatistics(cluster.Services.GetRequiredService<Database>(), cluster.Services.GetRequiredService<RegionDirectory>())
             .ComputeAsync(DomainCluster.County, from, cluster.Clock.GetUtcNow());

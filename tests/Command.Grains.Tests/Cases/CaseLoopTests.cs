@@ -41,8 +41,11 @@ public sealed class CaseLoopTests
 
         var early = await Refused(() => cluster.Act(code, Town, CaseAction.Archive));
         Assert.Contains("还有 6 次回访", early.Message, StringComparison.Ordinal);
-        for (var i = 0; i < 6; i++)
+        var tooSoon = await Refused(() => cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Satisfied), Town));
+        Assert.Contains("第 1 次回访应在", tooSoon.Reason, StringComparison.Ordinal);
+        foreach (var revisit in closed.Revisits)
         {
+            cluster.Clock.Advance(revisit.Due - cluster.Clock.GetUtcNow());
             await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Satisfied), Town);
         }
 
@@ -58,7 +61,8 @@ public sealed class CaseLoopTests
         Assert.Equal(
             [CaseAction.Accept, CaseAction.Dispatch, CaseAction.Sign, CaseAction.Progress, CaseAction.Consult, CaseAction.Extend, CaseAction.ApproveExtension,
                 CaseAction.Resolve, CaseAction.Verify, .. Enumerable.Repeat(CaseAction.Revisit, 6), CaseAction.Archive],
-            reloaded.History.Select(e => e.Action));
+            reloaded.History.Where(e => e.Action != CaseAction.Deadline).Select(e => e.Action));
+        Assert.All(reloaded.History.Where(e => e.Action == CaseAction.Deadline), e => Assert.Contains("待回访", e.Note, StringComparison.Ordinal));
         Assert.Equal(["duty", "system", "village", "village", "village", "village", "town", "village", "town"], reloaded.History.Take(9).Select(e => e.Actor));
         Assert.Equal("center-150123100", reloaded.History[6].FromUnit);
         Assert.Equal("village-150123100001", reloaded.History[6].ToUnit);
@@ -145,6 +149,11 @@ public sealed class CaseLoopTests
         await cluster.Act(code, Town, CaseAction.Dispatch, to: "village-150123100001");
         var returned = await cluster.Act(code, VillageUser, CaseAction.Return, "不属本社区");
         Assert.Equal(("center-150123100", CaseStatus.InProgress), (returned.Assignment!.To.Id, returned.Status));
+
+        // The county takes it from the township by hand: the township's attempt ends as 改派.
+        var overridden = await cluster.Act(code, Duty, CaseAction.Dispatch, to: "dept-150123100-justice");
+        Assert.Equal("改派", overridden.Attempts[^1].Outcome);
+        Assert.All(overridden.Attempts, a => Assert.NotNull(a.Ended));
         Assert.Equal(2, returned.History.Count(e => e.Action == CaseAction.Escalate));
     }
 
@@ -173,7 +182,8 @@ public sealed class CaseLoopTests
         Assert.Equal(CaseStatus.InProgress, back.Status);
 
         await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Resolve, "已达成协议", Result: CaseResult.Resolved), VillageUser);
-        await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Verify, Pass: true), Town);
+        var closed = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Verify, Pass: true), Town);
+        cluster.Clock.Advance(closed.Revisits[0].Due - cluster.Clock.GetUtcNow());
         var reopened = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Revisit, "当事人反映未履行", Satisfaction: Satisfaction.Unsatisfied), Town);
         Assert.Equal((CaseStatus.Dispatched, "village-150123100001"), (reopened.Status, reopened.Assignment!.To.Id));
         Assert.Null(reopened.Result);
