@@ -5,6 +5,7 @@ using Command.Grains.Dispatch;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
+using Command.Silo.Demo;
 
 namespace Command.Silo.Hosting;
 
@@ -20,7 +21,14 @@ internal static class DomainExtensions
             .ValidateOnStart();
         services.AddOptions<UserOptions>().Bind(builder.Configuration.GetSection(UserOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section))
-            .PostConfigure(demo => demo.Enabled ??= builder.Environment.IsDevelopment());
+            .PostConfigure(demo =>
+            {
+                demo.Enabled ??= builder.Environment.IsDevelopment();
+                demo.Simulate ??= builder.Environment.IsDevelopment();
+            })
+            .Validate(demo => demo.CaseEvery > TimeSpan.Zero && demo.PatrolEvery > TimeSpan.Zero && demo.PatrolShare is >= 0 and <= 1,
+                "Demo:CaseEvery and Demo:PatrolEvery must be positive and Demo:PatrolShare between 0 and 1.")
+            .ValidateOnStart();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();
@@ -33,10 +41,12 @@ internal static class DomainExtensions
         services.AddSingleton<CaseStatistics>();
         services.AddSingleton<WarningStore>();
 
-        // Started in this order after the silo, stopped in reverse: positions flush before the silo stops.
+        // Started in this order after the silo, stopped in reverse: positions flush before the silo stops, and the demo
+        // activity starts once the data is loaded and stops before the position log closes.
         services.AddHostedService<StartupData>();
         services.AddSingleton<PositionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
+        services.AddHostedService<DemoActivity>();
         return builder;
     }
 }
@@ -51,4 +61,19 @@ internal sealed class DemoOptions
 
     /// <summary>The county imported and seeded with accounts.</summary>
     public string County { get; set; } = "150123";
+
+    /// <summary>
+    /// Makes the demo county live (<see cref="Demo.DemoActivity"/>): workers patrol, cases arrive and units handle them.
+    /// Default: on in the Development environment. Runs only in demo mode.
+    /// </summary>
+    public bool? Simulate { get; set; }
+
+    /// <summary>How often a new case arrives, on average.</summary>
+    public TimeSpan CaseEvery { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often each patrolling worker's phone reports a position.</summary>
+    public TimeSpan PatrolEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The share of full-time grid workers out on patrol (always the same ones).</summary>
+    public double PatrolShare { get; set; } = 0.6;
 }
