@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
     "calls" => await CallsBenchmark.RunAsync(args),
     "storage" => await StorageBenchmark.RunAsync(args),
     "positions" => await PositionsBenchmark.RunAsync(args),
+    "cases" => await CasesBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions [seconds]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases [seconds]");
     return 2;
 }
