@@ -208,6 +208,6 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
     private CaseView View() => CaseView.Of(state!, clock.Of(state!), history);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Case {CaseCode}: {Action}, now {Status} (v{Version})")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Case {CaseCode}: {Action}, now {Status} (v{Version})")]
     private static partial void LogChanged(ILogger logger, string caseCode, CaseAction action, CaseStatus status, int version);
 }
