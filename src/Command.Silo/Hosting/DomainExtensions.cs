@@ -1,7 +1,7 @@
 using Command.Grains.Audit;
 using Command.Grains.Cases;
-using Command.Grains.Regions;
 using Command.Grains.Dispatch;
+using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
