@@ -33,7 +33,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_position_acknowledged_before_the_process_is_killed_is_there_after_restart()
     {
-        await using var silo = await SiloProcess.StartAsync(configuration: Configuration);
+        // Without the demo activity, whose patrols would move this worker on after the restart.
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration);
         using var client = new HttpClient { BaseAddress = silo.BaseAddress };
         var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { userName = "admin", password = "demo" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -50,6 +51,27 @@ public sealed class RunCommandTests
         Assert.Equal(40.4012, after.GetProperty("lastPosition").GetProperty("lat").GetDouble(), 6);
         Assert.Equal(111.7891, after.GetProperty("lastPosition").GetProperty("lon").GetDouble(), 6);
         Assert.Equal("在岗", after.GetProperty("statusName").GetString());
+    }
+
+    [Fact]
+    public async Task A_case_acknowledged_before_the_process_is_killed_is_there_with_its_history_after_restart()
+    {
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration);
+        using var client = new HttpClient { BaseAddress = silo.BaseAddress };
+        var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { userName = "duty", password = "demo" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var created = await client.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "10", urgency = "medium", title = "拖欠工资", description = "工地拖欠工资", regionCode = "150123101" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
+        var supervised = await client.PostAsJsonAsync($"/api/cases/{code}/supervise", new { level = "yellow", note = "欠薪案件请抓紧" });
+        Assert.Equal(HttpStatusCode.OK, supervised.StatusCode);
+
+        await silo.KillAsync();
+        await silo.RestartAsync();
+
+        var after = await client.GetFromJsonAsync<JsonElement>($"/api/cases/{code}");
+        Assert.Equal(("dispatched", "yellow"), (after.GetProperty("status").GetString(), after.GetProperty("supervision").GetString()));
+        Assert.Equal(["accept", "dispatch", "supervise"], after.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToArray());
     }
 
     [Fact]
