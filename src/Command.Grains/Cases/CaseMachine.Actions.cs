@@ -189,7 +189,7 @@ public sealed partial class CaseMachine
         state.Escalations++;
         state.Parents.Clear();
         var from = current.To.Id;
-        Assign(state, to, CaseUnits.CenterAbove(to, state.Location), now);
+        Assign(state, to, units.DispatcherOf(to), now);
         return [Event(state, now, CaseAction.Escalate, actor, from, to.Id, note, new CaseEventDetail(Level: CaseNames.LevelName(to.Level)))];
     }
 

@@ -47,15 +47,8 @@ public sealed class CaseUnits(RegionDirectory directory)
 
     public string NameOf(string id) => Describe(id)?.Name ?? id;
 
-    /// <summary>The center that dispatches to (and verifies) an assignee: the township's, or the county's for a township center or county unit.</summary>
-    public static string CenterAbove(Assignee assignee, CaseLocation location)
-    {
-        ArgumentNullException.ThrowIfNull(assignee);
-        ArgumentNullException.ThrowIfNull(location);
-        return assignee.Level is RegionLevel.Grid or RegionLevel.Village || (assignee.Level == RegionLevel.Township && !UnitPlan.IsCenter(assignee.Id))
-            ? UnitPlan.CenterId(location.TownshipCode ?? location.CountyCode)
-            : UnitPlan.CenterId(location.CountyCode);
-    }
+    /// <summary>The center that dispatches to (and verifies) an assignee (<see cref="DispatchTargets.DispatcherOf"/>).</summary>
+    public string DispatcherOf(Assignee assignee) => DispatchTargets.DispatcherOf(assignee, directory);
 
     /// <summary>Who a case goes to when it is escalated to <paramref name="level"/>: the village's unit or a center.</summary>
     public Assignee? HandlerAt(RegionLevel level, CaseLocation location)

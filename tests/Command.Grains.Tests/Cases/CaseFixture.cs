@@ -4,6 +4,7 @@ using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
 using static Command.Grains.Tests.DomainCluster;
 
 namespace Command.Grains.Tests.Cases;
@@ -31,7 +32,7 @@ internal static class CaseFixture
     public static Task<CaseView> OpenAsync(TestCluster cluster, Assignee? to = null, CaseIntake? intake = null, string? dispatchedBy = null)
     {
         var code = string.Create(CultureInfo.InvariantCulture, $"150123-20261102-{Interlocked.Increment(ref sequence):D4}");
-        var plan = to is null ? null : new DispatchPlan(1, "测试规则", to, dispatchedBy ?? CaseUnits.CenterAbove(to, Location), []);
+        var plan = to is null ? null : new DispatchPlan(1, "测试规则", to, dispatchedBy ?? DispatchTargets.DispatcherOf(to, cluster.Services.GetRequiredService<RegionDirectory>()), []);
         return cluster.GrainFactory.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake ?? Intake(), Location, plan, "center-150123", Duty));
     }
 
