@@ -19,21 +19,15 @@ public sealed class CaseQueries(Database database)
         ArgumentNullException.ThrowIfNull(regionCode);
         var where = new StringBuilder();
         var parameters = new List<object?>();
-        Filter(where, parameters, regionCode.Length switch
+        if (regionCode.Length > 0)
         {
-            6 => "county_code",
-            9 => "township_code",
-            12 => "village_code",
-            15 => "grid_code",
-            _ => null,
-        }, regionCode);
+            var (condition, value) = CaseRegionFilter.For(regionCode, 1);
+            where.Append(" WHERE ").Append(condition);
+            parameters.Add(value);
+        }
+
         Filter(where, parameters, "status", status?.Wire());
         Filter(where, parameters, "unit_id", unitId);
-        if (regionCode.Length is not (0 or 6 or 9 or 12 or 15))
-        {
-            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("county_code LIKE $").Append(parameters.Count + 1);
-            parameters.Add(regionCode + "%");
-        }
 
         var total = 0;
         await database.QueryAsync(new SqlStatement("SELECT count(*) FROM cases" + where, [.. parameters]),
@@ -61,9 +55,9 @@ public sealed class CaseQueries(Database database)
         return new CasePage(total, page, pageSize, items);
     }
 
-    private static void Filter(StringBuilder where, List<object?> parameters, string? column, string? value)
+    private static void Filter(StringBuilder where, List<object?> parameters, string column, string? value)
     {
-        if (column is null || value is null)
+        if (value is null)
         {
             return;
         }

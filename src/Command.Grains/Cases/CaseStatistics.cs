@@ -57,11 +57,7 @@ public sealed class CaseStatistics(Database database, RegionDirectory directory)
         var level = RegionCode.LevelOf(regionCode) ?? throw new ArgumentException($"Not a region code: {regionCode}", nameof(regionCode));
 
         // The code's own column (an indexed one, with accepted_at) or, for a city, every county starting with it.
-        var (filter, value) = level switch
-        {
-            RegionLevel.City => ("county_code LIKE $1", regionCode + "%"),
-            _ => ($"{Column(level)} = $1", regionCode),
-        };
+        var (filter, value) = CaseRegionFilter.For(regionCode, 1);
         var cohort = $"FROM cases WHERE {filter} AND accepted_at >= $2 AND accepted_at < $3 AND status <> 'rejected'";
         object[] parameters = [value, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()];
 
@@ -69,7 +65,7 @@ public sealed class CaseStatistics(Database database, RegionDirectory directory)
         var categories = GroupAsync("category", cohort, parameters, cancellationToken);
         var children = level == RegionLevel.Grid
             ? Task.FromResult(new Dictionary<string, (int, int)>())
-            : GroupAsync(Column(level + 1), cohort, parameters, cancellationToken);
+            : GroupAsync(CaseRegionFilter.Column(level + 1), cohort, parameters, cancellationToken);
         await Task.WhenAll(totals, categories, children).ConfigureAwait(false);
 
         var t = await totals.ConfigureAwait(false);
@@ -84,14 +80,6 @@ public sealed class CaseStatistics(Database database, RegionDirectory directory)
 
     /// <summary>The fraction rounded to 4 decimals; null when the denominator is 0.</summary>
     public static double? Rate(int count, int of) => of == 0 ? null : Math.Round((double)count / of, 4, MidpointRounding.AwayFromZero);
-
-    private static string Column(RegionLevel level) => level switch
-    {
-        RegionLevel.County => "county_code",
-        RegionLevel.Township => "township_code",
-        RegionLevel.Village => "village_code",
-        _ => "grid_code",
-    };
 
     private async Task<int[]> TotalsAsync(string cohort, object[] parameters, CancellationToken cancellationToken)
     {
