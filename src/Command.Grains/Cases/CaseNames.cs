@@ -27,6 +27,9 @@ public static class CaseNames
         _ => "不予受理",
     };
 
+    /// <summary>Open: not yet closed, archived or rejected (a result waiting for verification is still open).</summary>
+    public static bool IsOpen(CaseStatus status) => status is CaseStatus.Accepted or CaseStatus.Dispatched or CaseStatus.InProgress or CaseStatus.Resolved;
+
     public static bool TryParseStatus(string? text, out CaseStatus status) => TryParseWire(text, Wire, out status);
 
     /// <summary>The value of <typeparamref name="T"/> whose wire name is <paramref name="text"/> (ignoring case).</summary>

@@ -67,7 +67,7 @@ public sealed class CaseState
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public bool IsOpen => Status is CaseStatus.Accepted or CaseStatus.Dispatched or CaseStatus.InProgress or CaseStatus.Resolved;
+    public bool IsOpen => CaseNames.IsOpen(Status);
 
     public Satisfaction? LastSatisfaction => Revisits.LastOrDefault(r => r.Satisfaction is not null)?.Satisfaction;
 }

@@ -10,6 +10,9 @@ namespace Command.Grains.Cases;
 /// </summary>
 public sealed class CaseTally
 {
+    /// <summary>The open statuses as an SQL list (<see cref="CaseNames.IsOpen"/>).</summary>
+    private static readonly string OpenStatuses = string.Join(", ", Enum.GetValues<CaseStatus>().Where(CaseNames.IsOpen).Select(s => $"'{s.Wire()}'"));
+
     private readonly Dictionary<string, CaseMark> marks = new(StringComparer.Ordinal);
 
     public int Count => marks.Count;
@@ -22,9 +25,18 @@ public sealed class CaseTally
         var column = regionCode.Length == 15 ? "grid_code" : "region_code";
         await database.QueryAsync(
             new SqlStatement(
-                $"SELECT code, payload FROM cases WHERE {column} = $1 AND (status IN ('accepted', 'dispatched', 'in_progress', 'resolved') OR accepted_at >= $2 OR closed_at >= $2)",
+                $"""
+                SELECT code, status, overdue, warnings, accepted_at, result, closed_at FROM cases
+                 WHERE {column} = $1 AND (status IN ({OpenStatuses}) OR accepted_at >= $2 OR closed_at >= $2)
+                """,
                 regionCode, since.ToUnixTimeMilliseconds()),
-            r => marks[r.GetString(0)] = CaseMark.Of(CaseStore.Deserialize(r.GetString(1))),
+            r => marks[r.GetString(0)] = CaseMark.Of(
+                CaseNames.TryParseStatus(r.GetString(1), out var status) ? status : CaseStatus.Accepted,
+                Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture) != 0,
+                Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(4), CultureInfo.InvariantCulture)),
+                r.IsDBNull(5) ? null : r.GetString(5) == CaseResult.Resolved.Wire() ? CaseResult.Resolved : CaseResult.NotResolved,
+                r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(6), CultureInfo.InvariantCulture))),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -38,9 +50,9 @@ public sealed class CaseTally
         var places = new List<string>();
         await database.QueryAsync(
             new SqlStatement(
-                """
+                $"""
                 SELECT DISTINCT COALESCE(grid_code, region_code) FROM cases
-                 WHERE status IN ('accepted', 'dispatched', 'in_progress', 'resolved') OR accepted_at >= $1 OR closed_at >= $1
+                 WHERE status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1
                 UNION
                 SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline')
                 """,

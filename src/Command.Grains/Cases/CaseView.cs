@@ -80,8 +80,15 @@ public readonly record struct CaseMark(bool Open, bool Overdue, int Warnings, Da
     public static CaseMark Of(CaseState s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var accepted = s.Status == CaseStatus.Rejected ? DateOnly.MinValue : ChinaDate.Of(s.AcceptedAt);
-        DateOnly? resolved = s.Status is CaseStatus.Closed or CaseStatus.Archived && s.Result == CaseResult.Resolved && s.ClosedAt is { } closed ? ChinaDate.Of(closed) : null;
-        return new CaseMark(s.IsOpen, s.IsOpen && s.Overdue, s.Warnings.Count, accepted, resolved, s.AcceptedAt);
+        return Of(s.Status, s.Overdue, s.Warnings.Count, s.AcceptedAt, s.Result, s.ClosedAt);
+    }
+
+    /// <summary>The mark from what a case row holds (a case's state, or the columns of <c>cases</c>).</summary>
+    public static CaseMark Of(CaseStatus status, bool overdue, int warnings, DateTimeOffset acceptedAt, CaseResult? result, DateTimeOffset? closedAt)
+    {
+        var open = CaseNames.IsOpen(status);
+        var accepted = status == CaseStatus.Rejected ? DateOnly.MinValue : ChinaDate.Of(acceptedAt);
+        DateOnly? resolved = status is CaseStatus.Closed or CaseStatus.Archived && result == CaseResult.Resolved && closedAt is { } closed ? ChinaDate.Of(closed) : null;
+        return new CaseMark(open, open && overdue, warnings, accepted, resolved, acceptedAt);
     }
 }
