@@ -148,7 +148,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         {
             if (!due.ContainsKey(kind))
             {
-                statements.Add(CaseStore.ClearWarning(active.Id, now));
+                statements.Add(WarningRows.Clear(active.Id, now));
                 next.Warnings.Remove(kind);
                 changed.Add($"{kind.ToChinese()}已解除");
             }
@@ -160,13 +160,13 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             if (!next.Warnings.TryGetValue(kind, out var active))
             {
                 var id = $"{next.Code}-{kind.Wire()}-{next.Version + 1}";
-                statements.Add(CaseStore.RaiseWarning(id, kind, level, next.Code, next.Code, null, next.Location.RegionCode, message, now));
+                statements.Add(WarningRows.Raise(id, kind, level, next.Code, next.Code, null, next.Location.RegionCode, message, now));
                 next.Warnings[kind] = new ActiveWarning(id, level);
                 changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
             }
             else if (active.Level != level)
             {
-                statements.Add(CaseStore.ChangeWarning(active.Id, level, message));
+                statements.Add(WarningRows.Change(active.Id, level, message));
                 next.Warnings[kind] = active with { Level = level };
                 changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
             }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Command.Grains.Warnings;
 using Command.Runtime.Storage;
 
 namespace Command.Grains.Cases;
@@ -93,14 +92,4 @@ public sealed class CaseStore(Database database)
         statements.AddRange(warnings);
         return database.WriteAsync(statements);
     }
-
-    public static SqlStatement RaiseWarning(string id, WarningKind kind, WarningLevel level, string subject, string? caseCode, long? workerId, string regionCode, string message, DateTimeOffset at) => new(
-        "INSERT INTO warnings (id, kind, level, subject, case_code, worker_id, region_code, county_code, message, raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        id, kind.Wire(), (long)level, subject, caseCode, workerId, regionCode, regionCode[..Math.Min(6, regionCode.Length)], message, at.ToUnixTimeMilliseconds());
-
-    public static SqlStatement ChangeWarning(string id, WarningLevel level, string message) =>
-        new("UPDATE warnings SET level = $2, message = $3 WHERE id = $1", id, (long)level, message);
-
-    public static SqlStatement ClearWarning(string id, DateTimeOffset at) =>
-        new("UPDATE warnings SET cleared_at = $2 WHERE id = $1 AND cleared_at IS NULL", id, at.ToUnixTimeMilliseconds());
 }

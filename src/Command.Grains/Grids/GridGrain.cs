@@ -34,9 +34,7 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         }
 
         await tally.LoadAsync(database, code, Since(), cancellationToken);
-        await database.QueryAsync(
-            new SqlStatement("SELECT id FROM warnings WHERE subject = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.HotSpot.Wire()),
-            r => hotSpot = r.GetString(0), cancellationToken);
+        hotSpot = await WarningRows.ActiveIdAsync(database, code, WarningKind.HotSpot, cancellationToken);
         await database.QueryAsync(
             new SqlStatement("SELECT worker_id FROM warnings WHERE region_code = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.WorkerOffline.Wire()),
             r => warned.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
@@ -100,14 +98,14 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         if (hotSpot is null && recent >= o.HotSpotCases)
         {
             var id = $"{grid.Code}-{WarningKind.HotSpot.Wire()}-{now.ToUnixTimeMilliseconds()}";
-            await database.WriteAsync(CaseStore.RaiseWarning(
+            await database.WriteAsync(WarningRows.Raise(
                 id, WarningKind.HotSpot, WarningLevel.Red, grid.Code, null, null, grid.Code,
                 $"{grid.Name}在 {o.HotSpotWindow.TotalHours:0.#} 小时内发生 {recent} 起案件", now));
             hotSpot = id;
         }
         else if (hotSpot is not null && recent < o.HotSpotCases)
         {
-            await database.WriteAsync(CaseStore.ClearWarning(hotSpot, now));
+            await database.WriteAsync(WarningRows.Clear(hotSpot, now));
             hotSpot = null;
         }
     }

@@ -49,9 +49,7 @@ internal sealed class WorkerGrain(
             Apply(fix);
         }
 
-        await database.QueryAsync(
-            new SqlStatement("SELECT id FROM warnings WHERE subject = $1 AND kind = $2 AND cleared_at IS NULL", SubjectOf(id), WarningKind.WorkerOffline.Wire()),
-            r => offlineWarning = r.GetString(0), cancellationToken);
+        offlineWarning = await WarningRows.ActiveIdAsync(database, SubjectOf(id), WarningKind.WorkerOffline, cancellationToken);
         await UpdateStatusAsync();
     }
 
@@ -182,7 +180,7 @@ internal sealed class WorkerGrain(
         var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
         if (status != WorkerStatus.Offline && offlineWarning is { } id)
         {
-            await database.WriteAsync(Cases.CaseStore.ClearWarning(id, at));
+            await database.WriteAsync(WarningRows.Clear(id, at));
             offlineWarning = null;
             await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, false);
         }
@@ -190,7 +188,7 @@ internal sealed class WorkerGrain(
         {
             var warning = $"{info.Id}-{WarningKind.WorkerOffline.Wire()}-{now}";
             var since = DateTimeOffset.FromUnixTimeMilliseconds(last!.Value.Time).ToOffset(ChinaDate.Offset);
-            await database.WriteAsync(Cases.CaseStore.RaiseWarning(
+            await database.WriteAsync(WarningRows.Raise(
                 warning, WarningKind.WorkerOffline, WarningLevel.Yellow, SubjectOf(info.Id), null, info.Id, info.GridCode,
                 $"网格员{info.Name}自 {since:HH:mm} 起离线", at));
             offlineWarning = warning;
