@@ -116,7 +116,10 @@ public sealed class LifecycleTests
         await using var cluster = await Cluster.StartAsync(probe);
         var grain = cluster.GrainFactory.GetGrain<IFragileGrain>("archive");
 
-        var failures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Assert.ThrowsAsync<InvalidOperationException>(() => grain.HelloAsync())));
+        var calls = Enumerable.Range(0, 3).Select(_ => Assert.ThrowsAsync<InvalidOperationException>(() => grain.HelloAsync())).ToList();
+        await Eventually.True(() => probe.Count("activating archive") == 1, what: "the first activation under way");
+        probe.Gate.SetResult();
+        var failures = await Task.WhenAll(calls);
         probe.Record("allow activation");
 
         Assert.All(failures, e => Assert.Equal("档案库暂不可用", e.Message));

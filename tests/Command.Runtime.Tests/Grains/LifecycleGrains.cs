@@ -8,12 +8,15 @@ public interface IFragileGrain : IGrainWithStringKey
 
 internal sealed class FragileGrain(Probe probe) : Grain, IFragileGrain
 {
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         probe.Record($"activating {this.GetPrimaryKeyString()}");
-        return probe.Count("allow activation") == 0
-            ? throw new InvalidOperationException("档案库暂不可用")
-            : Task.CompletedTask;
+        if (probe.Count("allow activation") == 0)
+        {
+            // Fails only when the test opens the gate, so every caller it started is waiting on this activation.
+            await probe.Gate.Task;
+            throw new InvalidOperationException("档案库暂不可用");
+        }
     }
 
     public Task<string> HelloAsync() => Task.FromResult("你好");
