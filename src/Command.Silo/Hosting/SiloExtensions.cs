@@ -10,6 +10,10 @@ internal static class SiloExtensions
     public static WebApplicationBuilder AddCommandSilo(this WebApplicationBuilder builder)
     {
         var dataDirectory = DataDirectory(builder.Configuration, builder.Environment);
+
+        // The screens' JS and CSS live in Command.Web (a Razor class library). Run from a build, they are found through
+        // the static web assets manifest, which only Development reads by default; published, they are in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddOptions<StorageOptions>()
             .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
             .PostConfigure(storage => storage.DataDirectory = dataDirectory);

@@ -56,6 +56,7 @@ public static class WebExtensions
             .MapCasesApi()
             .MapStatsApi()
             .MapWarningsApi();
+        app.MapStaticAssets();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
