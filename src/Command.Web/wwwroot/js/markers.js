@@ -100,6 +100,19 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         }
     }
 
+    let selection = null;   // a ring around the case whose card is open
+
+    function select(code) {
+        selection?.remove();
+        selection = null;
+        const marker = code && cases.get(code);
+        if (!marker) return;
+        const at = marker.getLatLng();
+        selection = L.marker(at, { icon: L.divIcon({ className: 'select-ring', html: '<i></i>', iconSize: [40, 40] }), interactive: false, keyboard: false, pane: 'labels' }).addTo(map);
+        selection.caseCode = code;
+        if (!map.getBounds().contains(at)) map.panTo(at);
+    }
+
     function count() {
         element.dataset.workers = String(workers.size);
         element.dataset.cases = String(cases.size);
@@ -131,6 +144,11 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             if (changes.newWorkers > 0) for (const marker of cases.values()) marker.bringToFront();
             for (const c of changes.cases) upsertCase(c);
             for (const code of changes.casesRemoved) removeCase(code);
+            if (selection && (changes.cases.length || changes.casesRemoved.length)) {
+                const held = cases.get(selection.caseCode);
+                if (held) selection.setLatLng(held.getLatLng());
+                else select(null);
+            }
             for (const w of changes.warnings) {
                 const held = warnings.get(w.id);
                 if (held && held.warning.level === w.level && held.warning.lat === w.lat && held.warning.lon === w.lon) held.warning = w;
@@ -140,8 +158,18 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             count();
         },
 
-        workerAt(id) {
-            return workers.get(id)?.getLatLng() ?? null;
+        select,
+
+        /** Where a worker, case or warning is drawn, in the page's pixels (for tests and monitoring); null when not drawn or out of view. */
+        pointOf(kind, key) {
+            const marker = (kind === 'worker' ? workers : kind === 'case' ? cases : warnings).get(kind === 'worker' ? Number(key) : key);
+            if (!marker) return null;
+            const p = map.latLngToContainerPoint(marker.getLatLng());
+            const size = map.getSize();
+            if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return null;
+            const rect = element.getBoundingClientRect();
+            const scale = rect.width / element.offsetWidth;
+            return { x: rect.left + p.x * scale, y: rect.top + p.y * scale };
         },
     };
 }

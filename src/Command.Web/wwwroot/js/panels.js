@@ -101,7 +101,7 @@ export function createPanels({ onDrill, scale }) {
                 { name: '超期', type: 'bar', barMaxWidth: 14, itemStyle: { color: gradient('rgba(255,77,94,.3)', '#ff4d5e'), borderRadius: [3, 3, 0, 0] },
                   data: rows.map(r => ({ value: r.c.overdue ?? 0, code: drill(r) })) },
             ],
-        }, { replaceMerge: ['series'] });
+        });
     }
 
     function drawCountersCharts() {
@@ -134,7 +134,7 @@ export function createPanels({ onDrill, scale }) {
                 emphasis: { scale: true, scaleSize: 6 },
                 data: data.length ? data : [{ name: '暂无', value: 0, itemStyle: { color: 'rgba(40,110,220,.25)' } }],
             }],
-        }, { replaceMerge: ['series', 'graphic'] });
+        }, { replaceMerge: ['graphic'] });
     }
 
     function drawLevels(stats) {
