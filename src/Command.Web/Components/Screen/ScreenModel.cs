@@ -45,6 +45,9 @@ public sealed record ScreenModel(
     /// <summary>"和林格尔县综治中心指挥调度平台"; below the county the county's name comes first ("和林格尔县城关镇…").</summary>
     public string Title => TitleOf(Scope, County);
 
+    /// <summary>The title's font size in px: 36, smaller for a long name so it stays on its plate (regions.js has the same rule).</summary>
+    public int TitleSize => Math.Min(36, (800 / Title.Length) - 5);
+
     public ScreenCounters Totals => Counters.FirstOrDefault(c => c.Code == Scope.Code) ?? ScreenCounters.Of(Scope.Code, default);
 
     public ScreenCounters? CountersOf(string code) => Counters.FirstOrDefault(c => c.Code == code);

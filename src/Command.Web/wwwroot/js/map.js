@@ -115,8 +115,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         const badge = el('b');
         badge.hidden = true;
         const node = el('span', {}, p.name ?? p.code, badge);
-        const small = p.level === 'Grid';
-        const icon = L.divIcon({ className: small ? 'region-label small' : 'region-label', html: el('div', {}, node), iconSize: null });
+        const icon = L.divIcon({ className: 'region-label', html: el('div', {}, node), iconSize: null });
         const centre = centreOf(geometry);
         const marker = L.marker(centre?.at ?? bounds.getCenter(), { icon, pane: 'labels', interactive: false, keyboard: false });
         return { marker, badge, node, area: centre?.area ?? 0 };

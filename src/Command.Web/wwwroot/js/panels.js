@@ -123,11 +123,11 @@ export function createPanels({ onDrill, scale }) {
                 textStyle: { color: '#fff', fontSize: 32, fontWeight: 700 }, subtextStyle: { color: TEXT, fontSize: 14 },
             },
             legend: {
-                type: 'scroll', orient: 'vertical', right: 8, top: 'middle', height: '88%', itemWidth: 10, itemHeight: 10, itemGap: 9,
+                show: data.length > 0, type: 'scroll', orient: 'vertical', right: 8, top: 'middle', height: '88%', itemWidth: 10, itemHeight: 10, itemGap: 9,
                 textStyle: { color: TEXT, fontSize: 14 }, pageTextStyle: { color: TEXT }, pageIconColor: '#3ee0ff', pageIconInactiveColor: '#2a4a7a',
                 formatter: name => `${name}  ${data.find(d => d.name === name)?.value ?? ''}`,
             },
-            graphic: data.length ? [] : [{ type: 'text', right: 40, top: 'middle', style: { text: '今日暂无受理案件', fill: '#7fa6d6', fontSize: 15 } }],
+            graphic: data.length ? [] : [{ type: 'text', left: '62%', top: 'middle', style: { text: '今日暂无受理案件', fill: '#7fa6d6', fontSize: 15 } }],
             series: [{
                 type: 'pie', radius: ['48%', '70%'], center: ['30%', '52%'], label: { show: false }, minAngle: 4,
                 itemStyle: { borderColor: '#04163a', borderWidth: 2 },
