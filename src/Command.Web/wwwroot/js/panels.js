@@ -12,6 +12,8 @@ const CHART_THROTTLE_MS = 1_000;
 const TEXT = '#bcd6f5';
 const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 const PALETTE = ['#3ee0ff', '#1e90ff', '#2ee87a', '#ffd84a', '#ff9d2e', '#ff4d5e', '#b388ff', '#00c9a7', '#5b8ff9', '#f6bd16', '#e8684a', '#6dc8ec', '#9270ca', '#ff99c3'];
+// ECharts writes tooltips as HTML: names (editable categories, region names) go through its encoder.
+const html = text => echarts.format.encodeHTML(String(text ?? ''));
 const gradient = (a, b, horizontal = false) => new echarts.graphic.LinearGradient(0, horizontal ? 0 : 1, horizontal ? 1 : 0, 0, [{ offset: 0, color: a }, { offset: 1, color: b }]);
 
 export function createPanels({ onDrill, scale }) {
@@ -117,7 +119,7 @@ export function createPanels({ onDrill, scale }) {
         charts.category.setOption({
             color: PALETTE,
             textStyle: { fontFamily: FONT },
-            tooltip: { trigger: 'item', formatter: p => `${p.name}：${p.value} 件（${p.percent}%）` },
+            tooltip: { trigger: 'item', formatter: p => `${html(p.name)}：${p.value} 件（${p.percent}%）` },
             title: {
                 text: String(total), subtext: '今日受理', left: '29%', top: '38%', textAlign: 'center', itemGap: 2,
                 textStyle: { color: '#fff', fontSize: 32, fontWeight: 700 }, subtextStyle: { color: TEXT, fontSize: 14 },
@@ -141,7 +143,7 @@ export function createPanels({ onDrill, scale }) {
         const levels = stats?.byLevel ?? [];
         charts.level.setOption({
             textStyle: { fontFamily: FONT },
-            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: ps => ps.map(p => `${p.name}：化解 ${p.value} 件`).join('<br>') },
+            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: ps => ps.map(p => `${html(p.name)}：化解 ${p.value} 件`).join('<br>') },
             grid: { left: 8, right: 96, top: 12, bottom: 8, containLabel: true },
             xAxis: { type: 'value', show: false, minInterval: 1, max: v => Math.max(1, v.max) },
             yAxis: { type: 'category', inverse: true, data: levels.map(l => l.levelName), axisLabel: { color: TEXT, fontSize: 15 }, axisLine: { show: false }, axisTick: { show: false } },
