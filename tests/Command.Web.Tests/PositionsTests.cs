@@ -15,7 +15,10 @@ public sealed class PositionsTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var worker = await silo.WorkerIn("150123102");
         using var phone = silo.Anonymous();
         using var duty = await silo.As("duty");
-        var t0 = DateTimeOffset.UtcNow.AddMinutes(-3);
+        // Three fixes a minute apart, all on today's China date (a track across midnight belongs to two days).
+        var now = DateTimeOffset.UtcNow;
+        var startOfDay = Command.Grains.ChinaDate.StartOf(Command.Grains.ChinaDate.Of(now));
+        var t0 = now.AddMinutes(-3) < startOfDay ? startOfDay.AddSeconds(1) : now.AddMinutes(-3);
 
         for (var i = 0; i < 3; i++)
         {
