@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Command. On a fresh machine it installs and starts what the tests need:
-# PostgreSQL (Debian's package, a throwaway role; each test makes and drops its own database).
-# Under CI=true a test that would skip for want of PostgreSQL fails instead, and any skip fails the run.
+# PostgreSQL (Debian's package, a throwaway role; each test makes and drops its own database), and for the browser
+# tests Debian's Chromium with CJK fonts (Playwright drives that Chromium; it never downloads a browser).
+# Under CI=true a test that would skip for want of either fails instead, and any skip fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,28 @@ if [ -z "${COMMAND_TEST_POSTGRES:-}" ]; then
     exit 1
   else
     echo "test.sh: PostgreSQL could not be set up; its tests will be skipped." >&2
+  fi
+fi
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"; else
+    echo "test.sh: need root to run: $*" >&2; return 1; fi
+}
+
+if [ -z "${COMMAND_CHROMIUM:-}" ]; then
+  if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; then
+    echo "test.sh: installing chromium and fonts-noto-cjk (Debian packages) for the browser tests" >&2
+    if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 \
+        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >&2; }; then
+      if [ "$ci" = "true" ]; then
+        echo "test.sh: chromium and fonts-noto-cjk could not be installed, and CI=true requires the browser tests to run." >&2
+        exit 1
+      fi
+      echo "test.sh: chromium or fonts-noto-cjk could not be installed; the browser tests will be skipped (or show no Chinese)." >&2
+    fi
+  fi
+  if [ -x /usr/bin/chromium ]; then
+    export COMMAND_CHROMIUM=/usr/bin/chromium
   fi
 fi
 

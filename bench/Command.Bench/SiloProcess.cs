@@ -45,10 +45,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Process Process => process ?? throw new InvalidOperationException("not started");
 
-    /// <summary>Starts the silo (Development environment unless given) and waits until /healthz answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(IDictionary<string, string>? settings = null, string configuration = "Release", TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the silo (Development environment unless given) and waits until /healthz answers 200. Its data directory
+    /// is a fresh one under the temporary directory unless given (one that <c>import</c> filled, say); either way it is
+    /// deleted on dispose.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        IDictionary<string, string>? settings = null, string configuration = "Release", TimeSpan? timeout = null, string? dataDirectory = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "command-silo-process", Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? NewDataDirectory();
         var port = FreePort();
         var environment = new Dictionary<string, string>
         {
@@ -156,6 +161,9 @@ public sealed class SiloProcess : IAsyncDisposable
             output.AppendLine(line);
         }
     }
+
+    /// <summary>A data directory of its own under the temporary directory (not created).</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "command-silo-process", Guid.NewGuid().ToString("N"));
 
     /// <summary>src/Command.Silo/bin/{configuration}/net10.0/Command.Silo.dll of this checkout.</summary>
     public static string FindBinary(string configuration)
