@@ -6,11 +6,23 @@ using System.Text.Json;
 namespace Command.Web.Tests;
 
 /// <summary>One silo with the demo county and its accounts, shared by a test class; clients sign in by token.</summary>
-public sealed class DemoSilo : IAsyncLifetime
+public class DemoSilo : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> tokens = new();
 
-    public SiloFactory Factory { get; } = new(new() { ["Demo:Enabled"] = "true" });
+    public DemoSilo()
+        : this([])
+    {
+    }
+
+    /// <summary>The demo silo with extra settings (a subclass is a fixture with its own limits).</summary>
+    protected DemoSilo(Dictionary<string, string?> settings)
+    {
+        settings["Demo:Enabled"] = "true";
+        Factory = new SiloFactory(settings);
+    }
+
+    public SiloFactory Factory { get; }
 
     public const string County = "150123";
     public const string Chengguan = "150123100";   // 城关镇
@@ -29,6 +41,14 @@ public sealed class DemoSilo : IAsyncLifetime
     /// <summary>A client signed in (bearer token) as a demo user.</summary>
     public async Task<HttpClient> As(string userName)
     {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenOf(userName));
+        return client;
+    }
+
+    /// <summary>A demo user's bearer token (for the API and the hub).</summary>
+    public async Task<string> TokenOf(string userName)
+    {
         if (!tokens.TryGetValue(userName, out var token))
         {
             using var anonymous = Factory.CreateClient();
@@ -38,9 +58,7 @@ public sealed class DemoSilo : IAsyncLifetime
             tokens[userName] = token;
         }
 
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        return token;
     }
 
     public static async Task<JsonElement> Json(HttpResponseMessage response)

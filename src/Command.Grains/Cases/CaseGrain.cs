@@ -1,4 +1,5 @@
 using Command.Grains.Grids;
+using Command.Grains.Live;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
@@ -13,7 +14,7 @@ namespace Command.Grains.Cases;
 /// warning changes are durable. One durable reminder follows its next deadline; the reminder is moved earlier before a
 /// write and left alone when the deadline moves later (an early tick finds nothing due and re-arms), so no deadline is lost.
 /// </summary>
-internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, CaseStore store, TimeProvider time, ILogger<CaseGrain> log)
+internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, CaseStore store, ILiveFeed live, TimeProvider time, ILogger<CaseGrain> log)
     : Grain, ICaseGrain, IRemindable
 {
     private const string Deadline = "deadline";
@@ -131,11 +132,13 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             throw;
         }
 
+        var before = state;
         state = next;
         payload = json;
         history.AddRange(events);
         LogChanged(log, next.Code, events[^1].Action, next.Status, next.Version);
         Report(next);
+        Show(before, next, deadlines, now);
     }
 
     /// <summary>Brings the case's warnings to what is due now; returns the statements and a description of each change.</summary>
@@ -173,6 +176,28 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
 
         return statements;
+    }
+
+    /// <summary>Puts the case, and each warning that changed with it, on the screens (after the write).</summary>
+    private void Show(CaseState? before, CaseState next, CaseDeadlines deadlines, DateTimeOffset now)
+    {
+        live.CaseChanged(CaseCard.Of(next, deadlines));
+        foreach (var (kind, active) in next.Warnings)
+        {
+            if (before?.Warnings.GetValueOrDefault(kind) != active)
+            {
+                live.WarningChanged(WarningCard.Raised(
+                    active.Id, kind, active.Level, next.Location.RegionCode, next.Code, null, CaseWarnings.Message(next, kind, active.Level), now));
+            }
+        }
+
+        foreach (var (kind, old) in before?.Warnings ?? [])
+        {
+            if (!next.Warnings.TryGetValue(kind, out var active) || active.Id != old.Id)
+            {
+                live.WarningChanged(WarningCard.Cleared(old.Id, kind, next.Location.RegionCode, now));
+            }
+        }
     }
 
     /// <summary>Tells the case's grid (or region, when it has no grid) what it now counts for.</summary>

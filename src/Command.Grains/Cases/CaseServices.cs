@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Cases;
@@ -16,6 +17,7 @@ public static class CaseServices
         services.AddSingleton<CaseUnits>();
         services.AddSingleton<CaseMachine>();
         services.AddSingleton<CaseStore>();
+        services.TryAddSingleton<Live.ILiveFeed, Live.NoLiveFeed>();
         return services;
     }
 }

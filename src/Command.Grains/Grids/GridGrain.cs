@@ -1,5 +1,6 @@
 using Command.Grains.Cases;
 using Command.Grains.Regions;
+using Command.Grains.Live;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
 using Command.Runtime;
@@ -15,7 +16,7 @@ namespace Command.Grains.Grids;
 /// several cases arrive within the window, and clears it when they have aged out.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
-internal sealed class GridGrain(RegionDirectory directory, Database database, IOptions<CaseOptions> cases, TimeProvider time) : Grain, IGridGrain
+internal sealed class GridGrain(RegionDirectory directory, Database database, IOptions<CaseOptions> cases, ILiveFeed live, TimeProvider time) : Grain, IGridGrain
 {
     private readonly Dictionary<long, WorkerStatus> workers = [];
     private readonly CaseTally tally = new();
@@ -98,20 +99,22 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         if (hotSpot is null && recent >= o.HotSpotCases)
         {
             var id = $"{grid.Code}-{WarningKind.HotSpot.Wire()}-{now.ToUnixTimeMilliseconds()}";
-            await database.WriteAsync(WarningRows.Raise(
-                id, WarningKind.HotSpot, WarningLevel.Red, grid.Code, null, null, grid.Code,
-                $"{grid.Name}在 {o.HotSpotWindow.TotalHours:0.#} 小时内发生 {recent} 起案件", now));
+            var message = $"{grid.Name}在 {o.HotSpotWindow.TotalHours:0.#} 小时内发生 {recent} 起案件";
+            await database.WriteAsync(WarningRows.Raise(id, WarningKind.HotSpot, WarningLevel.Red, grid.Code, null, null, grid.Code, message, now));
             hotSpot = id;
+            live.WarningChanged(WarningCard.Raised(id, WarningKind.HotSpot, WarningLevel.Red, grid.Code, null, null, message, now));
         }
         else if (hotSpot is not null && recent < o.HotSpotCases)
         {
             await database.WriteAsync(WarningRows.Clear(hotSpot, now));
+            live.WarningChanged(WarningCard.Cleared(hotSpot, WarningKind.HotSpot, grid.Code, now));
             hotSpot = null;
         }
     }
 
     private async Task ReportAsync()
     {
+        live.CountersChanged(grid.Code, Counters());
         if (grid.ParentCode is { } village)
         {
             await GrainFactory.GetGrain<IRegionGrain>(village).ChildChangedAsync(grid.Code, Counters());

@@ -1,4 +1,5 @@
 using Command.Grains.Cases;
+using Command.Grains.Live;
 using Command.Runtime;
 using Command.Runtime.Storage;
 
@@ -10,7 +11,7 @@ namespace Command.Grains.Regions;
 /// active for the silo's life and sends its totals again every minute, so a lost report heals and "today" rolls over.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
-internal sealed class RegionGrain(RegionDirectory directory, Database database, TimeProvider time) : Grain, IRegionGrain
+internal sealed class RegionGrain(RegionDirectory directory, Database database, ILiveFeed live, TimeProvider time) : Grain, IRegionGrain
 {
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
     private readonly CaseTally own = new();
@@ -84,6 +85,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
 
     private async Task ReportAsync()
     {
+        live.CountersChanged(region.Code, total);
         if (region.ParentCode is { } parent && directory.FindRegion(parent) is not null)
         {
             await GrainFactory.GetGrain<IRegionGrain>(parent).ChildChangedAsync(region.Code, total);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Command.Grains.Audit;
+using Command.Grains.Live;
 using Command.Grains.Regions;
 using Command.Runtime.Storage;
 
@@ -46,7 +47,7 @@ public enum AckOutcome
 public sealed record AckResult(AckOutcome Outcome, WarningRecord? Warning);
 
 /// <summary>Reads the <c>warnings</c> table for the big screen's list and records acknowledgements (确认), each with an audit entry.</summary>
-public sealed class WarningStore(Database database, AuditLog audit, TimeProvider time)
+public sealed class WarningStore(Database database, AuditLog audit, ILiveFeed live, TimeProvider time)
 {
     private const string Columns =
         "id, kind, level, subject, case_code, worker_id, region_code, county_code, message, raised_at, cleared_at, acked_by, acked_at";
@@ -108,6 +109,14 @@ public sealed class WarningStore(Database database, AuditLog audit, TimeProvider
         return new WarningPage(total, items);
     }
 
+    /// <summary>Every active warning (for the screens at start).</summary>
+    public async Task<List<WarningRecord>> ActiveAsync(CancellationToken cancellationToken = default)
+    {
+        var items = new List<WarningRecord>();
+        await database.QueryAsync(new SqlStatement($"SELECT {Columns} FROM warnings WHERE cleared_at IS NULL"), r => items.Add(Read(r)), cancellationToken).ConfigureAwait(false);
+        return items;
+    }
+
     public async Task<WarningRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         WarningRecord? warning = null;
@@ -144,6 +153,7 @@ public sealed class WarningStore(Database database, AuditLog audit, TimeProvider
                 return new AckResult(AckOutcome.AlreadyAcked, await GetAsync(id, cancellationToken).ConfigureAwait(false));
             }
 
+            live.WarningAcknowledged(id, actor);
             return new AckResult(AckOutcome.Acked, warning with { AckedBy = actor, AckedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) });
         }
         finally

@@ -1,5 +1,6 @@
 using Command.Grains.Cases;
 using Command.Grains.Grids;
+using Command.Grains.Live;
 using Command.Grains.Warnings;
 using Command.Grains.Regions;
 using Command.Runtime;
@@ -14,7 +15,7 @@ namespace Command.Grains.Workers;
 /// offline limit, 巡查中 while moving, else 在岗) and every change is reported to its grid.
 /// </summary>
 internal sealed class WorkerGrain(
-    RegionDirectory directory, Database database, IOptions<PositionOptions> options, IOptions<CaseOptions> cases, WorkCalendar calendar, TimeProvider time)
+    RegionDirectory directory, Database database, IOptions<PositionOptions> options, IOptions<CaseOptions> cases, WorkCalendar calendar, ILiveFeed live, TimeProvider time)
     : Grain, IWorkerGrain
 {
     private const double MovedMetres = 15;
@@ -33,6 +34,9 @@ internal sealed class WorkerGrain(
     private IGrainTimer? reload;
     private long statusSentAt = long.MinValue;
     private string? offlineWarning;
+    private LiveVersion version;
+    private long shownFix = long.MinValue;
+    private WorkerStatus shownStatus;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -135,6 +139,8 @@ internal sealed class WorkerGrain(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var next = Compute(now, out var due);
 
+        Show(next, now);
+
         // A change is reported at once; an unchanged status again after a minute, so a lost report heals.
         if (next != status || now - statusSentAt >= StatusRefreshMs)
         {
@@ -181,6 +187,7 @@ internal sealed class WorkerGrain(
         if (status != WorkerStatus.Offline && offlineWarning is { } id)
         {
             await database.WriteAsync(WarningRows.Clear(id, at));
+            live.WarningChanged(WarningCard.Cleared(id, WarningKind.WorkerOffline, info.GridCode, at));
             offlineWarning = null;
             await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, false);
         }
@@ -188,10 +195,11 @@ internal sealed class WorkerGrain(
         {
             var warning = $"{info.Id}-{WarningKind.WorkerOffline.Wire()}-{now}";
             var since = DateTimeOffset.FromUnixTimeMilliseconds(last!.Value.Time).ToOffset(ChinaDate.Offset);
+            var message = $"网格员{info.Name}自 {since:HH:mm} 起离线";
             await database.WriteAsync(WarningRows.Raise(
-                warning, WarningKind.WorkerOffline, WarningLevel.Yellow, SubjectOf(info.Id), null, info.Id, info.GridCode,
-                $"网格员{info.Name}自 {since:HH:mm} 起离线", at));
+                warning, WarningKind.WorkerOffline, WarningLevel.Yellow, SubjectOf(info.Id), null, info.Id, info.GridCode, message, at));
             offlineWarning = warning;
+            live.WarningChanged(WarningCard.Raised(warning, WarningKind.WorkerOffline, WarningLevel.Yellow, info.GridCode, null, info.Id, message, at));
             await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, true);
         }
     }
@@ -213,6 +221,20 @@ internal sealed class WorkerGrain(
         }
 
         return (due < hours.Start ? hours.Start : due).ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>Puts the worker on the screens when their position or status changed (the fixes are durable already).</summary>
+    private void Show(WorkerStatus next, long now)
+    {
+        if (last is not { } fix || (fix.Time == shownFix && next == shownStatus))
+        {
+            return;
+        }
+
+        var moved = fix.Time != shownFix;
+        shownFix = fix.Time;
+        shownStatus = next;
+        live.WorkerChanged(new WorkerMark(info.Id, info.GridCode, fix.Lat, fix.Lon, next, fix.Time, version.Next(moved ? fix.Time : now)));
     }
 
     private static string SubjectOf(long workerId) => workerId.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using Command.Grains.Audit;
 using Command.Grains.Cases;
+using Command.Grains.Live;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
@@ -40,6 +41,7 @@ internal static class DomainExtensions
         services.AddSingleton<CaseQueries>();
         services.AddSingleton<CaseStatistics>();
         services.AddSingleton<WarningStore>();
+        services.AddSingleton<LiveSeed>();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops, and the demo
         // activity starts once the data is loaded and stops before the position log closes.

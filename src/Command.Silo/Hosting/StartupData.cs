@@ -3,6 +3,7 @@ using Command.Grains.Dispatch;
 using Command.Grains;
 using Command.Grains.Cases;
 using Command.Grains.Grids;
+using Command.Grains.Live;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
 using Command.Grains.Users;
@@ -25,6 +26,7 @@ internal sealed partial class StartupData(
     RegionDirectory directory,
     DispatchRules dispatchRules,
     IGrainFactory grains,
+    LiveSeed live,
     ICredentialHasher hasher,
     IOptions<DemoOptions> demo,
     IOptions<UserOptions> users,
@@ -55,6 +57,9 @@ internal sealed partial class StartupData(
         {
             await EnsureAdminAsync();
         }
+
+        // Open cases and active warnings go on the screens before anything else wakes.
+        await live.LoadAsync(cancellationToken);
 
         // Workers who reported today (for their status and a pending offline warning), and the grids and regions with
         // cases or warnings that count now, wake up so the live counters are right at once after a restart.

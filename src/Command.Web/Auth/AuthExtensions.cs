@@ -56,7 +56,8 @@ public static class AuthExtensions
         return Task.CompletedTask;
     }
 
-    internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>POST /api/auth/token and POST /logout.</summary>
     public static WebApplication MapCommandAuth(this WebApplication app)

@@ -6,6 +6,7 @@ using Command.Grains.Regions;
 using Command.Web.Api;
 using Command.Web.Auth;
 using Command.Web.Components;
+using Command.Web.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class WebExtensions
         services.AddCommandAuth();
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddDashboard();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -57,6 +59,7 @@ public static class WebExtensions
             .MapStatsApi()
             .MapWarningsApi();
         app.MapStaticAssets();
+        app.MapDashboard();
         app.MapRazorComponents<App>();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {

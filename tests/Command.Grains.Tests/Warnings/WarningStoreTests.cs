@@ -128,7 +128,7 @@ public abstract class WarningStoreTests(StorageProvider provider)
         DateTimeOffset.FromUnixTimeMilliseconds(cluster.Clock.GetUtcNow().AddHours(n - 10).ToUnixTimeMilliseconds());
 
     private static WarningStore Store(TestCluster cluster) =>
-        new(cluster.Services.GetRequiredService<Database>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Clock);
+        new(cluster.Services.GetRequiredService<Database>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Services.GetRequiredService<Command.Grains.Live.ILiveFeed>(), cluster.Clock);
 
     private static string[] Ids(WarningPage page) => [.. page.Items.Select(w => w.Id)];
 

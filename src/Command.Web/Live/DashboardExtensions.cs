@@ -1,0 +1,37 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using Command.Grains.Live;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Live;
+
+public static class DashboardExtensions
+{
+    public const string HubPath = "/hubs/dashboard";
+
+    /// <summary>SignalR with the JSON protocol (snake_case enum names, Chinese as text), and the bridge the grains publish into.</summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol(o =>
+            {
+                o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+                o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            });
+        services.AddSingleton<DashboardBridge>();
+        services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<DashboardBridge>());
+        services.AddHostedService(sp => sp.GetRequiredService<DashboardBridge>());
+        return services;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapHub<DashboardHub>(HubPath, o => o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling)
+            .RequireAuthorization();
+        return app;
+    }
+}

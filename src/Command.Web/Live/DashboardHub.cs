@@ -1,0 +1,94 @@
+using Command.Grains.Regions;
+using Command.Runtime;
+using Command.Grains.Users;
+using Command.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Command.Web.Live;
+
+/// <summary>
+/// The big screens' hub. It only lets a connection watch a scope its user may see; what changes is pushed by
+/// <see cref="DashboardBridge"/> to the scope's group.
+/// </summary>
+[Authorize]
+internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory directory, IGrainFactory grains, TimeProvider time) : Hub<IDashboardClient>
+{
+    private const string ScopeKey = "scope";
+
+    internal static string GroupOf(string scope) => "region:" + scope;
+
+    /// <summary>Roles with a big screen: the centers, leaders and villages (departments and grid workers have none).</summary>
+    public static bool HasScreen(UserRole role) =>
+        role is UserRole.DutyOfficer or UserRole.Leader or UserRole.Admin or UserRole.TownshipCenter or UserRole.Village;
+
+    /// <summary>Watches a scope instead of the one watched before: answers its snapshot, then deltas follow.</summary>
+    public async Task<WatchResult> Watch(string scope)
+    {
+        var user = Context.User!;
+        if (ScopeCheck.Refusal(user, scope, directory) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var region = directory.FindRegion(scope)!;
+        if (Context.Items.TryGetValue(ScopeKey, out var before) && before is string old)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(old));
+            bridge.Unwatch(old);
+            Context.Items.Remove(ScopeKey);
+        }
+
+        // Join first, then cut the snapshot: a change in between arrives twice at worst, and versions drop the repeat.
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(scope));
+        var (workers, cases, warnings, counters) = bridge.Watch(scope, [scope, .. region.Children.Select(c => c.Code)]);
+        Context.Items[ScopeKey] = scope;
+
+        return WatchResult.Of(new LiveSnapshot(
+            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ScopeView.Of(region),
+            PathTo(region, user.ScopeCode()),
+            [.. region.Children.Select(ScopeView.Of)],
+            await CountersAsync(region, counters),
+            workers,
+            cases,
+            warnings));
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(ScopeKey, out var scope) && scope is string code)
+        {
+            bridge.Unwatch(code);
+        }
+
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The board's counters; for a region whose grain has not published yet, what its parent holds (version 0).</summary>
+    private async Task<List<CountersItem>> CountersAsync(RegionInfo region, Dictionary<string, CountersItem?> known)
+    {
+        if (known.Values.All(c => c is not null))
+        {
+            return [.. known.Values.Select(c => c!)];
+        }
+
+        var grain = grains.GetGrain<IRegionGrain>(region.Code);
+        var own = await grain.GetCountersAsync();
+        var children = await grain.GetChildrenAsync();
+        return [.. known.Select(k => k.Value
+            ?? CountersItem.Of(k.Key, k.Key == region.Code ? own : children.GetValueOrDefault(k.Key), 0))];
+    }
+
+    /// <summary>The breadcrumb: from the top region the user may see down to <paramref name="region"/>.</summary>
+    private List<RegionRefView> PathTo(RegionInfo region, string userScope)
+    {
+        var path = new List<RegionRefView>();
+        for (var r = region; r is not null && RegionCode.IsWithin(r.Code, userScope); r = r.ParentCode is { } p ? directory.FindRegion(p) : null)
+        {
+            path.Insert(0, new RegionRefView(r.Code, r.Name));
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Command.Grains.Regions;
+using Command.Web.Auth;
+
+namespace Command.Web.Live;
+
+/// <summary>Whether a user may put a region on the big screen; the page and the hub ask the same question.</summary>
+public static class ScopeCheck
+{
+    /// <summary>Null when allowed; otherwise the typed refusal (and nothing changes).</summary>
+    public static WatchResult? Refusal(ClaimsPrincipal user, string? scope, RegionDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!DashboardHub.HasScreen(user.Role()))
+        {
+            return WatchResult.Fail("forbidden", "大屏仅供综治中心、领导和村(社区)使用");
+        }
+
+        if (RegionCode.LevelOf(scope) is not { } level || level == RegionLevel.Grid)
+        {
+            return WatchResult.Fail("invalid", "区划代码格式错误：应为 4、6、9 或 12 位数字");
+        }
+
+        // Scope first: outside it, whether a code exists is nobody's business.
+        if (!user.CanSee(scope!))
+        {
+            return WatchResult.Fail("forbidden", $"无权查看该区域（{scope}）");
+        }
+
+        if (!directory.IsLoaded)
+        {
+            return WatchResult.Fail("unavailable", "系统正在启动，请稍后再试");
+        }
+
+        return directory.FindRegion(scope!) is null ? WatchResult.Fail("not_found", $"区划 {scope} 不存在") : null;
+    }
+}
