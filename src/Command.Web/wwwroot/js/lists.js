@@ -1,0 +1,226 @@
+// The rolling lists on the right: pending tasks (待签收 / 办理中, with time left ticking) and active warnings (newest
+// first, 确认 for roles that may acknowledge). Rows are kept by key and updated in place; a list longer than its
+// box scrolls by itself and pauses while the pointer is over it.
+
+import { el, setText, postJson, now, formatWhen, formatSpan } from './util.js';
+
+const MAX_ROWS = 300;
+const RENDER_THROTTLE_MS = 300;
+const SOON_MS = 30 * 60_000;
+
+export function createLists({ user, onCase, onWarning, toast }) {
+    const tasks = document.getElementById('tasks');
+    const warnings = document.getElementById('warnings');
+    const taskRows = new Map();     // code → li
+    const warningRows = new Map();  // id → li
+    const ackedByMe = new Map();    // warning id → display name, for acknowledgements made here
+    let state = null;
+    let timer = null;
+    let firstRender = true;
+
+    const taskRoll = roll(tasks);
+    const warningRoll = roll(warnings);
+
+    // ---------- tasks ----------
+    const deadlineOf = c => (c.status === 'dispatched' ? c.signBy : c.handleBy) ?? null;
+
+    function buildTask(c) {
+        const li = el('li', { dataset: { case: c.code }, on: { click: () => onCase(c.code) } },
+            el('div', { className: 'row' }, el('span', { className: 'title grow' }), el('span', { className: 'tag status' })),
+            el('div', { className: 'row' }, el('span', { className: 'meta grow holder' }), el('span', { className: 'tag supervision' }), el('span', { className: 'left' })));
+        li.parts = { title: li.querySelector('.title'), status: li.querySelector('.status'), holder: li.querySelector('.holder'),
+            supervision: li.querySelector('.supervision'), left: li.querySelector('.left') };
+        return li;
+    }
+
+    function updateTask(li, c) {
+        const p = li.parts;
+        li.className = c.urgency ?? '';
+        li.card = c;
+        setText(p.title, c.title);
+        p.title.title = c.title;
+        setText(p.status, c.statusName);
+        p.status.className = `tag status ${c.status}`;
+        setText(p.holder, `${c.holder || '—'} · ${c.categoryName}`);
+        const sup = { yellow: '黄牌督办', red: '红牌督办', normal: '督办' }[c.supervision];
+        p.supervision.hidden = !sup;
+        setText(p.supervision, sup ?? '');
+        tickTask(li);
+    }
+
+    function tickTask(li) {
+        const c = li.card;
+        const deadline = deadlineOf(c);
+        const p = li.parts;
+        if (deadline == null) {
+            setText(p.left, c.overdue ? '已超期' : '');
+            p.left.className = c.overdue ? 'left late' : 'left';
+            return;
+        }
+        const left = deadline - now();
+        const verb = c.status === 'dispatched' ? '签收' : '办理';
+        setText(p.left, left >= 0 ? `${verb}剩 ${formatSpan(left)}` : `${verb}超 ${formatSpan(left)}`);
+        p.left.className = left < 0 ? 'left late' : left < SOON_MS ? 'left soon' : 'left';
+    }
+
+    function renderTasks() {
+        const items = [...state.cases.values()]
+            .filter(c => c.status === 'dispatched' || c.status === 'in_progress')
+            .sort((a, b) => (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || b.acceptedAt - a.acceptedAt);
+        setText(document.getElementById('tasks-count'), items.length ? `共 ${items.length} 件` : '');
+        reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, '暂无待签收或办理中的案件');
+        taskRoll.changed();
+    }
+
+    // ---------- warnings ----------
+    function buildWarning(w) {
+        const li = el('li', { dataset: { warning: w.id }, on: { click: () => onWarning(li.card) } },
+            el('div', { className: 'row' }, el('span', { className: 'tag level' }), el('span', { className: 'kind grow' }), el('span', { className: 'meta when' })),
+            el('div', { className: 'row' }, el('span', { className: 'message grow' })),
+            el('div', { className: 'row' }, el('span', { className: 'meta grow place' }), el('span', { className: 'ack' })));
+        li.parts = { level: li.querySelector('.level'), kind: li.querySelector('.kind'), when: li.querySelector('.when'),
+            message: li.querySelector('.message'), place: li.querySelector('.place'), ack: li.querySelector('.ack') };
+        if (!firstRender) li.classList.add('fresh');
+        return li;
+    }
+
+    function updateWarning(li, w) {
+        const p = li.parts;
+        li.card = w;
+        li.classList.toggle('red', w.level >= 2);
+        li.classList.toggle('yellow', w.level < 2);
+        setText(p.level, w.levelName || (w.level >= 2 ? '红色' : '黄色'));
+        setText(p.kind, w.kindName);
+        setText(p.when, formatWhen(w.raisedAt));
+        setText(p.message, w.message);
+        p.message.title = w.message;
+        setText(p.place, w.caseCode ? `案件 ${w.caseCode}` : w.workerId != null ? `网格员 ${w.workerId}` : '');
+        renderAck(p.ack, w);
+    }
+
+    function renderAck(cell, w) {
+        const by = ackedByMe.get(w.id) ?? (w.ackedBy ? (w.ackedBy === user.name ? user.displayName : w.ackedBy) : null);
+        const key = by ? `acked:${by}` : user.canAck ? 'button' : 'none';
+        if (cell.dataset.key === key) return;
+        cell.dataset.key = key;
+        cell.replaceChildren();
+        if (by) {
+            cell.append(el('span', { className: 'acked', text: `已确认 · ${by}` }));
+        } else if (user.canAck) {
+            cell.append(el('button', { text: '确认', attrs: { type: 'button', 'data-ack': w.id }, on: { click: e => ack(e, w.id) } }));
+        }
+    }
+
+    async function ack(event, id) {
+        event.stopPropagation();
+        const button = event.currentTarget;
+        button.disabled = true;
+        try {
+            await postJson(`/api/warnings/${encodeURIComponent(id)}/ack`);
+            ackedByMe.set(id, user.displayName);
+            toast('预警已确认', 'info');
+        } catch (e) {
+            if (e.status === 409 && e.body?.ackedByName) ackedByMe.set(id, e.body.ackedByName);
+            toast(e.message);
+            button.disabled = false;
+        }
+        const li = warningRows.get(id);
+        if (li) renderAck(li.parts.ack, li.card);
+    }
+
+    function renderWarnings() {
+        const items = [...state.warnings.values()].sort((a, b) => b.raisedAt - a.raisedAt || (b.level - a.level));
+        const red = items.filter(w => w.level >= 2).length;
+        setText(document.getElementById('warnings-count'), items.length ? `共 ${items.length} 条${red ? `，红色 ${red}` : ''}` : '');
+        reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, '暂无预警');
+        warningRoll.changed();
+    }
+
+    function render() {
+        timer = null;
+        if (!state) return;
+        renderTasks();
+        renderWarnings();
+        firstRender = false;
+    }
+
+    return {
+        /** A new state (snapshot or scope): render at once. */
+        replace(current) {
+            state = current;
+            firstRender = true;
+            taskRows.clear();
+            warningRows.clear();
+            tasks.replaceChildren();
+            warnings.replaceChildren();
+            render();
+        },
+        /** Something in the lists may have changed: render soon (at most a few times a second). */
+        changed(changes) {
+            if (changes.cases.length || changes.casesRemoved.length || changes.warnings.length || changes.warningsRemoved.length) {
+                if (!timer) timer = setTimeout(render, RENDER_THROTTLE_MS);
+            }
+        },
+        /** Every second: the time left of each task. */
+        tick() {
+            for (const li of taskRows.values()) tickTask(li);
+        },
+    };
+}
+
+/** Makes the list's children match `items` in order, reusing rows by key; shows `emptyText` when there are none. */
+function reconcile(list, rows, items, keyOf, build, update, emptyText) {
+    const seen = new Set();
+    let previous = null;
+    for (const item of items) {
+        const key = keyOf(item);
+        seen.add(key);
+        let li = rows.get(key);
+        if (!li) {
+            li = build(item);
+            rows.set(key, li);
+        }
+        update(li, item);
+        const expected = previous ? previous.nextSibling : list.firstChild;
+        if (li !== expected) list.insertBefore(li, expected);
+        previous = li;
+    }
+    for (const [key, li] of rows) {
+        if (!seen.has(key)) {
+            li.remove();
+            rows.delete(key);
+        }
+    }
+    for (const child of [...list.children]) if (!child.dataset.case && !child.dataset.warning) child.remove();
+    if (items.length === 0) list.append(el('li', { className: 'empty', text: emptyText }));
+}
+
+/**
+ * Scrolls a list that is longer than its box, slowly, pausing at the end and while hovered. Its height is read only
+ * after `changed()` (reading it on every step would force a layout 25 times a second).
+ */
+function roll(list) {
+    let paused = false;
+    let wait = 50;
+    let pos = 0;   // our own position: at a small scale the browser may round a 1px step away
+    let end = null;
+    list.addEventListener('mouseenter', () => { paused = true; });
+    list.addEventListener('mouseleave', () => { paused = false; wait = 25; pos = list.scrollTop; });
+    setInterval(() => {
+        if (paused) return;
+        end ??= list.scrollHeight - list.clientHeight;
+        if (end <= 2) return;
+        if (wait > 0) {
+            wait--;
+            return;
+        }
+        if (pos >= end - 1) {
+            pos = 0;
+            wait = 75;
+        } else {
+            pos += 1;
+        }
+        list.scrollTop = pos;
+    }, 40);
+    return { changed: () => { end = null; } };
+}

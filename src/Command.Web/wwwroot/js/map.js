@@ -1,0 +1,215 @@
+// The Leaflet map: no tiles unless configured, the scope's child regions drawn as glowing outlines with labels,
+// finer boundaries (villages, grids) fetched on demand when zoomed in, and a click on a region to drill down.
+//
+// Two canvases: `regions` (below, never takes the mouse) draws the outlines; the interactive canvas in the overlay
+// pane holds invisible hit areas of the regions first and the markers after them, so a click on a marker wins over
+// the region under it (Leaflet's canvas gives a click to the last layer drawn under the pointer).
+
+/* global L */
+import { el, getJson } from './util.js';
+
+const DRILLABLE = new Set(['City', 'County', 'Township', 'Village']);
+const DETAIL_ZOOM_STEP = 1.5;   // finer boundaries from this many zoom levels above the scope's fitted view
+
+const OUTLINE = { stroke: true, color: '#3fb6ff', weight: 1.6, opacity: .95, fill: true, fillColor: '#0d4aa0', fillOpacity: .16 };
+const OUTLINE_HOVER = { fillColor: '#1e7bff', fillOpacity: .36, color: '#9fe6ff', weight: 2.2 };
+const GLOW = { stroke: true, color: '#1e90ff', weight: 7, opacity: .16, fill: false, interactive: false };
+const DETAIL = { stroke: true, color: '#78beff', weight: .8, opacity: .55, dashArray: '4 4', fill: false, interactive: false };
+const HIT = { stroke: false, fill: true, fillOpacity: 0 };
+
+export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
+    const map = L.map(element, {
+        zoomControl: false, attributionControl: false, preferCanvas: true, zoomSnap: .25, zoomDelta: .5,
+        minZoom: 4, maxZoom: 18, wheelPxPerZoomLevel: 120, center: [40.4, 111.8], zoom: 9,
+    });
+    L.control.zoom({ position: 'topright', zoomInTitle: '放大', zoomOutTitle: '缩小' }).addTo(map);
+    if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map);
+
+    map.createPane('regions').style.zIndex = 350;
+    map.getPane('regions').classList.add('leaflet-regions-pane');
+    map.createPane('labels').style.zIndex = 450;
+    map.getPane('labels').style.pointerEvents = 'none';
+    const outlines = L.canvas({ pane: 'regions', padding: .3 });
+    const renderer = L.canvas({ padding: .3, tolerance: 4 });  // interactive: region hit areas, workers, cases
+
+    const cache = new Map();          // code → Promise<GeoJSON FeatureCollection>
+    const boundaries = (code) => {
+        if (!cache.has(code)) {
+            const loading = getJson(`/api/regions/${encodeURIComponent(code)}/boundaries`);
+            loading.catch(() => cache.delete(code));
+            cache.set(code, loading);
+        }
+        return cache.get(code);
+    };
+
+    let scopeCode = null;
+    let scopeLayers = [];             // outlines, glow, hits and labels of the current scope's children
+    let labels = new Map();           // child code → { node, badge }
+    let detail = new Map();           // child code → layers of its own children (drawn when zoomed in)
+    let childBounds = new Map();      // child code → LatLngBounds
+    let scopeBounds = null;
+    let baseZoom = null;
+    let drawToken = 0;
+
+    function clearScope() {
+        for (const layer of scopeLayers) layer.remove();
+        for (const group of detail.values()) group.remove();
+        scopeLayers = [];
+        labels = new Map();
+        detail = new Map();
+        childBounds = new Map();
+    }
+
+    /** Shows the scope's children (fetching their boundaries) and fits the view to them. */
+    async function setScope(scope, { fit = true } = {}) {
+        if (scope.code === scopeCode) return;
+        scopeCode = scope.code;
+        const token = ++drawToken;
+        let geo;
+        try {
+            geo = await boundaries(scope.code);
+        } catch (e) {
+            if (token === drawToken) onRegionFailed?.(e);
+            return;
+        }
+        if (token !== drawToken) return;   // another scope was asked for meanwhile
+        clearScope();
+        const hits = [];
+        for (const feature of geo.features ?? []) {
+            const p = feature.properties ?? {};
+            const glow = L.geoJSON(feature, { renderer: outlines, style: () => GLOW, interactive: false });
+            const outline = L.geoJSON(feature, { renderer: outlines, style: () => OUTLINE, interactive: false });
+            const drillable = DRILLABLE.has(p.level) && p.code !== scope.code;
+            const hit = L.geoJSON(feature, { renderer, style: () => HIT, interactive: drillable });
+            if (drillable) {
+                hit.on('mouseover', () => outline.setStyle(OUTLINE_HOVER));
+                hit.on('mouseout', () => outline.setStyle(OUTLINE));
+                hit.on('click', () => onDrill(p.code));
+            }
+            const bounds = outline.getBounds();
+            childBounds.set(p.code, bounds);
+            const label = labelFor(p, feature.geometry, bounds);
+            labels.set(p.code, label);
+            scopeLayers.push(glow, outline, hit, label.marker);
+            glow.addTo(map);
+            outline.addTo(map);
+            label.marker.addTo(map);
+            hits.push(hit);
+        }
+        // Hit areas go under any marker already drawn.
+        for (const hit of hits) {
+            hit.addTo(map);
+            hit.eachLayer(l => l.bringToBack());
+        }
+        scopeBounds = L.latLngBounds([...childBounds.values()].flatMap(b => [b.getSouthWest(), b.getNorthEast()]));
+        if (fit && scopeBounds.isValid()) {
+            map.fitBounds(scopeBounds, { padding: [24, 24], animate: false });
+        }
+        baseZoom = map.getZoom();
+        applyCounts(lastCounts);
+        updateDetail();
+    }
+
+    function labelFor(p, geometry, bounds) {
+        const badge = el('b');
+        badge.hidden = true;
+        const node = el('span', {}, p.name ?? p.code, badge);
+        const wrap = el('div', {}, node);
+        const small = p.level === 'Grid';
+        const icon = L.divIcon({ className: small ? 'region-label small' : 'region-label', html: wrap, iconSize: null });
+        const marker = L.marker(centreOf(geometry) ?? bounds.getCenter(), { icon, pane: 'labels', interactive: false, keyboard: false });
+        return { marker, badge };
+    }
+
+    let lastCounts = new Map();
+    /** Shows each child's open cases on its label (red when some are overdue). */
+    function applyCounts(counters) {
+        lastCounts = counters;
+        for (const [code, { badge }] of labels) {
+            const c = counters.get(code);
+            const open = c?.open ?? 0;
+            badge.hidden = open === 0;
+            badge.textContent = open > 0 ? String(open) : '';
+            badge.style.background = c?.overdue > 0 ? '#ff4d5e' : '#1f7ae0';
+            badge.title = c ? `在办 ${open}，超期 ${c.overdue ?? 0}` : '';
+        }
+    }
+
+    /** Zoomed in: draw the boundaries inside each visible child (villages of a township, grids of a village). */
+    async function updateDetail() {
+        if (baseZoom == null) return;
+        const zoomedIn = map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP;
+        const view = map.getBounds();
+        for (const [code, bounds] of childBounds) {
+            const wanted = zoomedIn && code.length < 15 && view.intersects(bounds);
+            const have = detail.get(code);
+            if (!wanted) {
+                have?.remove();
+                continue;
+            }
+            if (have) {
+                if (!map.hasLayer(have)) have.addTo(map);
+                continue;
+            }
+            const group = L.layerGroup();
+            detail.set(code, group);
+            const owner = scopeCode;
+            try {
+                const geo = await boundaries(code);
+                if (owner !== scopeCode || detail.get(code) !== group) return;
+                L.geoJSON(geo, { renderer: outlines, style: () => DETAIL, interactive: false }).addTo(group);
+                for (const f of geo.features ?? []) {
+                    const icon = L.divIcon({ className: 'region-label small', html: el('div', {}, el('span', { text: f.properties?.name ?? '' })), iconSize: null });
+                    L.marker(centreOf(f.geometry) ?? [0, 0], { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(group);
+                }
+                if (map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP) group.addTo(map);
+            } catch {
+                detail.delete(code);
+            }
+        }
+    }
+    map.on('zoomend moveend', updateDetail);
+
+    return {
+        map,
+        renderer,
+        setScope,
+        applyCounts,
+        /** Forgets the scope drawn, so the next setScope draws even the same code again. */
+        reset() {
+            scopeCode = null;
+        },
+        /** Whether a point lies in the scope (its children's bounding box, with a margin); true while unknown. */
+        contains(lat, lon) {
+            return !scopeBounds || !scopeBounds.isValid() || scopeBounds.pad(.05).contains([lat, lon]);
+        },
+        /** Zooms to one child region (a grid in the list of a village, for example). */
+        focus(code) {
+            const b = childBounds.get(code);
+            if (b) map.flyToBounds(b, { padding: [40, 40], maxZoom: 17, duration: .6 });
+        },
+    };
+}
+
+/** The area-weighted centroid of the largest ring of a (Multi)Polygon: inside for the convex cells the importer draws. */
+function centreOf(geometry) {
+    if (!geometry) return null;
+    const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+    let best = null;
+    let bestArea = 0;
+    for (const polygon of polygons) {
+        const ring = polygon[0];
+        let a = 0, x = 0, y = 0;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+            a += f;
+            x += (ring[j][0] + ring[i][0]) * f;
+            y += (ring[j][1] + ring[i][1]) * f;
+        }
+        if (Math.abs(a) > bestArea && a !== 0) {
+            bestArea = Math.abs(a);
+            best = [y / (3 * a), x / (3 * a)];
+        }
+    }
+    return best;
+}

@@ -1,0 +1,208 @@
+// The side panels: today's KPIs and the charts. Counters (live) drive the KPIs, the workers gauges and the
+// by-region bars; today's statistics (HTTP) drive the category ring and the resolution-level bars, refreshed on
+// load, every minute and a few seconds after the counters move.
+
+/* global echarts */
+import { getJson, setText } from './util.js';
+
+const STATS_EVERY_MS = 60_000;
+const STATS_AFTER_CHANGE_MS = 5_000;
+const CHART_THROTTLE_MS = 1_000;
+
+const TEXT = '#bcd6f5';
+const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
+const PALETTE = ['#3ee0ff', '#1e90ff', '#2ee87a', '#ffd84a', '#ff9d2e', '#ff4d5e', '#b388ff', '#00c9a7', '#5b8ff9', '#f6bd16', '#e8684a', '#6dc8ec', '#9270ca', '#ff99c3'];
+const gradient = (a, b, horizontal = false) => new echarts.graphic.LinearGradient(0, horizontal ? 0 : 1, horizontal ? 1 : 0, 0, [{ offset: 0, color: a }, { offset: 1, color: b }]);
+
+export function createPanels({ onDrill, scale }) {
+    const init = id => echarts.init(document.getElementById(id), null, { renderer: 'canvas', devicePixelRatio: Math.max(1, (window.devicePixelRatio || 1) * scale()) });
+    const charts = {
+        category: init('chart-category'),
+        workers: init('chart-workers'),
+        level: init('chart-level'),
+        regions: init('chart-regions'),
+    };
+    charts.regions.on('click', p => p.data?.code && onDrill(p.data.code));
+
+    let scopeCode = null;
+    let state = null;
+    let periodic = null;
+    let soonTimer = null;
+    let statsToken = 0;
+    let chartTimer = null;
+    let lastTotals = {};
+
+    // ---------- KPIs ----------
+    function kpi(name, value) {
+        const node = document.querySelector(`[data-kpi="${name}"]`);
+        const target = node?.classList.contains('kpi') ? node.querySelector('b') : node;
+        if (!target) return;
+        const text = String(value);
+        if (target.textContent !== text) {
+            target.textContent = text;
+            // A glow when a figure changes (the Web Animations API: no style flush, unlike restarting a CSS class).
+            target.animate([{ filter: 'brightness(2.2) drop-shadow(0 0 8px #3ee0ff)' }, { filter: 'none' }], { duration: 1000, easing: 'ease-out' });
+        }
+    }
+
+    function updateKpis() {
+        const t = state.totals();
+        kpi('accepted', t.acceptedToday ?? 0);
+        kpi('resolved', t.resolvedToday ?? 0);
+        kpi('rate', t.acceptedToday > 0 ? `${Math.round((100 * (t.resolvedToday ?? 0)) / t.acceptedToday)}%` : '—');
+        kpi('overdue', t.overdue ?? 0);
+        kpi('open', t.open ?? 0);
+        kpi('warnings', t.warnings ?? 0);
+        kpi('grids', t.grids ?? 0);
+    }
+
+    // ---------- charts fed by counters ----------
+    function drawWorkers() {
+        const t = state.totals();
+        const workers = t.workers ?? 0;
+        const pct = n => (workers > 0 ? Math.round((1000 * n) / workers) / 10 : 0);
+        const gauge = (value, name, centre, from, to) => ({
+            type: 'gauge', startAngle: 220, endAngle: -40, min: 0, max: 100, radius: '80%', center: centre,
+            progress: { show: true, width: 12, roundCap: true, itemStyle: { color: gradient(from, to, true), shadowBlur: 10, shadowColor: to } },
+            axisLine: { roundCap: true, lineStyle: { width: 12, color: [[1, 'rgba(40,110,220,.22)']] } },
+            axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false }, pointer: { show: false }, anchor: { show: false },
+            title: { offsetCenter: [0, '74%'], color: TEXT, fontSize: 15, fontFamily: FONT },
+            detail: { offsetCenter: [0, '2%'], fontSize: 30, fontWeight: 700, color: '#fff', formatter: '{value}%', valueAnimation: true },
+            data: [{ value, name }],
+        });
+        charts.workers.setOption({
+            series: [
+                gauge(pct(t.online ?? 0), `在线 ${t.online ?? 0} / ${workers} 人`, ['26%', '50%'], '#1e90ff', '#2ee87a'),
+                gauge(pct(t.patrolling ?? 0), `巡查 ${t.patrolling ?? 0} / ${workers} 人`, ['74%', '50%'], '#1e90ff', '#3ee0ff'),
+            ],
+        });
+    }
+
+    function drawRegions() {
+        const rows = state.children
+            .map(c => ({ code: c.code, name: c.name, level: c.level, c: state.counters.get(c.code) ?? {} }))
+            .sort((a, b) => (b.c.open ?? 0) - (a.c.open ?? 0) || (b.c.overdue ?? 0) - (a.c.overdue ?? 0))
+            .slice(0, 12);
+        const drill = r => (r.level === 'Grid' ? null : r.code);
+        charts.regions.setOption({
+            textStyle: { fontFamily: FONT },
+            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+            legend: { data: ['在办', '超期'], top: 4, right: 10, textStyle: { color: TEXT, fontSize: 14 }, itemWidth: 12, itemHeight: 8 },
+            grid: { left: 44, right: 14, top: 36, bottom: 8, containLabel: true },
+            xAxis: {
+                type: 'category', data: rows.map(r => r.name),
+                axisLabel: { color: TEXT, fontSize: 13, interval: 0, rotate: rows.length > 6 ? 28 : 0, formatter: n => (n.length > 6 ? `${n.slice(0, 6)}…` : n) },
+                axisLine: { lineStyle: { color: 'rgba(64,150,255,.4)' } }, axisTick: { show: false },
+            },
+            yAxis: { type: 'value', minInterval: 1, axisLabel: { color: TEXT, fontSize: 12 }, splitLine: { lineStyle: { color: 'rgba(64,150,255,.12)', type: 'dashed' } } },
+            series: [
+                { name: '在办', type: 'bar', barMaxWidth: 14, itemStyle: { color: gradient('rgba(30,144,255,.3)', '#3ee0ff'), borderRadius: [3, 3, 0, 0] },
+                  data: rows.map(r => ({ value: r.c.open ?? 0, code: drill(r) })) },
+                { name: '超期', type: 'bar', barMaxWidth: 14, itemStyle: { color: gradient('rgba(255,77,94,.3)', '#ff4d5e'), borderRadius: [3, 3, 0, 0] },
+                  data: rows.map(r => ({ value: r.c.overdue ?? 0, code: drill(r) })) },
+            ],
+        }, { replaceMerge: ['series'] });
+    }
+
+    function drawCountersCharts() {
+        chartTimer = null;
+        drawWorkers();
+        drawRegions();
+    }
+
+    // ---------- charts fed by today's statistics ----------
+    function drawCategory(stats) {
+        const data = (stats?.byCategory ?? []).filter(c => c.accepted > 0).map(c => ({ name: c.name, value: c.accepted }));
+        const total = data.reduce((s, d) => s + d.value, 0);
+        charts.category.setOption({
+            color: PALETTE,
+            textStyle: { fontFamily: FONT },
+            tooltip: { trigger: 'item', formatter: p => `${p.name}：${p.value} 件（${p.percent}%）` },
+            title: {
+                text: String(total), subtext: '今日受理', left: '29%', top: '38%', textAlign: 'center', itemGap: 2,
+                textStyle: { color: '#fff', fontSize: 32, fontWeight: 700 }, subtextStyle: { color: TEXT, fontSize: 14 },
+            },
+            legend: {
+                type: 'scroll', orient: 'vertical', right: 8, top: 'middle', height: '88%', itemWidth: 10, itemHeight: 10, itemGap: 9,
+                textStyle: { color: TEXT, fontSize: 14 }, pageTextStyle: { color: TEXT }, pageIconColor: '#3ee0ff', pageIconInactiveColor: '#2a4a7a',
+                formatter: name => `${name}  ${data.find(d => d.name === name)?.value ?? ''}`,
+            },
+            graphic: data.length ? [] : [{ type: 'text', right: 40, top: 'middle', style: { text: '今日暂无受理案件', fill: '#7fa6d6', fontSize: 15 } }],
+            series: [{
+                type: 'pie', radius: ['48%', '70%'], center: ['30%', '52%'], label: { show: false }, minAngle: 4,
+                itemStyle: { borderColor: '#04163a', borderWidth: 2 },
+                emphasis: { scale: true, scaleSize: 6 },
+                data: data.length ? data : [{ name: '暂无', value: 0, itemStyle: { color: 'rgba(40,110,220,.25)' } }],
+            }],
+        }, { replaceMerge: ['series', 'graphic'] });
+    }
+
+    function drawLevels(stats) {
+        const levels = stats?.byLevel ?? [];
+        charts.level.setOption({
+            textStyle: { fontFamily: FONT },
+            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: ps => ps.map(p => `${p.name}：化解 ${p.value} 件`).join('<br>') },
+            grid: { left: 8, right: 96, top: 12, bottom: 8, containLabel: true },
+            xAxis: { type: 'value', show: false, minInterval: 1, max: v => Math.max(1, v.max) },
+            yAxis: { type: 'category', inverse: true, data: levels.map(l => l.levelName), axisLabel: { color: TEXT, fontSize: 15 }, axisLine: { show: false }, axisTick: { show: false } },
+            series: [{
+                type: 'bar', barWidth: 14, showBackground: true, backgroundStyle: { color: 'rgba(40,110,220,.15)', borderRadius: 7 },
+                itemStyle: { color: gradient('#1e90ff', '#3ee0ff', true), borderRadius: 7 },
+                label: {
+                    show: true, position: 'right', color: '#fff', fontSize: 14, distance: 8,
+                    formatter: p => { const l = levels[p.dataIndex]; return `${l.resolved}件  ${l.share == null ? '—' : `${Math.round(l.share * 1000) / 10}%`}`; },
+                },
+                data: levels.map(l => l.resolved),
+            }],
+        });
+    }
+
+    async function loadStats() {
+        clearTimeout(soonTimer);
+        soonTimer = null;
+        const code = scopeCode;
+        const token = ++statsToken;
+        try {
+            const stats = await getJson(`/api/regions/${encodeURIComponent(code)}/stats?period=today`);
+            if (token !== statsToken || code !== scopeCode) return;
+            drawCategory(stats);
+            drawLevels(stats);
+        } catch (e) {
+            console.warn('统计数据加载失败：', e.message);
+        }
+    }
+
+    /** Once counters moved: a few seconds later (not pushed back by further moves, which may never stop). */
+    function statsSoon() {
+        if (!soonTimer) soonTimer = setTimeout(loadStats, STATS_AFTER_CHANGE_MS);
+    }
+
+    return {
+        /** A new scope (or a snapshot of the same one): redraw everything, reload today's statistics. */
+        setScope(current) {
+            state = current;
+            const changed = scopeCode !== current.scope.code;
+            scopeCode = current.scope.code;
+            lastTotals = { ...state.totals() };
+            updateKpis();
+            drawCountersCharts();
+            if (changed) {
+                clearInterval(periodic);
+                periodic = setInterval(loadStats, STATS_EVERY_MS);
+                loadStats();
+            }
+        },
+
+        /** Counters moved: KPIs now, charts at most once a second, statistics a few seconds later. */
+        countersChanged(changed) {
+            if (!state || changed.length === 0) return;
+            updateKpis();
+            if (!chartTimer) chartTimer = setTimeout(drawCountersCharts, CHART_THROTTLE_MS);
+            const t = state.totals();
+            if (t.acceptedToday !== lastTotals.acceptedToday || t.resolvedToday !== lastTotals.resolvedToday || t.open !== lastTotals.open) {
+                lastTotals = { ...t };
+                statsSoon();
+            }
+        },
+    };
+}

@@ -1,0 +1,84 @@
+// Where the screen is: the title, the breadcrumb (#crumbs) and the list of child regions with their counts
+// (#regions), both clickable to move up or down.
+
+import { el, setText } from './util.js';
+
+export function createRegions({ county, onDrill, onFocus }) {
+    const title = document.getElementById('title');
+    const crumbs = document.getElementById('crumbs');
+    const list = document.getElementById('regions');
+    const note = document.querySelector('.map-note');
+    let rows = new Map();   // code → { open, overdue, warn, online }
+
+    crumbs.addEventListener('click', e => {
+        const a = e.target.closest('a[data-code]');
+        if (!a) return;
+        e.preventDefault();
+        onDrill(a.dataset.code);
+    });
+    const activate = e => {
+        const row = e.target.closest('[data-region]');
+        if (!row || (e.type === 'keydown' && e.key !== 'Enter' && e.key !== ' ')) return;
+        e.preventDefault();
+        if (row.dataset.level === 'Grid') onFocus(row.dataset.region);
+        else onDrill(row.dataset.region);
+    };
+    list.addEventListener('click', activate);
+    list.addEventListener('keydown', activate);
+
+    /** "和林格尔县综治中心指挥调度平台", or with the county first below it ("和林格尔县城关镇…"). */
+    function titleOf(scope, path) {
+        const owner = path.find(p => p.code.length === 6) ?? (county && scope.code.startsWith(county.code) ? county : null);
+        const prefix = owner && scope.code.length > 6 ? owner.name : '';
+        return `${prefix}${scope.name}综治中心指挥调度平台`;
+    }
+
+    function cells(row, c) {
+        setText(row.open, c?.open ?? 0);
+        setText(row.overdue, c?.overdue ?? 0);
+        row.overdue.classList.toggle('bad', (c?.overdue ?? 0) > 0);
+        setText(row.warn, c?.warnings ?? 0);
+        setText(row.online, `${c?.online ?? 0}/${c?.workers ?? 0}`);
+    }
+
+    return {
+        /** A new scope: title, breadcrumb, the list of children. */
+        setScope(state) {
+            const scope = state.scope;
+            const text = titleOf(scope, state.path);
+            setText(title, text);
+            title.style.fontSize = `${Math.min(36, Math.floor(820 / text.length) - 5)}px`;
+            document.title = text;
+
+            const path = state.path.length ? state.path : [scope];
+            crumbs.replaceChildren();
+            path.forEach((p, i) => {
+                if (i > 0) crumbs.append(el('span', { className: 'sep', text: '›' }));
+                crumbs.append(el('a', { text: p.name, dataset: { code: p.code }, attrs: { href: `/?scope=${encodeURIComponent(p.code)}`, 'aria-current': i === path.length - 1 ? 'page' : null } }));
+            });
+
+            rows = new Map();
+            list.replaceChildren();
+            for (const child of state.children) {
+                const row = {
+                    open: el('span', { className: 'open' }), overdue: el('span', { className: 'overdue' }),
+                    warn: el('span', { className: 'warn' }), online: el('span', { className: 'online' }),
+                };
+                list.append(el('div', { className: 'rt-row', dataset: { region: child.code, level: child.level }, attrs: { role: 'button', tabindex: 0, title: child.levelName } },
+                    el('span', { className: 'name', text: child.name }), row.open, row.overdue, row.warn, row.online));
+                cells(row, state.counters.get(child.code));
+                rows.set(child.code, row);
+            }
+            if (state.children.length === 0) list.append(el('div', { className: 'rt-row', text: '无下级区域' }));
+            if (note) note.hidden = !(scope.synthetic || state.children.some(c => c.synthetic));
+        },
+
+        /** Counters moved: the children's rows. */
+        countersChanged(changed) {
+            for (const c of changed) {
+                const row = rows.get(c.code);
+                if (row) cells(row, c);
+            }
+        },
+    };
+}

@@ -1,0 +1,245 @@
+// The big screen's entry: scales the 1920×1080 canvas to the window, ticks the clock, and wires the live
+// connection to the state, the map, the panels, the lists and the cards. Navigation between scopes (drill-down,
+// breadcrumb, back/forward) goes through goTo().
+
+import { getJson, syncClock, now, formatDate, formatTime, setText } from './util.js';
+import { ScreenState, W_ID } from './store.js';
+import { createLive } from './live.js';
+import { createMap } from './map.js';
+import { createMarkers } from './markers.js';
+import { createPanels } from './panels.js';
+import { createLists } from './lists.js';
+import { createRegions } from './regions.js';
+import { createCards } from './cards.js';
+import { createTrack } from './track.js';
+
+const screen = document.getElementById('screen');
+const config = JSON.parse(screen.dataset.config);
+syncClock(config.serverTime);
+
+// ---------- the canvas scaled to the window, letterboxed ----------
+let scale = 1;
+function fit() {
+    scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
+    const x = (window.innerWidth - 1920 * scale) / 2;
+    const y = (window.innerHeight - 1080 * scale) / 2;
+    screen.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+}
+fit();
+window.addEventListener('resize', fit);
+
+// ---------- monitoring (and the benchmark): how long applying a batch takes ----------
+const stats = { batches: 0, lastApplyMs: 0, maxApplyMs: 0, applyMs: [] };
+window.commandScreen = { stats, probe: window.commandScreen?.probe ?? null };
+let ring = 0;
+function record(ms) {
+    stats.batches++;
+    stats.lastApplyMs = ms;
+    stats.maxApplyMs = Math.max(stats.maxApplyMs, ms);
+    if (stats.applyMs.length < 1000) stats.applyMs.push(ms);
+    else stats.applyMs[ring++ % 1000] = ms;
+}
+
+// ---------- toast ----------
+const toastBox = document.getElementById('toast');
+let toastTimer = null;
+function toast(message, kind = 'error') {
+    toastBox.textContent = message;
+    toastBox.className = kind === 'info' ? 'info' : '';
+    toastBox.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { toastBox.hidden = true; }, kind === 'info' ? 2500 : 6000);
+}
+
+// ---------- the modules ----------
+const state = new ScreenState();
+const base = createMap(document.getElementById('map'), {
+    tileUrl: config.tileUrl,
+    onDrill: code => goTo(code),
+    onRegionFailed: e => toast(`区域边界加载失败：${e.message}`),
+});
+state.acceptWorker = (lat, lon) => base.contains(lat, lon);
+const track = createTrack(base.map);
+const cards = createCards({ track });
+const markers = createMarkers(base, {
+    onWorker: id => cards.openWorker(id),
+    onCase: code => cards.openCase(code),
+    onWarning: w => openWarning(w),
+});
+const panels = createPanels({ onDrill: code => goTo(code), scale: () => scale });
+const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
+const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
+
+function openWarning(w) {
+    if (w?.caseCode) cards.openCase(w.caseCode);
+    else if (w?.workerId != null) cards.openWorker(w.workerId);
+}
+
+// ---------- applying what arrives ----------
+/** A whole new state: a hub snapshot, or (without the hub) a region as the HTTP API gives it. */
+function applySnapshot(snapshot) {
+    syncClock(snapshot.serverTime);
+    state.replace(snapshot);
+    screen.dataset.scope = state.scope.code;
+    base.setScope(state.scope);
+    markers.replace(state);
+    base.applyCounts(state.counters);
+    regions.setScope(state);
+    panels.setScope(state);
+    lists.replace(state);
+}
+
+function applyBatch(batch) {
+    const started = performance.now();
+    syncClock(batch.serverTime);
+    const changes = state.applyBatch(batch);
+    markers.apply(changes, window.commandScreen.probe instanceof Map ? window.commandScreen.probe : null);
+    if (changes.counters.length) {
+        panels.countersChanged(changes.counters);
+        regions.countersChanged(changes.counters);
+        base.applyCounts(state.counters);
+    }
+    lists.changed(changes);
+    const open = cards.workerId;
+    if (open != null) for (const w of changes.workers) if (w[W_ID] === open) cards.workerChanged(w);
+    record(performance.now() - started);
+}
+
+/** The region view of GET /api/regions/{code} in the snapshot's shape (counters with version 0). */
+function snapshotOfRegion(region, path) {
+    const counters = c => ({ grids: c.grids, workers: c.workers, online: c.online, patrolling: c.patrolling, open: c.openCases,
+        overdue: c.overdueCases, warnings: c.warnings, acceptedToday: c.acceptedToday, resolvedToday: c.resolvedToday, v: 0 });
+    return {
+        serverTime: 0,
+        scope: { code: region.code, name: region.name, level: region.level, levelName: region.levelName, synthetic: region.synthetic },
+        path,
+        children: region.children.map(c => ({ code: c.code, name: c.name, level: c.level, levelName: c.levelName, synthetic: c.synthetic })),
+        counters: [{ code: region.code, ...counters(region.counts) }, ...region.children.map(c => ({ code: c.code, ...counters(c.counts) }))],
+    };
+}
+
+/** The breadcrumb for a region reached without the hub: cut back to it, or extend by one step down. */
+function pathTo(region) {
+    const at = state.path.findIndex(p => p.code === region.code);
+    if (at >= 0) return state.path.slice(0, at + 1);
+    const parent = region.parent?.code;
+    const upTo = state.path.findIndex(p => p.code === parent);
+    return [...(upTo >= 0 ? state.path.slice(0, upTo + 1) : []), { code: region.code, name: region.name }];
+}
+
+// ---------- live ----------
+const statusBox = document.getElementById('live-status');
+const banner = document.getElementById('live-banner');
+const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开' };
+function setLive(s) {
+    statusBox.dataset.state = s;
+    setText(statusBox, STATUS_TEXT[s]);
+    screen.dataset.live = String(s === 'live');
+    banner.hidden = s === 'live' || s === 'connecting';
+}
+
+let current = config.watch;   // the scope watched (or asked for at first)
+let firstWatch = true;
+const live = createLive({
+    scope: () => current,
+    onSnapshot: snapshot => applySnapshot(snapshot),
+    onBatch: batch => applyBatch(batch),
+    onState: s => {
+        setLive(s);
+        if (s === 'live') firstWatch = false;
+        else if (s === 'down' && firstWatch && current !== state.scope?.code) withoutHub();
+    },
+    onRefused: (error, scope) => refused(error, scope),
+});
+
+function watchAgain(code) {
+    live.watch(code).then(r => {
+        if (r?.ok) {
+            setLive('live');
+            firstWatch = false;
+        } else {
+            toast(r?.error?.message ?? '无法查看该区域');
+        }
+    }).catch(() => {});
+}
+
+/** A Watch after (re)connecting was refused: say why, and fall back to the user's own region. */
+function refused(error, scope) {
+    toast(error?.message ?? '无法查看该区域');
+    if (error?.code === 'unavailable') {
+        setLive('down');
+        setTimeout(() => watchAgain(current), 5000);
+    } else if (scope !== config.home) {
+        current = config.home;
+        if (firstWatch) history.replaceState({ scope: current }, '', '/');
+        watchAgain(current);
+    } else {
+        setLive('down');
+    }
+}
+
+/** No hub at first, and the region asked for in the address is not the one rendered: ask the HTTP API why. */
+function withoutHub() {
+    const asked = current;
+    current = state.scope.code;
+    goTo(asked, { push: false });
+}
+
+/** Moves the screen to another scope; `push` records it in the history (false for back/forward). */
+async function goTo(code, { push = true } = {}) {
+    if (!code || code === current) return;
+    const previous = current;
+    if (live.connected) {
+        let result;
+        try {
+            result = await live.watch(code);
+        } catch (e) {
+            toast(`切换区域失败：${e.message ?? e}`);
+            return restoreUrl(previous, push);
+        }
+        if (!result?.ok) {
+            toast(result?.error?.message ?? '无法查看该区域');
+            // The hub may have left the scope watched before: watch it again (a fresh snapshot).
+            live.watch(previous).catch(() => {});
+            return restoreUrl(previous, push);
+        }
+    } else {
+        try {
+            const region = await getJson(`/api/regions/${encodeURIComponent(code)}`);
+            applySnapshot(snapshotOfRegion(region, pathTo(region)));
+        } catch (e) {
+            toast(e.message);
+            return restoreUrl(previous, push);
+        }
+    }
+    current = code;
+    if (push) history.pushState({ scope: code }, '', `/?scope=${encodeURIComponent(code)}`);
+}
+
+/** After a refused back/forward the address names a scope not shown: put the shown one back. */
+function restoreUrl(previous, push) {
+    if (!push) history.replaceState({ scope: previous }, '', `/?scope=${encodeURIComponent(previous)}`);
+}
+
+window.addEventListener('popstate', e => {
+    const code = e.state?.scope ?? new URLSearchParams(location.search).get('scope') ?? config.home;
+    goTo(code, { push: false });
+});
+
+// ---------- clock and countdowns ----------
+const clockTime = document.querySelector('#clock .time');
+const clockDate = document.querySelector('#clock .date');
+function tick() {
+    const t = now();
+    setText(clockTime, formatTime(t));
+    setText(clockDate, formatDate(t));
+    lists.tick();
+    setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
+}
+
+// ---------- start: what the server rendered, then live ----------
+history.replaceState({ scope: config.scope.code }, '', location.href);
+applySnapshot({ serverTime: config.serverTime, scope: config.scope, path: config.path, children: config.children, counters: config.counters });
+tick();
+setLive('connecting');
+live.start();
