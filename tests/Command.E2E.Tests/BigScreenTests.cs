@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Command.E2E.Tests;
 
 /// <summary>The duty officer's big screen of the demo county, in a real Chromium against the real silo.</summary>
 [Collection(ScreenCollection.Name)]
-public sealed class BigScreenTests(ScreenSilo silo)
+public sealed class BigScreenTests(ScreenSilo silo, ITestOutputHelper output)
 {
     [SkippableFact]
     public async Task Duty_officer_signs_in_and_sees_the_county_with_its_townships_and_workers()
@@ -38,9 +38,9 @@ public sealed class BigScreenTests(ScreenSilo silo)
             await page.ExpectMapCountAsync("data-cases", "n >= 4", TimeSpan.FromSeconds(5));
             await Expect(page.Locator("#live-banner")).ToBeHiddenAsync();
 
-            // Settled (boundaries drawn, charts animated) before the picture.
+            // Settled (boundaries drawn, charts done animating) before the picture.
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await page.WaitForTimeoutAsync(1500);
+            await page.WaitForTimeoutAsync(3000);
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "big-screen.png"), FullPage = true });
         });
     }
@@ -64,6 +64,7 @@ public sealed class BigScreenTests(ScreenSilo silo)
             await Expect(item).ToBeVisibleAsync(new() { Timeout = Left(answered) });
             await page.ExpectMapCountAsync("data-cases", $"n === {before + 1}", TimeSpan.FromMilliseconds(Left(answered)));
             Assert.True(answered.Elapsed < TwoSeconds, $"the case reached the screen {answered.Elapsed.TotalMilliseconds:0} ms after the API answered");
+            output.WriteLine($"{code} was listed and drawn {answered.Elapsed.TotalMilliseconds:0} ms after the API answered");
             await Expect(item).ToContainTextAsync("待签收");
             await Expect(item).ToContainTextAsync(title);
         });
@@ -86,6 +87,7 @@ public sealed class BigScreenTests(ScreenSilo silo)
             var warning = page.Locator("#warnings [data-warning]").Filter(new() { HasTextRegex = new Regex($"{Regex.Escape(title)}|{Regex.Escape(code)}") });
             await Expect(warning).ToBeVisibleAsync(new() { Timeout = 10_000 });
             Assert.True(since.Elapsed > TimeSpan.FromSeconds(4.5), $"the warning came {since.Elapsed.TotalSeconds:0.0} s after the case, before the 5 s limit");
+            output.WriteLine($"the 未签收 warning of {code} rolled in {since.Elapsed.TotalSeconds:0.0} s after the case was registered");
             await Expect(warning).ToContainTextAsync("未签收");
             await page.ExpectMapCountAsync("data-warnings", "n > 0", TimeSpan.FromSeconds(2));
         });
