@@ -60,6 +60,11 @@ internal sealed class MovingWorkers
             }
         }
 
+        if (workers.Select(w => w.Id).Distinct().Count() != workers.Count || workers.Select(w => w.Device).Distinct().Count() != workers.Count)
+        {
+            throw new InvalidOperationException($"GET /api/workers?region={region} listed {workers.Count} workers with {workers.Select(w => w.Id).Distinct().Count()} ids and {workers.Select(w => w.Device).Distinct().Count()} device ids");
+        }
+
         return new MovingWorkers([.. workers], townships);
     }
 
@@ -84,9 +89,14 @@ internal sealed class MovingWorkers
         {
             var worker = workers[next];
             next = (next + 1) % workers.Length;
-            Move(worker);
+            var moved = Move(worker);
             worker.Timestamp = Math.Max(worker.Timestamp + 1, now);
-            fixes.Add(string.Create(CultureInfo.InvariantCulture, $"{worker.Id}@{worker.Timestamp}"));
+            if (moved)
+            {
+                // A fix where the worker stands still changes nothing on the map, and the screen need not be told.
+                fixes.Add(string.Create(CultureInfo.InvariantCulture, $"{worker.Id}@{worker.Timestamp}"));
+            }
+
             body.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
                 $"{{\"id\":\"{worker.Device}\",\"lat\":{worker.Lat:0.000000},\"lon\":{worker.Lon:0.000000},\"timestamp\":{worker.Timestamp},\"speed\":1.3}}");
         }
@@ -94,15 +104,21 @@ internal sealed class MovingWorkers
         return body.Append("]}").ToString();
     }
 
-    /// <summary>A step in a random direction; one that would leave the township is not taken.</summary>
-    private void Move(Worker worker)
+    /// <summary>A step in a random direction that stays inside the township; false when none of a few tries did.</summary>
+    private bool Move(Worker worker)
     {
-        var angle = random.NextDouble() * 2 * Math.PI;
-        var (lat, lon) = (worker.Lat + (Step * Math.Sin(angle)), worker.Lon + (Step * Math.Cos(angle)));
-        if (townships[worker.Township].Contains(worker.Township, lat, lon))
+        for (var attempt = 0; attempt < 8; attempt++)
         {
-            (worker.Lat, worker.Lon) = (lat, lon);
+            var angle = random.NextDouble() * 2 * Math.PI;
+            var (lat, lon) = (Math.Round(worker.Lat + (Step * Math.Sin(angle)), 6), Math.Round(worker.Lon + (Step * Math.Cos(angle)), 6));
+            if (townships[worker.Township].Contains(worker.Township, lat, lon))
+            {
+                (worker.Lat, worker.Lon) = (lat, lon);
+                return true;
+            }
         }
+
+        return false;
     }
 
     private sealed class Worker(long id, string device, string township)

@@ -30,6 +30,8 @@ internal static class PushBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var profile = args.Contains("--profile");
+        args = [.. args.Where(a => a != "--profile")];
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 60;
         var caseCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3000;
         if (ScreenProbe.FindChromium() is not { } chromium)
@@ -95,7 +97,18 @@ internal static class PushBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"screen live on {city} after {screen.TimeToLive.TotalSeconds:0.0} s: drawing {drawnWorkers} workers, {drawnCases} cases, {drawnWarnings} warnings"));
 
-        var (sentAt, batches, failed) = await DriveAsync(client, admin, workers, TimeSpan.FromSeconds(seconds));
+        var driving = DriveAsync(client, admin, workers, TimeSpan.FromSeconds(seconds));
+        if (profile)
+        {
+            // Mid-drive, where the page's time goes (a diagnosis; the figures below are measured with it running).
+            await Task.Delay(TimeSpan.FromSeconds(seconds / 3));
+            foreach (var (function, share) in await screen.ProfileAsync(TimeSpan.FromSeconds(Math.Min(10, seconds / 3)), 15))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  page self time {share:P1}  {function}"));
+            }
+        }
+
+        var drive = await driving;
 
         // The tail: until the probe stops growing (at most 10 s).
         var size = -1;
@@ -105,18 +118,18 @@ internal static class PushBenchmark
             await Task.Delay(500);
         }
 
-        var (applied, applyMs) = await screen.ReadAsync();
-        Report(workers.Count, cases, batches, failed, sentAt, applied, applyMs, seconds);
+        PushReport.Print(workers.Count, cases, drive, await screen.ReadAsync(), seconds);
         return 0;
     }
 
     /// <summary>Every worker once per <see cref="Period"/>, in <see cref="BatchesPerSecond"/> batches a second on a fixed schedule (open loop).</summary>
-    private static async Task<(Dictionary<string, long> SentAt, int Batches, int Failed)> DriveAsync(HttpClient client, string token, MovingWorkers workers, TimeSpan duration)
+    private static async Task<PushDrive> DriveAsync(HttpClient client, string token, MovingWorkers workers, TimeSpan duration)
     {
         var size = (int)Math.Ceiling(workers.Count / (Period.TotalSeconds * BatchesPerSecond));
         var count = (int)(duration.TotalSeconds * BatchesPerSecond);
         var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var requests = new List<Task<bool>>(count);
+        var batchOf = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var requests = new List<Task<long>>(count);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -132,42 +145,20 @@ internal static class PushBenchmark
             foreach (var fix in fixes)
             {
                 sentAt[fix] = sent;
+                batchOf[fix] = i;
             }
 
-            requests.Add(PostPositionsAsync(client, token, body));
+            requests.Add(AcknowledgedAsync(PostPositionsAsync(client, token, body), sent));
         }
 
-        var results = await Task.WhenAll(requests);
-        return (new Dictionary<string, long>(sentAt, StringComparer.Ordinal), count, results.Count(ok => !ok));
+        // How long each request took to be answered (its positions durable), −1 for a failed one.
+        var acknowledged = await Task.WhenAll(requests);
+        return new PushDrive(size, Period, new Dictionary<string, long>(sentAt, StringComparer.Ordinal), new Dictionary<string, int>(batchOf, StringComparer.Ordinal), acknowledged);
+
+        static async Task<long> AcknowledgedAsync(Task<bool> request, long sent) =>
+            await request ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - sent : -1;
     }
 
-    private static void Report(int workers, int cases, int batches, int failed, Dictionary<string, long> sentAt, Dictionary<string, long> applied, double[] applyMs, double seconds)
-    {
-        var latencies = sentAt.Where(f => applied.ContainsKey(f.Key)).Select(f => (double)(applied[f.Key] - f.Value)).Order().ToArray();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"workers: {workers}, open cases: {cases}, batches: {batches} × {sentAt.Count / Math.Max(1, batches)} positions over {seconds:0} s (every worker every {Period.TotalSeconds:0} s), failed batches: {failed}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"samples: {latencies.Length} of {sentAt.Count} fixes sent were applied by the browser ({sentAt.Count - latencies.Length} not seen; probe holds {applied.Count})"));
-        if (latencies.Length == 0)
-        {
-            Console.WriteLine("push-latency-p99-ms: n/a (the page recorded none of the fixes: does it keep window.commandScreen.probe?)");
-        }
-        else
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"push-latency-p50-ms: {Percentile(latencies, 0.50):0}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"push-latency-p99-ms: {Percentile(latencies, 0.99):0}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"push-latency-max-ms: {latencies[^1]:0}"));
-        }
-
-        Array.Sort(applyMs);
-        Console.WriteLine(applyMs.Length == 0
-            ? "batch-apply-ms: n/a (the page recorded no window.commandScreen.stats.applyMs)"
-            : string.Create(CultureInfo.InvariantCulture, $"batch-apply-ms: {Percentile(applyMs, 0.99):0.0} (p99 of {applyMs.Length} batches; p50 {Percentile(applyMs, 0.50):0.0})"));
-        if (applyMs.Length > 0)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch-apply-max-ms: {applyMs[^1]:0.0}"));
-        }
-    }
 
     /// <summary>Open cases at random points of the county (a point between grids is refused with 400 and replaced).</summary>
     private static async Task<(int Created, int Refused)> CreateCasesAsync(HttpClient client, string duty, MovingWorkers places, int count)
@@ -255,6 +246,4 @@ internal static class PushBenchmark
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
