@@ -105,6 +105,7 @@ public sealed class BigScreenTests(ScreenSilo silo, ITestOutputHelper output)
             await page.SignInAsync("duty");
             await page.ExpectLiveAsync(ScreenSilo.County);
 
+            // Down by clicking the township, up by the breadcrumb.
             await page.Locator($"#regions [data-region='{ScreenSilo.Chengguan}']").ClickAsync();
             await page.ExpectLiveAsync(ScreenSilo.Chengguan);
             Assert.Contains($"scope={ScreenSilo.Chengguan}", page.Url, StringComparison.Ordinal);
@@ -116,6 +117,32 @@ public sealed class BigScreenTests(ScreenSilo silo, ITestOutputHelper output)
             await page.ExpectLiveAsync(ScreenSilo.County);
             await Expect(page.Locator("#regions [data-region]")).ToHaveCountAsync(10);
             await Expect(page.Locator($"#regions [data-region='{ScreenSilo.Chengguan}']")).ToContainTextAsync("城关镇");
+
+            // The address follows, so the browser's back button goes back down.
+            await page.GoBackAsync();
+            await page.ExpectLiveAsync(ScreenSilo.Chengguan);
+            await Expect(page.Locator("#regions [data-region]")).ToHaveCountAsync(villages);
+        });
+    }
+
+    [SkippableFact]
+    public async Task Clicking_a_pending_task_opens_its_case_card()
+    {
+        var created = await silo.CreateCaseAsync();
+        var code = created.GetProperty("code").GetString()!;
+        var title = created.GetProperty("case").GetProperty("title").GetString()!;
+
+        await silo.RunAsync(nameof(Clicking_a_pending_task_opens_its_case_card), async page =>
+        {
+            await page.SignInAsync("duty");
+            await page.ExpectLiveAsync(ScreenSilo.County);
+
+            await page.Locator($"#tasks [data-case='{code}']").ClickAsync();
+            var card = page.Locator($"#case-card[data-case='{code}']");
+            await Expect(card).ToBeVisibleAsync();
+            await Expect(card).ToContainTextAsync(title);
+            await Expect(card).ToContainTextAsync(code);
+            await Expect(card).ToContainTextAsync("人力资源和社会保障局");
         });
     }
 

@@ -56,6 +56,7 @@ public sealed class ReconnectTests(ScreenSilo silo)
 
             await Expect(page.Locator("#live-banner")).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await Expect(page.Locator("#screen")).ToHaveAttributeAsync("data-live", "false");
+            await Expect(page.Locator("#live-status")).ToContainTextAsync("重连中");
 
             // Meanwhile a case arrives, which the screen cannot hear about.
             var created = await silo.CreateCaseAsync();
@@ -67,6 +68,7 @@ public sealed class ReconnectTests(ScreenSilo silo)
             Volatile.Write(ref cut, false);
             await Expect(page.Locator("#live-banner")).ToBeHiddenAsync(new() { Timeout = 30_000 });
             await page.ExpectLiveAsync(ScreenSilo.County);
+            await Expect(page.Locator("#live-status")).ToContainTextAsync("实时");
             await Expect(page.Locator($"#tasks [data-case='{code}']")).ToHaveCountAsync(1);
             var shown = await tasks.EvaluateAllAsync<string[]>("items => items.map(i => i.getAttribute('data-case'))");
             Assert.Equal(shown.Distinct().Count(), shown.Length);
