@@ -1,8 +1,10 @@
+using Command.Grains.Dispatch;
 using Command.Grains.Grids;
 using Command.Grains.Live;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
+using Command.Grains.Workers;
 using Command.Runtime;
 using Command.Runtime.Storage;
 using Microsoft.Extensions.Logging;
@@ -139,6 +141,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         LogChanged(log, next.Code, events[^1].Action, next.Status, next.Version);
         Report(next);
         Show(before, next, deadlines, now);
+        TellWorkers(before, next);
     }
 
     /// <summary>Brings the case's warnings to what is due now; returns the statements and a description of each change.</summary>
@@ -177,6 +180,33 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
         return statements;
     }
+
+    /// <summary>A grid worker is 处置中 while a case they signed for is in their hands.</summary>
+    private void TellWorkers(CaseState? before, CaseState next)
+    {
+        var was = HandlingWorker(before);
+        var now = HandlingWorker(next);
+        if (was == now)
+        {
+            return;
+        }
+
+        if (was is { } old)
+        {
+            _ = GrainFactory.GetGrain<IWorkerGrain>(old).HandlingChangedAsync(next.Code, false);
+        }
+
+        if (now is { } worker)
+        {
+            _ = GrainFactory.GetGrain<IWorkerGrain>(worker).HandlingChangedAsync(next.Code, true);
+        }
+    }
+
+    private static long? HandlingWorker(CaseState? s) =>
+        s is { Status: CaseStatus.InProgress, Current.To: { IsWorker: true } to }
+        && long.TryParse(to.Id.AsSpan(Assignee.WorkerPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
 
     /// <summary>Puts the case, and each warning that changed with it, on the screens (after the write).</summary>
     private void Show(CaseState? before, CaseState next, CaseDeadlines deadlines, DateTimeOffset now)

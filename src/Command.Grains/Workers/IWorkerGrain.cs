@@ -9,6 +9,10 @@ public interface IWorkerGrain : IGrainWithIntegerKey
     [OneWay]
     Task ReportPositionsAsync(PositionFix[] fixes);
 
+    /// <summary>A case in the worker's hands started (signed for) or stopped being handled by them.</summary>
+    [OneWay]
+    Task HandlingChangedAsync(string caseCode, bool handling);
+
     [ReadOnly]
     Task<WorkerSnapshot> GetAsync();
 }

@@ -1,4 +1,5 @@
 using Command.Grains.Cases;
+using Command.Grains.Dispatch;
 using Command.Grains.Grids;
 using Command.Grains.Live;
 using Command.Grains.Warnings;
@@ -34,6 +35,7 @@ internal sealed class WorkerGrain(
     private IGrainTimer? reload;
     private long statusSentAt = long.MinValue;
     private string? offlineWarning;
+    private readonly HashSet<string> handling = new(StringComparer.Ordinal);
     private LiveVersion version;
     private long shownFix = long.MinValue;
     private WorkerStatus shownStatus;
@@ -54,6 +56,9 @@ internal sealed class WorkerGrain(
         }
 
         offlineWarning = await WarningRows.ActiveIdAsync(database, SubjectOf(id), WarningKind.WorkerOffline, cancellationToken);
+        await database.QueryAsync(
+            new SqlStatement("SELECT code FROM cases WHERE unit_id = $1 AND status = $2", Assignee.WorkerKey(id), CaseStatus.InProgress.Wire()),
+            r => handling.Add(r.GetString(0)), cancellationToken);
         await UpdateStatusAsync();
     }
 
@@ -72,6 +77,14 @@ internal sealed class WorkerGrain(
         }
 
         await UpdateStatusAsync();
+    }
+
+    public async Task HandlingChangedAsync(string caseCode, bool isHandling)
+    {
+        if (isHandling ? handling.Add(caseCode) : handling.Remove(caseCode))
+        {
+            await UpdateStatusAsync();
+        }
     }
 
     private async Task RecomputeTodayAsync()
@@ -257,6 +270,8 @@ internal sealed class WorkerGrain(
         var patrolEnds = lastMovedAt == long.MinValue ? long.MinValue : lastMovedAt + (long)rules.PatrolWindow.TotalMilliseconds;
         var patrolling = now < patrolEnds;
         due = TimeSpan.FromMilliseconds(Math.Max(1, (patrolling ? Math.Min(offlineAt, patrolEnds) : offlineAt) - now));
-        return patrolling ? WorkerStatus.Patrolling : WorkerStatus.OnDuty;
+
+        // 处置中 while a signed case is in their hands (and they are reporting).
+        return handling.Count > 0 ? WorkerStatus.Handling : patrolling ? WorkerStatus.Patrolling : WorkerStatus.OnDuty;
     }
 }

@@ -27,12 +27,15 @@ public static class WebExtensions
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UseCommandJson());
         return services;
+    }
+
+    /// <summary>The API's and the hub's JSON: Chinese as text, enums by their snake_case names.</summary>
+    internal static void UseCommandJson(this JsonSerializerOptions options)
+    {
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     }
 
     public static WebApplication MapCommandWeb(this WebApplication app)

@@ -1,8 +1,5 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Unicode;
 using Command.Grains.Live;
+using Command.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +14,7 @@ public static class DashboardExtensions
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddSignalR(o => o.EnableDetailedErrors = false)
-            .AddJsonProtocol(o =>
-            {
-                o.PayloadSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-                o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-            });
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson());
         services.AddSingleton<DashboardBridge>();
         services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardBridge>());

@@ -1,5 +1,7 @@
 using Command.Grains.Cases;
 using Command.Grains.Regions;
+using Command.Grains.Workers;
+using Command.TestingHost;
 using static Command.Grains.Tests.Cases.CaseFixture;
 
 namespace Command.Grains.Tests.Cases;
@@ -115,6 +117,30 @@ public sealed class CaseLoopTests
         Assert.Equal(CaseStatus.Rejected, rejected.Status);
         Assert.Equal(RefusalKind.State, (await Refused(() => cluster.Act(code, Duty, CaseAction.Dispatch, to: "village-150123100001"))).Kind);
         Assert.Equal(CaseStatus.Archived, (await cluster.Act(code, Duty, CaseAction.Archive)).Status);
+    }
+
+    [Fact]
+    public async Task A_grid_worker_is_handling_while_a_case_they_signed_for_is_in_their_hands_even_after_a_restart()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var worker = cluster.GrainFactory.GetGrain<IWorkerGrain>(1);
+        await cluster.Positions().AppendAsync([new PositionFix(1, cluster.Clock.GetUtcNow().ToUnixTimeMilliseconds(), 40.40, 111.80)]);
+        Assert.Equal(WorkerStatus.OnDuty, (await worker.GetAsync()).Status);
+
+        var code = (await OpenAsync(cluster)).Code;
+        await cluster.Act(code, Duty, CaseAction.Dispatch, to: "worker-1");
+        Assert.Equal(WorkerStatus.OnDuty, (await worker.GetAsync()).Status); // not yet signed for
+        await cluster.Act(code, Worker1, CaseAction.Sign);
+        await Eventually.Until(() => worker.GetAsync(), w => w.Status == WorkerStatus.Handling, what: "处置中 after signing");
+
+        await cluster.KillAsync();
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+        worker = cluster.GrainFactory.GetGrain<IWorkerGrain>(1);
+        Assert.Equal(WorkerStatus.Handling, (await worker.GetAsync()).Status);
+
+        await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Resolve, "已调解", Result: CaseResult.Resolved), Worker1);
+        await Eventually.Until(() => worker.GetAsync(), w => w.Status == WorkerStatus.OnDuty, what: "在岗 once the result is handed in");
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public sealed record ScreenModel(
     /// <summary>"和林格尔县综治中心指挥调度平台"; below the county the county's name comes first ("和林格尔县城关镇…").</summary>
     public string Title => TitleOf(Scope, County);
 
+    /// <summary>The title's font size in px: 36, smaller for a long name so it stays on its plate (regions.js has the same rule).</summary>
+    public int TitleSize => Math.Min(36, (800 / Title.Length) - 5);
+
     public ScreenCounters Totals => Counters.FirstOrDefault(c => c.Code == Scope.Code) ?? ScreenCounters.Of(Scope.Code, default);
 
     public ScreenCounters? CountersOf(string code) => Counters.FirstOrDefault(c => c.Code == code);
@@ -58,8 +61,8 @@ public sealed record ScreenModel(
         return $"{prefix}{scope.Name}综治中心指挥调度平台";
     }
 
-    /// <summary>Roles with a big screen; departments and grid workers have none (the hub refuses them too).</summary>
-    public static bool HasScreen(UserRole role) => role is not (UserRole.Department or UserRole.GridWorker);
+    /// <summary>Roles with a big screen (the hub's rule): departments and grid workers have none.</summary>
+    public static bool HasScreen(UserRole role) => Live.DashboardHub.HasScreen(role);
 
     /// <summary>
     /// The model for a user and an optional <c>?scope=</c>. A scope the user may not see (or that does not exist) is not
@@ -78,7 +81,8 @@ public sealed record ScreenModel(
         }
 
         requested = string.IsNullOrWhiteSpace(requested) ? null : requested.Trim();
-        var shown = requested is not null && RegionCode.LevelOf(requested) is { } level && level != RegionLevel.Grid && user.CanSee(requested)
+        // The hub's own check: a region it would refuse is not rendered either (the hub then says why).
+        var shown = requested is not null && Live.ScopeCheck.Refusal(user, requested, directory) is null
             && directory.FindRegion(requested) is { } found ? found : home;
 
         var grain = grains.GetGrain<IRegionGrain>(shown.Code);

@@ -6,7 +6,7 @@ import { el, setText, getJson, formatFull, now, formatSpan, WORKER_STATUS, RISK_
 const URGENCY_CLASS = { high: 'bad-text', medium: 'warn-text', low: '' };
 const SUPERVISION_CLASS = { red: 'bad-text', yellow: 'warn-text' };
 
-export function createCards({ track, onClose }) {
+export function createCards({ track, onSelect }) {
     const caseCard = document.getElementById('case-card');
     const workerCard = document.getElementById('worker-card');
     let caseToken = 0;
@@ -32,11 +32,12 @@ export function createCards({ track, onClose }) {
         caseCard.hidden = true;
         caseCard.replaceChildren();
         delete caseCard.dataset.case;
-        onClose?.();
+        onSelect?.(null);
     }
 
     async function openCase(code) {
         const token = ++caseToken;
+        onSelect?.(code);
         delete caseCard.dataset.case;
         const body = frame(caseCard, `案件 ${code}`, closeCase);
         body.append(el('div', { className: 'loading', text: '正在加载案件…' }));
@@ -100,11 +101,10 @@ export function createCards({ track, onClose }) {
     function closeWorker() {
         workerToken++;
         workerStatus = null;
-        track.clear();
+        track.clear({ restore: true });
         workerCard.hidden = true;
         workerCard.replaceChildren();
         delete workerCard.dataset.worker;
-        onClose?.();
     }
 
     async function openWorker(id) {
@@ -143,6 +143,11 @@ export function createCards({ track, onClose }) {
     return {
         openCase,
         openWorker,
+        /** Closes both cards (the scope changed: what they show may lie outside it). */
+        closeAll() {
+            if (!caseCard.hidden) closeCase();
+            if (!workerCard.hidden) closeWorker();
+        },
         /** Live: the open worker card's status follows the map. */
         workerChanged(w) {
             if (workerStatus && workerCard.dataset.worker === String(w[0])) setText(workerStatus, WORKER_STATUS[w[3]] ?? '');

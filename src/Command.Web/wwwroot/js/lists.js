@@ -94,8 +94,17 @@ export function createLists({ user, onCase, onWarning, toast }) {
         setText(p.when, formatWhen(w.raisedAt));
         setText(p.message, w.message);
         p.message.title = w.message;
-        setText(p.place, w.caseCode ? `案件 ${w.caseCode}` : w.workerId != null ? `网格员 ${w.workerId}` : '');
+        const where = placeOf(w.regionCode);
+        const what = w.caseCode ? `案件 ${w.caseCode}` : w.workerId != null ? `网格员 ${w.workerId}` : '';
+        setText(p.place, [where, what].filter(Boolean).join(' · '));
         renderAck(p.ack, w);
+    }
+
+    /** The child region (or the scope) a warning lies in, by name. */
+    function placeOf(code) {
+        if (!state || typeof code !== 'string') return '';
+        const child = state.children.find(c => code.startsWith(c.code));
+        return child?.name ?? (code === state.scope?.code ? state.scope.name : '');
     }
 
     function renderAck(cell, w) {

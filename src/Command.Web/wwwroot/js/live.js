@@ -72,24 +72,21 @@ export function createLive(handlers) {
     }
 
     /**
-     * Watches a scope. On ok the snapshot goes to onSnapshot, then the held batches to onBatch, and the result is returned;
-     * on a refusal the held batches are dropped (they belong to a scope no longer watched) and the result is returned.
+     * Watches a scope. On ok the snapshot goes to onSnapshot first; then the batches held meanwhile go to onBatch
+     * (each names its scope, so one for a scope no longer watched is dropped there). A refusal changes nothing on
+     * the hub: the scope watched before stays watched, and its held batches still apply.
      */
     async function watch(scope) {
         if (watching++ === 0) held = [];
         try {
             const result = await connection.invoke('Watch', scope);
-            if (result?.ok && result.snapshot) {
-                handlers.onSnapshot(result.snapshot);
-                const pending = held;
-                held = [];
-                for (const batch of pending) handlers.onBatch(batch);
-            }
+            if (result?.ok && result.snapshot) handlers.onSnapshot(result.snapshot);
             return result;
         } finally {
             if (--watching === 0) {
-                // Batches held for a Watch that was refused or failed: a later snapshot covers them.
+                const pending = held;
                 held = null;
+                for (const batch of pending) handlers.onBatch(batch);
             }
         }
     }

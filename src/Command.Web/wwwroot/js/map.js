@@ -107,6 +107,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         }
         baseZoom = map.getZoom();
         applyCounts(lastCounts);
+        declutter();
         updateDetail();
     }
 
@@ -114,11 +115,27 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         const badge = el('b');
         badge.hidden = true;
         const node = el('span', {}, p.name ?? p.code, badge);
-        const wrap = el('div', {}, node);
-        const small = p.level === 'Grid';
-        const icon = L.divIcon({ className: small ? 'region-label small' : 'region-label', html: wrap, iconSize: null });
-        const marker = L.marker(centreOf(geometry) ?? bounds.getCenter(), { icon, pane: 'labels', interactive: false, keyboard: false });
-        return { marker, badge };
+        const icon = L.divIcon({ className: 'region-label', html: el('div', {}, node), iconSize: null });
+        const centre = centreOf(geometry);
+        const marker = L.marker(centre?.at ?? bounds.getCenter(), { icon, pane: 'labels', interactive: false, keyboard: false });
+        return { marker, badge, node, area: centre?.area ?? 0 };
+    }
+
+    /** Hides labels that would overlap one drawn before them (bigger regions first, finer boundaries last). */
+    function declutter() {
+        const placed = [];
+        const all = [...[...labels.values()].sort((a, b) => b.area - a.area), ...[...detail.values()].flatMap(g => (map.hasLayer(g) ? g.labels ?? [] : []))];
+        for (const label of all) {
+            const element = label.marker.getElement();
+            if (!element) continue;
+            label.width ??= label.node.offsetWidth;
+            label.height ??= label.node.offsetHeight;
+            const p = map.latLngToContainerPoint(label.marker.getLatLng());
+            const box = { left: p.x - label.width / 2 - 2, right: p.x + label.width / 2 + 2, top: p.y - label.height / 2, bottom: p.y + label.height / 2 };
+            const clash = placed.some(q => box.left < q.right && box.right > q.left && box.top < q.bottom && box.bottom > q.top);
+            element.style.visibility = clash ? 'hidden' : '';
+            if (!clash) placed.push(box);
+        }
     }
 
     let lastCounts = new Map();
@@ -136,39 +153,48 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     }
 
     /** Zoomed in: draw the boundaries inside each visible child (villages of a township, grids of a village). */
-    async function updateDetail() {
+    function updateDetail() {
         if (baseZoom == null) return;
         const zoomedIn = map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP;
         const view = map.getBounds();
         for (const [code, bounds] of childBounds) {
             const wanted = zoomedIn && code.length < 15 && view.intersects(bounds);
-            const have = detail.get(code);
-            if (!wanted) {
-                have?.remove();
-                continue;
+            const group = detail.get(code);
+            if (!wanted) group?.remove();
+            else if (!group) loadDetail(code);
+            else if (group.labels && !map.hasLayer(group)) group.addTo(map);
+        }
+        declutter();
+    }
+
+    async function loadDetail(code) {
+        const group = L.layerGroup();
+        detail.set(code, group);
+        const owner = scopeCode;
+        try {
+            const geo = await boundaries(code);
+            if (owner !== scopeCode || detail.get(code) !== group) return;
+            L.geoJSON(geo, { renderer: outlines, style: () => DETAIL, interactive: false }).addTo(group);
+            const labelled = [];
+            for (const f of geo.features ?? []) {
+                const centre = centreOf(f.geometry);
+                if (!centre) continue;
+                const node = el('span', { text: f.properties?.name ?? '' });
+                const icon = L.divIcon({ className: 'region-label small', html: el('div', {}, node), iconSize: null });
+                labelled.push({ marker: L.marker(centre.at, { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(group), node, area: centre.area });
             }
-            if (have) {
-                if (!map.hasLayer(have)) have.addTo(map);
-                continue;
+            group.labels = labelled;
+            if (map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP) {
+                group.addTo(map);
+                declutter();
             }
-            const group = L.layerGroup();
-            detail.set(code, group);
-            const owner = scopeCode;
-            try {
-                const geo = await boundaries(code);
-                if (owner !== scopeCode || detail.get(code) !== group) return;
-                L.geoJSON(geo, { renderer: outlines, style: () => DETAIL, interactive: false }).addTo(group);
-                for (const f of geo.features ?? []) {
-                    const icon = L.divIcon({ className: 'region-label small', html: el('div', {}, el('span', { text: f.properties?.name ?? '' })), iconSize: null });
-                    L.marker(centreOf(f.geometry) ?? [0, 0], { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(group);
-                }
-                if (map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP) group.addTo(map);
-            } catch {
-                detail.delete(code);
-            }
+        } catch {
+            detail.delete(code);
         }
     }
+
     map.on('zoomend moveend', updateDetail);
+    map.on('zoomend', declutter);
 
     return {
         map,
@@ -179,10 +205,6 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         reset() {
             scopeCode = null;
         },
-        /** Whether a point lies in the scope (its children's bounding box, with a margin); true while unknown. */
-        contains(lat, lon) {
-            return !scopeBounds || !scopeBounds.isValid() || scopeBounds.pad(.05).contains([lat, lon]);
-        },
         /** Zooms to one child region (a grid in the list of a village, for example). */
         focus(code) {
             const b = childBounds.get(code);
@@ -191,7 +213,10 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     };
 }
 
-/** The area-weighted centroid of the largest ring of a (Multi)Polygon: inside for the convex cells the importer draws. */
+/**
+ * The area-weighted centroid of the largest ring of a (Multi)Polygon (inside for the convex cells the importer
+ * draws), and that ring's area in square degrees (to rank labels).
+ */
 function centreOf(geometry) {
     if (!geometry) return null;
     const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
@@ -211,5 +236,5 @@ function centreOf(geometry) {
             best = [y / (3 * a), x / (3 * a)];
         }
     }
-    return best;
+    return best && { at: best, area: bestArea / 2 };
 }

@@ -5,9 +5,13 @@
 import { W_ID, W_LAT, W_LON, W_STATUS, W_V } from './store.js';
 
 const WORKER_COLOURS = ['#71819a', '#2ee87a', '#22d3ee', '#ff9d2e'];   // 离线, 在岗, 巡查中, 处置中
-const WORKER_STYLES = WORKER_COLOURS.map((fillColor, status) => ({
-    radius: status === 0 ? 3 : status === 3 ? 4.5 : 3.6, stroke: false, fill: true, fillColor, fillOpacity: status === 0 ? .6 : .95,
+const workerStyles = scale => WORKER_COLOURS.map((fillColor, status) => ({
+    radius: (status === 0 ? 3 : status === 3 ? 4.5 : 3.6) * scale, stroke: false, fill: true, fillColor, fillOpacity: status === 0 ? .6 : .95,
 }));
+const NORMAL = workerStyles(1);
+const DENSE = workerStyles(.6);      // thousands of workers seen from afar: smaller dots, so the map is not one blob
+const DENSE_COUNT = 3000;
+const DENSE_BELOW_ZOOM = 11;
 const URGENCY_COLOURS = { high: '#ff3b4f', medium: '#ff9d2e', low: '#ffd84a' };
 
 function caseStyle(c) {
@@ -24,6 +28,7 @@ const located = item => typeof item.lat === 'number' && typeof item.lon === 'num
 export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }) {
     const element = map.getContainer();
     const workers = new Map();     // id → CircleMarker (with .status)
+    let styles = NORMAL;
     const cases = new Map();       // code → CircleMarker (with .key)
     const warnings = new Map();    // id → Marker
 
@@ -32,7 +37,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     const warningLayer = L.featureGroup().addTo(map).on('click', e => onWarning(e.layer.warning));
 
     function addWorker(w) {
-        const marker = L.circleMarker([w[W_LAT], w[W_LON]], { renderer, ...WORKER_STYLES[w[W_STATUS]] ?? WORKER_STYLES[0] });
+        const marker = L.circleMarker([w[W_LAT], w[W_LON]], { renderer, ...styles[w[W_STATUS]] ?? styles[0] });
         marker.workerId = w[W_ID];
         marker.status = w[W_STATUS];
         workers.set(w[W_ID], marker);
@@ -46,7 +51,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         if (at.lat !== w[W_LAT] || at.lng !== w[W_LON]) marker.setLatLng([w[W_LAT], w[W_LON]]);
         if (marker.status !== w[W_STATUS]) {
             marker.status = w[W_STATUS];
-            marker.setStyle(WORKER_STYLES[w[W_STATUS]] ?? WORKER_STYLES[0]);
+            marker.setStyle(styles[w[W_STATUS]] ?? styles[0]);
         }
     }
 
@@ -100,6 +105,28 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         }
     }
 
+    /** Dense (many workers, zoomed out) or normal dots; restyles every worker only when that changes. */
+    function resize() {
+        const wanted = workers.size > DENSE_COUNT && map.getZoom() < DENSE_BELOW_ZOOM ? DENSE : NORMAL;
+        if (wanted === styles) return;
+        styles = wanted;
+        for (const marker of workers.values()) marker.setStyle(styles[marker.status] ?? styles[0]);
+    }
+    map.on('zoomend', resize);
+
+    let selection = null;   // a ring around the case whose card is open
+
+    function select(code) {
+        selection?.remove();
+        selection = null;
+        const marker = code && cases.get(code);
+        if (!marker) return;
+        const at = marker.getLatLng();
+        selection = L.marker(at, { icon: L.divIcon({ className: 'select-ring', html: '<i></i>', iconSize: [40, 40] }), interactive: false, keyboard: false, pane: 'labels' }).addTo(map);
+        selection.caseCode = code;
+        if (!map.getBounds().contains(at)) map.panTo(at);
+    }
+
     function count() {
         element.dataset.workers = String(workers.size);
         element.dataset.cases = String(cases.size);
@@ -115,6 +142,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             workers.clear();
             cases.clear();
             warnings.clear();
+            styles = state.workers.size > DENSE_COUNT && map.getZoom() < DENSE_BELOW_ZOOM ? DENSE : NORMAL;
             for (const w of state.workers.values()) addWorker(w);
             for (const c of state.cases.values()) upsertCase(c);
             for (const w of state.warnings.values()) upsertWarning(w);
@@ -131,6 +159,11 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             if (changes.newWorkers > 0) for (const marker of cases.values()) marker.bringToFront();
             for (const c of changes.cases) upsertCase(c);
             for (const code of changes.casesRemoved) removeCase(code);
+            if (selection && (changes.cases.length || changes.casesRemoved.length)) {
+                const held = cases.get(selection.caseCode);
+                if (held) selection.setLatLng(held.getLatLng());
+                else select(null);
+            }
             for (const w of changes.warnings) {
                 const held = warnings.get(w.id);
                 if (held && held.warning.level === w.level && held.warning.lat === w.lat && held.warning.lon === w.lon) held.warning = w;
@@ -140,8 +173,18 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             count();
         },
 
-        workerAt(id) {
-            return workers.get(id)?.getLatLng() ?? null;
+        select,
+
+        /** Where a worker, case or warning is drawn, in the page's pixels (for tests and monitoring); null when not drawn or out of view. */
+        pointOf(kind, key) {
+            const marker = (kind === 'worker' ? workers : kind === 'case' ? cases : warnings).get(kind === 'worker' ? Number(key) : key);
+            if (!marker) return null;
+            const p = map.latLngToContainerPoint(marker.getLatLng());
+            const size = map.getSize();
+            if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return null;
+            const rect = element.getBoundingClientRect();
+            const scale = rect.width / element.offsetWidth;
+            return { x: rect.left + p.x * scale, y: rect.top + p.y * scale };
         },
     };
 }

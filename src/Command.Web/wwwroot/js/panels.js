@@ -12,6 +12,8 @@ const CHART_THROTTLE_MS = 1_000;
 const TEXT = '#bcd6f5';
 const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 const PALETTE = ['#3ee0ff', '#1e90ff', '#2ee87a', '#ffd84a', '#ff9d2e', '#ff4d5e', '#b388ff', '#00c9a7', '#5b8ff9', '#f6bd16', '#e8684a', '#6dc8ec', '#9270ca', '#ff99c3'];
+// ECharts writes tooltips as HTML: names (editable categories, region names) go through its encoder.
+const html = text => echarts.format.encodeHTML(String(text ?? ''));
 const gradient = (a, b, horizontal = false) => new echarts.graphic.LinearGradient(0, horizontal ? 0 : 1, horizontal ? 1 : 0, 0, [{ offset: 0, color: a }, { offset: 1, color: b }]);
 
 export function createPanels({ onDrill, scale }) {
@@ -101,7 +103,7 @@ export function createPanels({ onDrill, scale }) {
                 { name: '超期', type: 'bar', barMaxWidth: 14, itemStyle: { color: gradient('rgba(255,77,94,.3)', '#ff4d5e'), borderRadius: [3, 3, 0, 0] },
                   data: rows.map(r => ({ value: r.c.overdue ?? 0, code: drill(r) })) },
             ],
-        }, { replaceMerge: ['series'] });
+        });
     }
 
     function drawCountersCharts() {
@@ -117,31 +119,31 @@ export function createPanels({ onDrill, scale }) {
         charts.category.setOption({
             color: PALETTE,
             textStyle: { fontFamily: FONT },
-            tooltip: { trigger: 'item', formatter: p => `${p.name}：${p.value} 件（${p.percent}%）` },
+            tooltip: { trigger: 'item', formatter: p => `${html(p.name)}：${p.value} 件（${p.percent}%）` },
             title: {
                 text: String(total), subtext: '今日受理', left: '29%', top: '38%', textAlign: 'center', itemGap: 2,
                 textStyle: { color: '#fff', fontSize: 32, fontWeight: 700 }, subtextStyle: { color: TEXT, fontSize: 14 },
             },
             legend: {
-                type: 'scroll', orient: 'vertical', right: 8, top: 'middle', height: '88%', itemWidth: 10, itemHeight: 10, itemGap: 9,
+                show: data.length > 0, type: 'scroll', orient: 'vertical', right: 8, top: 'middle', height: '88%', itemWidth: 10, itemHeight: 10, itemGap: 9,
                 textStyle: { color: TEXT, fontSize: 14 }, pageTextStyle: { color: TEXT }, pageIconColor: '#3ee0ff', pageIconInactiveColor: '#2a4a7a',
                 formatter: name => `${name}  ${data.find(d => d.name === name)?.value ?? ''}`,
             },
-            graphic: data.length ? [] : [{ type: 'text', right: 40, top: 'middle', style: { text: '今日暂无受理案件', fill: '#7fa6d6', fontSize: 15 } }],
+            graphic: data.length ? [] : [{ type: 'text', left: '62%', top: 'middle', style: { text: '今日暂无受理案件', fill: '#7fa6d6', fontSize: 15 } }],
             series: [{
                 type: 'pie', radius: ['48%', '70%'], center: ['30%', '52%'], label: { show: false }, minAngle: 4,
                 itemStyle: { borderColor: '#04163a', borderWidth: 2 },
                 emphasis: { scale: true, scaleSize: 6 },
                 data: data.length ? data : [{ name: '暂无', value: 0, itemStyle: { color: 'rgba(40,110,220,.25)' } }],
             }],
-        }, { replaceMerge: ['series', 'graphic'] });
+        }, { replaceMerge: ['graphic'] });
     }
 
     function drawLevels(stats) {
         const levels = stats?.byLevel ?? [];
         charts.level.setOption({
             textStyle: { fontFamily: FONT },
-            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: ps => ps.map(p => `${p.name}：化解 ${p.value} 件`).join('<br>') },
+            tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: ps => ps.map(p => `${html(p.name)}：化解 ${p.value} 件`).join('<br>') },
             grid: { left: 8, right: 96, top: 12, bottom: 8, containLabel: true },
             xAxis: { type: 'value', show: false, minInterval: 1, max: v => Math.max(1, v.max) },
             yAxis: { type: 'category', inverse: true, data: levels.map(l => l.levelName), axisLabel: { color: TEXT, fontSize: 15 }, axisLine: { show: false }, axisTick: { show: false } },

@@ -3,11 +3,15 @@
 
 import { el, setText } from './util.js';
 
+/** The title's font size: 36px, smaller for a long name so it stays on its plate (the page's rule, ScreenModel.TitleSize). */
+export const titleSize = text => Math.min(36, Math.floor(800 / text.length) - 5);
+
 export function createRegions({ county, onDrill, onFocus }) {
     const title = document.getElementById('title');
     const crumbs = document.getElementById('crumbs');
     const list = document.getElementById('regions');
     const note = document.querySelector('.map-note');
+    const hint = document.getElementById('regions-hint');
     let rows = new Map();   // code → { open, overdue, warn, online }
 
     crumbs.addEventListener('click', e => {
@@ -47,7 +51,7 @@ export function createRegions({ county, onDrill, onFocus }) {
             const scope = state.scope;
             const text = titleOf(scope, state.path);
             setText(title, text);
-            title.style.fontSize = `${Math.min(36, Math.floor(820 / text.length) - 5)}px`;
+            title.style.fontSize = `${titleSize(text)}px`;
             document.title = text;
 
             const path = state.path.length ? state.path : [scope];
@@ -70,6 +74,7 @@ export function createRegions({ county, onDrill, onFocus }) {
                 rows.set(child.code, row);
             }
             if (state.children.length === 0) list.append(el('div', { className: 'rt-row', text: '无下级区域' }));
+            setText(hint, state.children.some(c => c.level !== 'Grid') ? '点击进入' : '点击定位');
             if (note) note.hidden = !(scope.synthetic || state.children.some(c => c.synthetic));
         },
 

@@ -30,7 +30,7 @@ window.addEventListener('resize', fit);
 
 // ---------- monitoring (and the benchmark): how long applying a batch takes ----------
 const stats = { batches: 0, lastApplyMs: 0, maxApplyMs: 0, applyMs: [] };
-window.commandScreen = { stats, probe: window.commandScreen?.probe ?? null };
+window.commandScreen = { stats, probe: window.commandScreen?.probe ?? null, pointOf: () => null };
 let ring = 0;
 function record(ms) {
     stats.batches++;
@@ -58,14 +58,14 @@ const base = createMap(document.getElementById('map'), {
     onDrill: code => goTo(code),
     onRegionFailed: e => toast(`区域边界加载失败：${e.message}`),
 });
-state.acceptWorker = (lat, lon) => base.contains(lat, lon);
 const track = createTrack(base.map);
-const cards = createCards({ track });
+const cards = createCards({ track, onSelect: code => markers.select(code) });
 const markers = createMarkers(base, {
     onWorker: id => cards.openWorker(id),
     onCase: code => cards.openCase(code),
     onWarning: w => openWarning(w),
 });
+window.commandScreen.pointOf = (kind, key) => markers.pointOf(kind, key);
 const panels = createPanels({ onDrill: code => goTo(code), scale: () => scale });
 const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
 const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
@@ -79,6 +79,7 @@ function openWarning(w) {
 /** A whole new state: a hub snapshot, or (without the hub) a region as the HTTP API gives it. */
 function applySnapshot(snapshot) {
     syncClock(snapshot.serverTime);
+    if (state.scope && state.scope.code !== snapshot.scope.code) cards.closeAll();
     state.replace(snapshot);
     screen.dataset.scope = state.scope.code;
     base.setScope(state.scope);
@@ -198,9 +199,8 @@ async function goTo(code, { push = true } = {}) {
             return restoreUrl(previous, push);
         }
         if (!result?.ok) {
+            // A refusal changes nothing on the hub: the scope watched before still is.
             toast(result?.error?.message ?? '无法查看该区域');
-            // The hub may have left the scope watched before: watch it again (a fresh snapshot).
-            live.watch(previous).catch(() => {});
             return restoreUrl(previous, push);
         }
     } else {

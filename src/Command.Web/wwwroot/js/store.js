@@ -1,8 +1,8 @@
 // What the screen holds for its scope: workers, open cases, active warnings and counters, each with its version.
 // Rule (docs/big-screen.md): per key keep the highest `v` seen and ignore anything not newer; a snapshot replaces all.
 
-/** Worker tuple fields: [id, lat, lon, status, v]. */
-export const W_ID = 0, W_LAT = 1, W_LON = 2, W_STATUS = 3, W_V = 4;
+/** Worker tuple fields: [id, lat, lon, status, v, t] (t: the fix's time). */
+export const W_ID = 0, W_LAT = 1, W_LON = 2, W_STATUS = 3, W_V = 4, W_T = 5;
 
 export class ScreenState {
     constructor() {
@@ -22,7 +22,6 @@ export class ScreenState {
         this.caseV = new Map();
         this.warningV = new Map();
         this.counterV = new Map();
-        this.acceptWorker = null;   // optional (lat, lon) → bool for workers not seen before (see applyBatch)
     }
 
     /** Replaces everything with a snapshot (hub) or a region view from HTTP (counters only). */
@@ -32,7 +31,7 @@ export class ScreenState {
         this.children = snapshot.children ?? [];
         this.childCodes = new Set(this.children.map(c => c.code));
         const changes = emptyChanges();
-        for (const w of snapshot.workers ?? []) this.#worker(w, changes, true);
+        for (const w of snapshot.workers ?? []) this.#worker(w, changes);
         for (const c of snapshot.cases ?? []) this.#case(c, changes);
         for (const w of snapshot.warnings ?? []) this.#warning(w, changes);
         for (const c of snapshot.counters ?? []) this.#counter(c, changes);
@@ -42,7 +41,9 @@ export class ScreenState {
     /** Applies a batch of changes; answers what actually changed (newer versions inside the scope). */
     applyBatch(batch) {
         const changes = emptyChanges();
-        for (const w of batch.workers ?? []) this.#worker(w, changes, false);
+        // A late batch of the scope watched before (the hub names the scope of each batch).
+        if (batch.scope != null && batch.scope !== this.scope?.code) return changes;
+        for (const w of batch.workers ?? []) this.#worker(w, changes);
         for (const c of batch.cases ?? []) this.#case(c, changes);
         for (const w of batch.warnings ?? []) this.#warning(w, changes);
         for (const c of batch.counters ?? []) this.#counter(c, changes);
@@ -53,20 +54,13 @@ export class ScreenState {
         return !this.scope || (typeof regionCode === 'string' && regionCode.startsWith(this.scope.code));
     }
 
-    #worker(w, changes, trusted) {
+    #worker(w, changes) {
         const id = w[W_ID];
         const held = this.workers.get(id);
-        if (held) {
-            if (w[W_V] <= held[W_V]) return;
-            this.workers.set(id, w);
-            changes.workers.push(w);
-            return;
-        }
-        // A worker never seen: in a batch it may be a straggler from the scope watched before, so it must lie in this one.
-        if (!trusted && this.acceptWorker && !this.acceptWorker(w[W_LAT], w[W_LON])) return;
+        if (held && w[W_V] <= held[W_V]) return;
         this.workers.set(id, w);
         changes.workers.push(w);
-        changes.newWorkers++;
+        if (!held) changes.newWorkers++;
     }
 
     #case(c, changes) {

@@ -13,12 +13,16 @@ export function createTrack(map) {
     const renderer = L.svg({ pane: 'track' });
     let layers = [];
     let timer = null;
+    let saved = null;   // the view before the first track was fitted, to go back to when the card closes
 
-    function clear() {
+    /** Removes the track; with `restore`, also goes back to the view before it. */
+    function clear({ restore = false } = {}) {
         clearInterval(timer);
         timer = null;
         for (const l of layers) l.remove();
         layers = [];
+        if (restore && saved) map.flyTo(saved.center, saved.zoom, { duration: .6 });
+        if (restore) saved = null;
     }
 
     /** Draws `points` ([{lat, lon, time}], oldest first) and answers the replay controls to put in a card. */
@@ -40,6 +44,7 @@ export function createTrack(map) {
         const done = L.polyline([], { renderer, color: '#3ee0ff', weight: 3.5, opacity: .95 }).addTo(map);
         const head = L.marker(latlngs[0], { icon: L.divIcon({ className: 'track-head', html: '<i></i>', iconSize: [14, 14] }), interactive: false, keyboard: false, pane: 'track' }).addTo(map);
         layers = [whole, done, head];
+        saved ??= { center: map.getCenter(), zoom: map.getZoom() };
         if (latlngs.length > 1) map.fitBounds(whole.getBounds(), { padding: [60, 60], maxZoom: 16 });
         else map.panTo(latlngs[0]);
 
