@@ -52,10 +52,10 @@ dotnet test Command.sln -c "$configuration" --no-build -nologo \
   --results-directory "$results" --logger "trx" 2>&1 | tee "$results/console.txt" || status=$?
 
 # One closing line over every test assembly: "N passed, N failed, N skipped".
-read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed:' "$results/console.txt" \
+read -r passed failed skipped < <(grep -E '(Passed|Failed|Skipped)! +- Failed:' "$results/console.txt" \
   | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
-assemblies=$(grep -cE '(Passed|Failed)! +- Failed:' "$results/console.txt" || true)
+assemblies=$(grep -cE '(Passed|Failed|Skipped)! +- Failed:' "$results/console.txt" || true)
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 
