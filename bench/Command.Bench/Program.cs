@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "storage" => await StorageBenchmark.RunAsync(args),
     "positions" => await PositionsBenchmark.RunAsync(args),
     "cases" => await CasesBenchmark.RunAsync(args),
+    "push" => await PushBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases [seconds]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push [seconds] (push: [seconds] [cases] [--profile])");
     return 2;
 }

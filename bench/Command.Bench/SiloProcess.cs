@@ -45,10 +45,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Process Process => process ?? throw new InvalidOperationException("not started");
 
-    /// <summary>Starts the silo (Development environment unless given) and waits until /healthz answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(IDictionary<string, string>? settings = null, string configuration = "Release", TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the silo (Development environment unless given) and waits until /healthz answers 200. Its data directory
+    /// is a fresh one under the temporary directory unless given (one that <c>import</c> filled, say); either way it is
+    /// deleted on dispose.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        IDictionary<string, string>? settings = null, string configuration = "Release", TimeSpan? timeout = null, string? dataDirectory = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "command-silo-process", Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? NewDataDirectory();
         var port = FreePort();
         var environment = new Dictionary<string, string>
         {
@@ -156,6 +161,38 @@ public sealed class SiloProcess : IAsyncDisposable
             output.AppendLine(line);
         }
     }
+
+    /// <summary>
+    /// Runs the silo's <c>import</c> verb (a dataset such as <c>tieling</c>, or its options) into a data directory and
+    /// answers its output; throws with the output when it fails or takes longer than the timeout.
+    /// </summary>
+    public static async Task<string> ImportAsync(string dataDirectory, string configuration, TimeSpan timeout, params string[] import)
+    {
+        var start = new ProcessStartInfo("dotnet", [FindBinary(configuration), "import", .. import, $"--Storage:DataDirectory={dataDirectory}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"import {string.Join(' ', import)} took longer than {timeout.TotalMinutes:0} min");
+        }
+
+        var text = await output + await errors;
+        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"import {string.Join(' ', import)} exited with {process.ExitCode}:\n{text}");
+    }
+
+    /// <summary>A data directory of its own under the temporary directory (not created).</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "command-silo-process", Guid.NewGuid().ToString("N"));
 
     /// <summary>src/Command.Silo/bin/{configuration}/net10.0/Command.Silo.dll of this checkout.</summary>
     public static string FindBinary(string configuration)
