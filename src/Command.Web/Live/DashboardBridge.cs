@@ -10,7 +10,9 @@ namespace Command.Web.Live;
 /// The one bridge from grains into SignalR. Grains publish into it (a lock and a dictionary write: no allocation for a
 /// position); it keeps the board every snapshot is cut from, coalesces pending changes per item, and every
 /// <see cref="FlushEvery"/> (or at <see cref="FlushAt"/> pending items) sends each watched scope one batch with the
-/// changes inside it: a worker's change goes to its village, township, county and city.
+/// changes inside it: a worker's change goes to its village, township, county and city. Sends are not awaited by the
+/// loop: a screen that does not read its socket must not hold up the others (each connection's writes stay in order,
+/// and SignalR drops a connection whose send is stuck past the transport's send timeout; it reconnects to a snapshot).
 /// </summary>
 internal sealed partial class DashboardBridge(
     IHubContext<DashboardHub, IDashboardClient> hub, RegionDirectory directory, TimeProvider time, ILogger<DashboardBridge> log)
@@ -111,6 +113,15 @@ internal sealed partial class DashboardBridge(
         }
     }
 
+    /// <summary>True when the board has no counters yet for one of the codes (its grain has not published).</summary>
+    public bool LacksCounters(IEnumerable<string> codes)
+    {
+        lock (gate)
+        {
+            return codes.Any(c => board.CountersOf(c) is null);
+        }
+    }
+
     public void Unwatch(string scope)
     {
         lock (gate)
@@ -152,7 +163,7 @@ internal sealed partial class DashboardBridge(
     }
 
     /// <summary>Sends what is pending to every watched scope it lies in.</summary>
-    internal async Task FlushAsync()
+    internal Task FlushAsync()
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         List<(string Group, LiveBatch Batch)> sends;
@@ -160,7 +171,7 @@ internal sealed partial class DashboardBridge(
         {
             if (pending.Count == 0)
             {
-                return;
+                return Task.CompletedTask;
             }
 
             (pending, spare) = (spare, pending);
@@ -193,7 +204,24 @@ internal sealed partial class DashboardBridge(
             sends = [.. watched.Values.Where(w => !w.Batch.IsEmpty).Select(w => (w.Group, w.Batch.Take(w.Scope, now)))];
         }
 
-        await Task.WhenAll(sends.Select(s => hub.Clients.Group(s.Group).Changes(s.Batch)));
+        foreach (var (group, batch) in sends)
+        {
+            _ = SendAsync(group, batch);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task SendAsync(string group, LiveBatch batch)
+    {
+        try
+        {
+            await hub.Clients.Group(group).Changes(batch);
+        }
+        catch (Exception e)
+        {
+            LogFlushFailed(log, e);
+        }
     }
 
     private void Route<T>(IEnumerable<T> items, Func<T, string> codeOf, Action<BatchBuilder, T> add)

@@ -23,7 +23,13 @@ public static class DashboardExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapHub<DashboardHub>(HubPath, o => o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling)
+        app.MapHub<DashboardHub>(HubPath, o =>
+            {
+                o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
+
+                // A screen whose socket takes no data for this long is dropped (it reconnects to a fresh snapshot).
+                o.TransportSendTimeout = TimeSpan.FromSeconds(5);
+            })
             .RequireAuthorization();
         return app;
     }
