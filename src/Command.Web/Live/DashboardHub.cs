@@ -32,6 +32,24 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
         }
 
         var region = directory.FindRegion(scope)!;
+        string[] codes = [scope, .. region.Children.Select(c => c.Code)];
+
+        // Counters the board does not have yet come from the region grain, fetched before anything changes: if that fails,
+        // the connection keeps watching what it watched.
+        (RegionCounters Own, IReadOnlyDictionary<string, RegionCounters> Children)? fallback = null;
+        if (bridge.LacksCounters(codes))
+        {
+            try
+            {
+                var grain = grains.GetGrain<IRegionGrain>(region.Code);
+                fallback = (await grain.GetCountersAsync(), await grain.GetChildrenAsync());
+            }
+            catch (Exception)
+            {
+                return WatchResult.Fail("unavailable", "区域数据暂不可用，请稍后再试");
+            }
+        }
+
         if (Context.Items.TryGetValue(ScopeKey, out var before) && before is string old)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(old));
@@ -41,7 +59,7 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
 
         // Join first, then cut the snapshot: a change in between arrives twice at worst, and versions drop the repeat.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(scope));
-        var (workers, cases, warnings, counters) = bridge.Watch(scope, [scope, .. region.Children.Select(c => c.Code)]);
+        var (workers, cases, warnings, counters) = bridge.Watch(scope, codes);
         Context.Items[ScopeKey] = scope;
 
         return WatchResult.Of(new LiveSnapshot(
@@ -49,7 +67,8 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
             ScopeView.Of(region),
             PathTo(region, user.ScopeCode()),
             [.. region.Children.Select(ScopeView.Of)],
-            await CountersAsync(region, counters),
+            [.. counters.Select(k => k.Value ?? CountersItem.Of(
+                k.Key, k.Key == region.Code ? fallback?.Own ?? default : fallback?.Children.GetValueOrDefault(k.Key) ?? default, 0))],
             workers,
             cases,
             warnings));
@@ -63,21 +82,6 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
         }
 
         return base.OnDisconnectedAsync(exception);
-    }
-
-    /// <summary>The board's counters; for a region whose grain has not published yet, what its parent holds (version 0).</summary>
-    private async Task<List<CountersItem>> CountersAsync(RegionInfo region, Dictionary<string, CountersItem?> known)
-    {
-        if (known.Values.All(c => c is not null))
-        {
-            return [.. known.Values.Select(c => c!)];
-        }
-
-        var grain = grains.GetGrain<IRegionGrain>(region.Code);
-        var own = await grain.GetCountersAsync();
-        var children = await grain.GetChildrenAsync();
-        return [.. known.Select(k => k.Value
-            ?? CountersItem.Of(k.Key, k.Key == region.Code ? own : children.GetValueOrDefault(k.Key), 0))];
     }
 
     /// <summary>The breadcrumb: from the top region the user may see down to <paramref name="region"/>.</summary>
