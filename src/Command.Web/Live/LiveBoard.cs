@@ -15,8 +15,10 @@ internal sealed class LiveBoard(RegionDirectory directory)
     private readonly Dictionary<string, WarningCard> warnings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CountersItem> counters = new(StringComparer.Ordinal);
 
-    // Cases and warnings taken off: what the database said at start must not bring them back.
+    // Cases and warnings taken off before the start-up seed: what the database said must not bring them back. After the
+    // seed nothing is recorded (the set would grow for the life of the process).
     private readonly HashSet<string> gone = new(StringComparer.Ordinal);
+    private bool seeded;
     private long sequence;
 
     public int WorkerCount => workers.Count;
@@ -50,7 +52,7 @@ internal sealed class LiveBoard(RegionDirectory directory)
         else
         {
             cases.Remove(card.Code);
-            gone.Add(card.Code);
+            Gone(card.Code);
         }
 
         return true;
@@ -76,7 +78,7 @@ internal sealed class LiveBoard(RegionDirectory directory)
         else
         {
             warnings.Remove(card.Id);
-            gone.Add(card.Id);
+            Gone(card.Id);
         }
 
         return merged;
@@ -113,6 +115,17 @@ internal sealed class LiveBoard(RegionDirectory directory)
             {
                 Put(card);
             }
+        }
+
+        seeded = true;
+        gone.Clear();
+    }
+
+    private void Gone(string key)
+    {
+        if (!seeded)
+        {
+            gone.Add(key);
         }
     }
 
