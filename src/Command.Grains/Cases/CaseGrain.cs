@@ -32,6 +32,11 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         if (await store.LoadAsync(this.GetPrimaryKeyString(), cancellationToken) is { } loaded)
         {
             (state, payload, history) = loaded;
+
+            // A write whose answer was lost may have committed unseen: the screens and the worker get the stored truth
+            // (the board ignores a version it has already).
+            live.CaseChanged(CaseCard.Of(state, clock.Of(state)));
+            TellWorkers(null, state);
         }
     }
 
