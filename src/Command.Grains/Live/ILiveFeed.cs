@@ -57,8 +57,9 @@ internal sealed class NoLiveFeed : ILiveFeed
 }
 
 /// <summary>
-/// A strictly increasing version for what one grain publishes: milliseconds of the clock, bumped when two changes fall in
-/// the same millisecond. A new activation starts from the clock, which is past anything the previous one published.
+/// A strictly increasing version for what one grain publishes: milliseconds (of a fix or of the clock), bumped when two
+/// changes fall in the same millisecond. A new activation's first publish must use the clock, which is past anything the
+/// previous activation published.
 /// </summary>
 public struct LiveVersion
 {

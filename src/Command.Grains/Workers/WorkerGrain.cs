@@ -244,7 +244,9 @@ internal sealed class WorkerGrain(
             return;
         }
 
-        var moved = fix.Time != shownFix;
+        // A new position is versioned by its fix time; a status change, and the first publish of an activation (the last
+        // one before may have been a later status change), by the clock.
+        var moved = fix.Time != shownFix && shownFix != long.MinValue;
         shownFix = fix.Time;
         shownStatus = next;
         live.WorkerChanged(new WorkerMark(info.Id, info.GridCode, fix.Lat, fix.Lon, next, fix.Time, version.Next(moved ? fix.Time : now)));
