@@ -15,6 +15,8 @@ public static class AuthExtensions
     /// <summary>The scheme that picks bearer for "Authorization: Bearer …" and the cookie otherwise.</summary>
     public const string Scheme = "Command";
 
+    public const string CookieName = "command.auth";
+
     public static IServiceCollection AddCommandAuth(this IServiceCollection services)
     {
         services.AddSingleton<ICredentialHasher, AspNetCredentialHasher>();
@@ -27,7 +29,7 @@ public static class AuthExtensions
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
-                o.Cookie.Name = "command.auth";
+                o.Cookie.Name = CookieName;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;

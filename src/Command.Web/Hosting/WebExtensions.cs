@@ -43,6 +43,7 @@ public static class WebExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(WaitForDirectory);
+        app.Use(CrossSiteGuard.Check);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -74,7 +74,7 @@ public sealed class DashboardHubTests(LiveSilo silo) : IClassFixture<LiveSilo>
 
         await using var police = await WatchingAsync("dept-police", null);
         Assert.Equal("forbidden", await RefusalAsync(police, DemoSilo.County));
-        await Assert.ThrowsAnyAsync<Exception>(() => HubClient.ConnectAsync(silo.Factory, null));
+        await Assert.ThrowsAnyAsync<Exception>(() => HubClient.ConnectAsync(silo.Factory, token: null));
     }
 
     [Fact]

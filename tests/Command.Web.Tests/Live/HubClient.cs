@@ -27,13 +27,20 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     /// <summary>Connects to /hubs/dashboard with a bearer token (or none) and completes the handshake.</summary>
-    public static async Task<HubClient> ConnectAsync(WebApplicationFactory<Program> factory, string? token)
+    public static Task<HubClient> ConnectAsync(WebApplicationFactory<Program> factory, string? token) =>
+        ConnectAsync(factory, r =>
+        {
+            if (token is not null)
+            {
+                r.Headers.Authorization = "Bearer " + token;
+            }
+        });
+
+    /// <summary>Connects with whatever the request needs (a cookie, an Origin).</summary>
+    public static async Task<HubClient> ConnectAsync(WebApplicationFactory<Program> factory, Action<Microsoft.AspNetCore.Http.HttpRequest> configure)
     {
         var ws = factory.Server.CreateWebSocketClient();
-        if (token is not null)
-        {
-            ws.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + token;
-        }
+        ws.ConfigureRequest = configure;
 
         var socket = await ws.ConnectAsync(new Uri(factory.Server.BaseAddress, "/hubs/dashboard"), CancellationToken.None);
         var client = new HubClient(socket);
