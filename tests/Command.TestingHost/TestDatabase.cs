@@ -114,7 +114,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(postgresAdmin);
         await connection.OpenAsync();
         var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 10 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                // FORCE cannot end a backend that is not ours (autovacuum on the fresh database): it is gone a moment later.
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 }
