@@ -19,7 +19,7 @@ export function setText(node, text) {
     if (node && node.textContent !== value) node.textContent = value;
 }
 
-/** Thrown by getJson/postJson: the problem detail's `detail` or `title` in Chinese, and the status. */
+/** Thrown by getJson/postJson: the problem detail's `detail` or `title` in Chinese, and the status (0: no answer). */
 export class ApiError extends Error {
     constructor(message, status, body = null) {
         super(message);
@@ -28,10 +28,16 @@ export class ApiError extends Error {
     }
 }
 
-async function send(url, init) {
+// Methods that change something. The server refuses a cookie-authenticated write without X-Command-Csrf: another
+// site can make the browser post a form with our cookie, but cannot add a header to it.
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function send(url, method) {
+    const headers = { accept: 'application/json' };
+    if (WRITES.has(method)) headers['X-Command-Csrf'] = '1';
     let response;
     try {
-        response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' }, ...init });
+        response = await fetch(url, { method, credentials: 'same-origin', headers });
     } catch {
         throw new ApiError('网络连接失败，请稍后重试', 0);
     }
@@ -44,8 +50,8 @@ async function send(url, init) {
     return body;
 }
 
-export const getJson = url => send(url, { method: 'GET' });
-export const postJson = url => send(url, { method: 'POST' });
+export const getJson = url => send(url, 'GET');
+export const postJson = url => send(url, 'POST');
 
 // ---- time: the server's clock, read in China time ----
 
