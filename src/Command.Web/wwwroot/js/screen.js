@@ -153,27 +153,16 @@ const live = createLive({
     onRefused: (error, scope) => refused(error, scope),
 });
 
-function watchAgain(code) {
-    live.watch(code).then(r => {
-        if (r?.ok) {
-            setLive('live');
-            firstWatch = false;
-        } else {
-            toast(r?.error?.message ?? '无法查看该区域');
-        }
-    }).catch(() => {});
-}
-
-/** A Watch after (re)connecting was refused: say why, and fall back to the user's own region. */
+/**
+ * A Watch after (re)connecting was refused for good (forbidden, invalid, not_found; live.js retries `unavailable`):
+ * say why, and fall back to the user's own region.
+ */
 function refused(error, scope) {
     toast(error?.message ?? '无法查看该区域');
-    if (error?.code === 'unavailable') {
-        setLive('down');
-        setTimeout(() => watchAgain(current), 5000);
-    } else if (scope !== config.home) {
+    if (scope !== config.home) {
         current = config.home;
         if (firstWatch) history.replaceState({ scope: current }, '', '/');
-        watchAgain(current);
+        live.rewatch();
     } else {
         setLive('down');
     }
@@ -186,8 +175,17 @@ function withoutHub() {
     goTo(asked, { push: false });
 }
 
-/** Moves the screen to another scope; `push` records it in the history (false for back/forward). */
-async function goTo(code, { push = true } = {}) {
+const GO_RETRY_MS = [2000, 5000, 10000, 30000];
+let goRetry = null;   // a move the hub could not serve yet (`unavailable`), tried again unless the user moves elsewhere
+
+/**
+ * Moves the screen to another scope; `push` records it in the history (false for back/forward). A Watch that throws
+ * keeps the scope shown, but the hub may have left it half-way: the screen is not live until live.js has watched it
+ * again. A refusal changes nothing on the hub (the scope shown stays watched and live); `unavailable` is tried again.
+ */
+async function goTo(code, { push = true, attempt = 0 } = {}) {
+    clearTimeout(goRetry);
+    goRetry = null;
     if (!code || code === current) return;
     const previous = current;
     if (live.connected) {
@@ -196,13 +194,19 @@ async function goTo(code, { push = true } = {}) {
             result = await live.watch(code);
         } catch (e) {
             toast(`切换区域失败：${e.message ?? e}`);
+            live.recover();
             return restoreUrl(previous, push);
         }
         if (!result?.ok) {
-            // A refusal changes nothing on the hub: the scope watched before still is.
-            toast(result?.error?.message ?? '无法查看该区域');
+            const later = result?.error?.code === 'unavailable';
+            if (attempt === 0) toast(`${result?.error?.message ?? '无法查看该区域'}${later ? '（稍后自动重试）' : ''}`);
+            if (later) {
+                const delay = GO_RETRY_MS[Math.min(attempt, GO_RETRY_MS.length - 1)];
+                goRetry = setTimeout(() => goTo(code, { push: true, attempt: attempt + 1 }), delay);
+            }
             return restoreUrl(previous, push);
         }
+        live.markLive();
     } else {
         try {
             const region = await getJson(`/api/regions/${encodeURIComponent(code)}`);
