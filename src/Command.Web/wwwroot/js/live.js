@@ -7,6 +7,7 @@
 // current scope is watched again with backoff while connected; after a reconnect it is watched again anyway.
 
 /* global signalR */
+import { checkSignIn } from './util.js';
 
 const RETRY_MS = [0, 1000, 2000, 5000, 10000];
 const RESTART_MS = 3000;
@@ -24,7 +25,11 @@ export function createLive(handlers) {
     const connection = new signalR.HubConnectionBuilder()
         .withUrl('/hubs/dashboard')
         .withAutomaticReconnect({
-            nextRetryDelayInMilliseconds: ctx => RETRY_MS[Math.min(ctx.previousRetryCount, RETRY_MS.length - 1)],
+            nextRetryDelayInMilliseconds: ctx => {
+                // A reconnect failing again may be an expired sign-in (the hub answers 401): ask, at most every 10 s.
+                if (ctx.previousRetryCount > 0) checkSignIn();
+                return RETRY_MS[Math.min(ctx.previousRetryCount, RETRY_MS.length - 1)];
+            },
         })
         .configureLogging(signalR.LogLevel.None)
         .build();
@@ -62,6 +67,7 @@ export function createLive(handlers) {
         } catch (e) {
             console.warn('大屏实时连接失败，稍后重试：', e?.message ?? e);
             handlers.onState('down');
+            checkSignIn();
             setTimeout(start, RESTART_MS);
             return;
         }

@@ -2,7 +2,7 @@
 // connection to the state, the map, the panels, the lists and the cards. Navigation between scopes (drill-down,
 // breadcrumb, back/forward) goes through goTo().
 
-import { getJson, syncClock, now, formatDate, formatTime, setText } from './util.js';
+import { el, getJson, syncClock, now, formatDate, formatTime, setText, SIGNED_OUT } from './util.js';
 import { ScreenState, W_ID } from './store.js';
 import { createLive } from './live.js';
 import { createMap } from './map.js';
@@ -131,13 +131,28 @@ function pathTo(region) {
 // ---------- live ----------
 const statusBox = document.getElementById('live-status');
 const banner = document.getElementById('live-banner');
-const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开' };
+const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开', signed_out: '登录已过期' };
+let signedOut = false;
 function setLive(s) {
+    if (signedOut) s = 'signed_out';
     statusBox.dataset.state = s;
     setText(statusBox, STATUS_TEXT[s]);
     screen.dataset.live = String(s === 'live');
     banner.hidden = s === 'live' || s === 'connecting';
 }
+
+// The sign-in expired (util.js asked /api/me after a 401 or a failed connect): say so, then go to the sign-in page,
+// which comes back to this scope.
+window.addEventListener('command:signed-out', e => {
+    e.preventDefault();
+    signedOut = true;
+    const url = e.detail;
+    banner.replaceChildren(`${SIGNED_OUT}，`, el('a', { text: '点此登录', attrs: { href: url } }), '（3 秒后自动跳转）');
+    banner.classList.add('signed-out');
+    setLive('signed_out');
+    live.stop().catch(() => {});
+    setTimeout(() => location.assign(url), 3000);
+});
 
 let current = config.watch;   // the scope watched (or asked for at first)
 let firstWatch = true;
@@ -148,7 +163,7 @@ const live = createLive({
     onState: s => {
         setLive(s);
         if (s === 'live') firstWatch = false;
-        else if (s === 'down' && firstWatch && current !== state.scope?.code) withoutHub();
+        else if (s === 'down' && firstWatch && !signedOut && current !== state.scope?.code) withoutHub();
     },
     onRefused: (error, scope) => refused(error, scope),
 });

@@ -41,7 +41,10 @@ async function send(url, method) {
     } catch {
         throw new ApiError('网络连接失败，请稍后重试', 0);
     }
-    if (response.status === 401) throw new ApiError('登录已过期，请重新登录', 401);
+    if (response.status === 401) {
+        checkSignIn();
+        throw new ApiError(SIGNED_OUT, 401);
+    }
     const type = response.headers.get('content-type') ?? '';
     const body = type.includes('json') ? await response.json().catch(() => null) : null;
     if (!response.ok) {
@@ -52,6 +55,38 @@ async function send(url, method) {
 
 export const getJson = url => send(url, 'GET');
 export const postJson = url => send(url, 'POST');
+
+// ---- the sign-in: a screen runs for weeks, its cookie may expire under it ----
+
+export const SIGNED_OUT = '登录已过期，请重新登录';
+const SIGN_IN_CHECK_MS = 10_000;
+let signInCheck = null;
+let signedOut = false;
+
+/** Where to sign in again and come back to what is on the screen now. */
+export const loginUrl = () => `/login?ReturnUrl=${encodeURIComponent(location.pathname + location.search)}`;
+
+/**
+ * Asks GET /api/me whether the sign-in still holds (after a 401, or when the live connection cannot start). On 401
+ * it fires `command:signed-out` on window (with the sign-in address as detail); unless a listener calls
+ * preventDefault(), it goes to the sign-in page at once. One check at a time, at most one per 10 s; answers
+ * true (signed in), false (signed out) or null (the server could not say).
+ */
+export function checkSignIn() {
+    if (signedOut) return Promise.resolve(false);
+    if (signInCheck) return signInCheck;
+    signInCheck = fetch('/api/me', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } })
+        .then(response => {
+            if (response.status !== 401) return response.ok ? true : null;
+            signedOut = true;
+            const url = loginUrl();
+            if (window.dispatchEvent(new CustomEvent('command:signed-out', { detail: url, cancelable: true }))) location.assign(url);
+            return false;
+        })
+        .catch(() => null)
+        .finally(() => setTimeout(() => { signInCheck = null; }, SIGN_IN_CHECK_MS));
+    return signInCheck;
+}
 
 // ---- time: the server's clock, read in China time ----
 
