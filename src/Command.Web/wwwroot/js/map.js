@@ -10,6 +10,7 @@ import { el, getJson } from './util.js';
 
 const DRILLABLE = new Set(['City', 'County', 'Township', 'Village']);
 const DETAIL_ZOOM_STEP = 1.5;   // finer boundaries from this many zoom levels above the scope's fitted view
+const SCOPE_RETRY_MS = 5000;    // a scope whose boundaries failed to load is asked for again after this
 
 const OUTLINE = { stroke: true, color: '#3fb6ff', weight: 1.6, opacity: .95, fill: true, fillColor: '#0d4aa0', fillOpacity: .16 };
 const OUTLINE_HOVER = { fillColor: '#1e7bff', fillOpacity: .36, color: '#9fe6ff', weight: 2.2 };
@@ -50,6 +51,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     let scopeBounds = null;
     let baseZoom = null;
     let drawToken = 0;
+    let retryTimer = null;
 
     function clearScope() {
         for (const layer of scopeLayers) layer.remove();
@@ -58,18 +60,31 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         labels = new Map();
         detail = new Map();
         childBounds = new Map();
+        scopeBounds = null;
+        baseZoom = null;
     }
 
     /** Shows the scope's children (fetching their boundaries) and fits the view to them. */
-    async function setScope(scope, { fit = true } = {}) {
+    async function setScope(scope, { fit = true } = {}, attempt = 0) {
         if (scope.code === scopeCode) return;
+        clearTimeout(retryTimer);
+        retryTimer = null;
         scopeCode = scope.code;
         const token = ++drawToken;
         let geo;
         try {
             geo = await boundaries(scope.code);
         } catch (e) {
-            if (token === drawToken) onRegionFailed?.(e);
+            if (token !== drawToken) return;
+            // Nothing of the scope before stays clickable (a click would drill into a region not on the screen),
+            // and this scope is loaded again: by the next setScope, or in a few seconds.
+            clearScope();
+            scopeCode = null;
+            if (attempt === 0) onRegionFailed?.(e);
+            retryTimer = setTimeout(() => {
+                retryTimer = null;
+                if (token === drawToken) setScope(scope, { fit }, attempt + 1);
+            }, SCOPE_RETRY_MS);
             return;
         }
         if (token !== drawToken) return;   // another scope was asked for meanwhile
