@@ -1,5 +1,6 @@
 // The Leaflet map: no tiles unless configured, the scope's child regions drawn as glowing outlines with labels,
 // finer boundaries (villages, grids) fetched on demand when zoomed in, and a click on a region to drill down.
+// Zoomed in further still on a county, the grids of the villages in view are drawn too (thin lines, no labels).
 //
 // Two canvases: `regions` (below, never takes the mouse) draws the outlines; the interactive canvas in the overlay
 // pane holds invisible hit areas of the regions first and the markers after them, so a click on a marker wins over
@@ -10,11 +11,14 @@ import { el, getJson } from './util.js';
 
 const DRILLABLE = new Set(['City', 'County', 'Township', 'Village']);
 const DETAIL_ZOOM_STEP = 1.5;   // finer boundaries from this many zoom levels above the scope's fitted view
+const GRID_ZOOM_STEP = 3;       // the grids of the villages in view from this many (a county: past its villages)
+const SCOPE_RETRY_MS = 5000;    // a scope whose boundaries failed to load is asked for again after this
 
 const OUTLINE = { stroke: true, color: '#3fb6ff', weight: 1.6, opacity: .95, fill: true, fillColor: '#0d4aa0', fillOpacity: .16 };
 const OUTLINE_HOVER = { fillColor: '#1e7bff', fillOpacity: .36, color: '#9fe6ff', weight: 2.2 };
 const GLOW = { stroke: true, color: '#1e90ff', weight: 7, opacity: .16, fill: false, interactive: false };
 const DETAIL = { stroke: true, color: '#78beff', weight: .8, opacity: .55, dashArray: '4 4', fill: false, interactive: false };
+const GRID = { stroke: true, color: '#5ad1ff', weight: .6, opacity: .5, dashArray: '2 3', fill: false, interactive: false };
 const HIT = { stroke: false, fill: true, fillOpacity: 0 };
 
 export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
@@ -46,30 +50,47 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     let scopeLayers = [];             // outlines, glow, hits and labels of the current scope's children
     let labels = new Map();           // child code → { node, badge }
     let detail = new Map();           // child code → layers of its own children (drawn when zoomed in)
+    let grids = new Map();            // village code (a child's child) → { layer } of its grids, while in view
     let childBounds = new Map();      // child code → LatLngBounds
     let scopeBounds = null;
     let baseZoom = null;
     let drawToken = 0;
+    let retryTimer = null;
 
     function clearScope() {
         for (const layer of scopeLayers) layer.remove();
         for (const group of detail.values()) group.remove();
+        for (const slot of grids.values()) slot.layer?.remove();
         scopeLayers = [];
         labels = new Map();
         detail = new Map();
+        grids = new Map();
         childBounds = new Map();
+        scopeBounds = null;
+        baseZoom = null;
     }
 
     /** Shows the scope's children (fetching their boundaries) and fits the view to them. */
-    async function setScope(scope, { fit = true } = {}) {
+    async function setScope(scope, { fit = true } = {}, attempt = 0) {
         if (scope.code === scopeCode) return;
+        clearTimeout(retryTimer);
+        retryTimer = null;
         scopeCode = scope.code;
         const token = ++drawToken;
         let geo;
         try {
             geo = await boundaries(scope.code);
         } catch (e) {
-            if (token === drawToken) onRegionFailed?.(e);
+            if (token !== drawToken) return;
+            // Nothing of the scope before stays clickable (a click would drill into a region not on the screen),
+            // and this scope is loaded again: by the next setScope, or in a few seconds.
+            clearScope();
+            scopeCode = null;
+            if (attempt === 0) onRegionFailed?.(e);
+            retryTimer = setTimeout(() => {
+                retryTimer = null;
+                if (token === drawToken) setScope(scope, { fit }, attempt + 1);
+            }, SCOPE_RETRY_MS);
             return;
         }
         if (token !== drawToken) return;   // another scope was asked for meanwhile
@@ -152,10 +173,14 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         }
     }
 
-    /** Zoomed in: draw the boundaries inside each visible child (villages of a township, grids of a village). */
+    /**
+     * Zoomed in: draw the boundaries inside each visible child (villages of a township, grids of a village); further
+     * in, the grids inside each visible village of those.
+     */
     function updateDetail() {
         if (baseZoom == null) return;
-        const zoomedIn = map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP;
+        const zoom = map.getZoom();
+        const zoomedIn = zoom >= baseZoom + DETAIL_ZOOM_STEP;
         const view = map.getBounds();
         for (const [code, bounds] of childBounds) {
             const wanted = zoomedIn && code.length < 15 && view.intersects(bounds);
@@ -164,7 +189,39 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
             else if (!group) loadDetail(code);
             else if (group.labels && !map.hasLayer(group)) group.addTo(map);
         }
+        updateGrids(zoom >= baseZoom + GRID_ZOOM_STEP, view);
         declutter();
+    }
+
+    /** The grids of the villages drawn and in view; the others' are dropped (their GeoJSON stays in the cache). */
+    function updateGrids(zoomedIn, view) {
+        const wanted = new Set();
+        if (zoomedIn) {
+            for (const group of detail.values()) {
+                if (!map.hasLayer(group)) continue;
+                for (const village of group.villages ?? []) if (view.intersects(village.bounds)) wanted.add(village.code);
+            }
+        }
+        for (const [code, slot] of grids) {
+            if (wanted.has(code)) continue;
+            slot.layer?.remove();
+            grids.delete(code);
+        }
+        for (const code of wanted) if (!grids.has(code)) loadGrids(code);
+    }
+
+    async function loadGrids(code) {
+        const slot = { layer: null };
+        grids.set(code, slot);
+        let geo;
+        try {
+            geo = await boundaries(code);
+        } catch {
+            if (grids.get(code) === slot) grids.delete(code);   // asked for again on the next move
+            return;
+        }
+        if (grids.get(code) !== slot) return;   // dropped meanwhile (zoomed out, moved away, another scope)
+        slot.layer = L.geoJSON(geo, { renderer: outlines, style: () => GRID, interactive: false }).addTo(map);
     }
 
     async function loadDetail(code) {
@@ -184,9 +241,16 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
                 labelled.push({ marker: L.marker(centre.at, { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(group), node, area: centre.area });
             }
             group.labels = labelled;
+            // The villages among them, whose grids show when zoomed in further.
+            group.villages = [];
+            for (const f of geo.features ?? []) {
+                if (f.properties?.level !== 'Village' || !f.geometry) continue;
+                const bounds = L.geoJSON(f).getBounds();
+                if (bounds.isValid()) group.villages.push({ code: f.properties.code, bounds });
+            }
             if (map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP) {
                 group.addTo(map);
-                declutter();
+                updateDetail();
             }
         } catch {
             detail.delete(code);

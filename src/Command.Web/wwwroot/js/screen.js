@@ -2,7 +2,7 @@
 // connection to the state, the map, the panels, the lists and the cards. Navigation between scopes (drill-down,
 // breadcrumb, back/forward) goes through goTo().
 
-import { getJson, syncClock, now, formatDate, formatTime, setText } from './util.js';
+import { el, getJson, syncClock, now, formatDate, formatTime, setText, SIGNED_OUT } from './util.js';
 import { ScreenState, W_ID } from './store.js';
 import { createLive } from './live.js';
 import { createMap } from './map.js';
@@ -131,13 +131,28 @@ function pathTo(region) {
 // ---------- live ----------
 const statusBox = document.getElementById('live-status');
 const banner = document.getElementById('live-banner');
-const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开' };
+const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开', signed_out: '登录已过期' };
+let signedOut = false;
 function setLive(s) {
+    if (signedOut) s = 'signed_out';
     statusBox.dataset.state = s;
     setText(statusBox, STATUS_TEXT[s]);
     screen.dataset.live = String(s === 'live');
     banner.hidden = s === 'live' || s === 'connecting';
 }
+
+// The sign-in expired (util.js asked /api/me after a 401 or a failed connect): say so, then go to the sign-in page,
+// which comes back to this scope.
+window.addEventListener('command:signed-out', e => {
+    e.preventDefault();
+    signedOut = true;
+    const url = e.detail;
+    banner.replaceChildren(`${SIGNED_OUT}，`, el('a', { text: '点此登录', attrs: { href: url } }), '（3 秒后自动跳转）');
+    banner.classList.add('signed-out');
+    setLive('signed_out');
+    live.stop().catch(() => {});
+    setTimeout(() => location.assign(url), 3000);
+});
 
 let current = config.watch;   // the scope watched (or asked for at first)
 let firstWatch = true;
@@ -148,32 +163,21 @@ const live = createLive({
     onState: s => {
         setLive(s);
         if (s === 'live') firstWatch = false;
-        else if (s === 'down' && firstWatch && current !== state.scope?.code) withoutHub();
+        else if (s === 'down' && firstWatch && !signedOut && current !== state.scope?.code) withoutHub();
     },
     onRefused: (error, scope) => refused(error, scope),
 });
 
-function watchAgain(code) {
-    live.watch(code).then(r => {
-        if (r?.ok) {
-            setLive('live');
-            firstWatch = false;
-        } else {
-            toast(r?.error?.message ?? '无法查看该区域');
-        }
-    }).catch(() => {});
-}
-
-/** A Watch after (re)connecting was refused: say why, and fall back to the user's own region. */
+/**
+ * A Watch after (re)connecting was refused for good (forbidden, invalid, not_found; live.js retries `unavailable`):
+ * say why, and fall back to the user's own region.
+ */
 function refused(error, scope) {
     toast(error?.message ?? '无法查看该区域');
-    if (error?.code === 'unavailable') {
-        setLive('down');
-        setTimeout(() => watchAgain(current), 5000);
-    } else if (scope !== config.home) {
+    if (scope !== config.home) {
         current = config.home;
         if (firstWatch) history.replaceState({ scope: current }, '', '/');
-        watchAgain(current);
+        live.rewatch();
     } else {
         setLive('down');
     }
@@ -186,8 +190,17 @@ function withoutHub() {
     goTo(asked, { push: false });
 }
 
-/** Moves the screen to another scope; `push` records it in the history (false for back/forward). */
-async function goTo(code, { push = true } = {}) {
+const GO_RETRY_MS = [2000, 5000, 10000, 30000];
+let goRetry = null;   // a move the hub could not serve yet (`unavailable`), tried again unless the user moves elsewhere
+
+/**
+ * Moves the screen to another scope; `push` records it in the history (false for back/forward). A Watch that throws
+ * keeps the scope shown, but the hub may have left it half-way: the screen is not live until live.js has watched it
+ * again. A refusal changes nothing on the hub (the scope shown stays watched and live); `unavailable` is tried again.
+ */
+async function goTo(code, { push = true, attempt = 0 } = {}) {
+    clearTimeout(goRetry);
+    goRetry = null;
     if (!code || code === current) return;
     const previous = current;
     if (live.connected) {
@@ -196,13 +209,19 @@ async function goTo(code, { push = true } = {}) {
             result = await live.watch(code);
         } catch (e) {
             toast(`切换区域失败：${e.message ?? e}`);
+            live.recover();
             return restoreUrl(previous, push);
         }
         if (!result?.ok) {
-            // A refusal changes nothing on the hub: the scope watched before still is.
-            toast(result?.error?.message ?? '无法查看该区域');
+            const later = result?.error?.code === 'unavailable';
+            if (attempt === 0) toast(`${result?.error?.message ?? '无法查看该区域'}${later ? '（稍后自动重试）' : ''}`);
+            if (later) {
+                const delay = GO_RETRY_MS[Math.min(attempt, GO_RETRY_MS.length - 1)];
+                goRetry = setTimeout(() => goTo(code, { push: true, attempt: attempt + 1 }), delay);
+            }
             return restoreUrl(previous, push);
         }
+        live.markLive();
     } else {
         try {
             const region = await getJson(`/api/regions/${encodeURIComponent(code)}`);

@@ -4,6 +4,13 @@
 /** Worker tuple fields: [id, lat, lon, status, v, t] (t: the fix's time). */
 export const W_ID = 0, W_LAT = 1, W_LON = 2, W_STATUS = 3, W_V = 4, W_T = 5;
 
+// A removed case or warning leaves a tombstone (its version), so a late older "open" does not bring it back. Batches
+// to one connection arrive in order and a snapshot replaces everything, so a tombstone only has to outlast what was
+// already under way: a few minutes, and never more than TOMBSTONE_MAX of them (a screen runs for weeks).
+const TOMBSTONE_MS = 5 * 60_000;
+const TOMBSTONE_MAX = 5000;
+const PRUNE_EVERY_MS = 30_000;
+
 export class ScreenState {
     constructor() {
         this.clear(null);
@@ -18,10 +25,11 @@ export class ScreenState {
         this.cases = new Map();     // code → CaseCard
         this.warnings = new Map();  // id → WarningCard
         this.counters = new Map();  // code → Counters
-        // Versions outlive removals, so a late older "open" never brings back a closed case.
-        this.caseV = new Map();
-        this.warningV = new Map();
-        this.counterV = new Map();
+        // The version of what is held is the item's own `v`; of what was removed, its tombstone's.
+        this.casesGone = new Map();     // code → { v, at }, oldest first
+        this.warningsGone = new Map();  // id → { v, at }, oldest first
+        this.counterV = new Map();      // the scope's and its children's codes only
+        this.prunedAt = performance.now();
     }
 
     /** Replaces everything with a snapshot (hub) or a region view from HTTP (counters only). */
@@ -43,6 +51,7 @@ export class ScreenState {
         const changes = emptyChanges();
         // A late batch of the scope watched before (the hub names the scope of each batch).
         if (batch.scope != null && batch.scope !== this.scope?.code) return changes;
+        this.#prune();
         for (const w of batch.workers ?? []) this.#worker(w, changes);
         for (const c of batch.cases ?? []) this.#case(c, changes);
         for (const w of batch.warnings ?? []) this.#warning(w, changes);
@@ -64,25 +73,48 @@ export class ScreenState {
     }
 
     #case(c, changes) {
-        if ((this.caseV.get(c.code) ?? -Infinity) >= c.v || !this.inScope(c.regionCode)) return;
-        this.caseV.set(c.code, c.v);
+        const held = this.cases.get(c.code);
+        if ((held?.v ?? this.casesGone.get(c.code)?.v ?? -Infinity) >= c.v || !this.inScope(c.regionCode)) return;
         if (c.open === false) {
-            if (this.cases.delete(c.code)) changes.casesRemoved.push(c.code);
+            if (held) {
+                this.cases.delete(c.code);
+                changes.casesRemoved.push(c.code);
+            }
+            bury(this.casesGone, c.code, c.v);
         } else {
+            this.casesGone.delete(c.code);
             this.cases.set(c.code, c);
             changes.cases.push(c);
         }
     }
 
     #warning(w, changes) {
-        if ((this.warningV.get(w.id) ?? -Infinity) >= w.v || !this.inScope(w.regionCode)) return;
-        this.warningV.set(w.id, w.v);
+        const held = this.warnings.get(w.id);
+        if ((held?.v ?? this.warningsGone.get(w.id)?.v ?? -Infinity) >= w.v || !this.inScope(w.regionCode)) return;
         if (w.active === false) {
-            if (this.warnings.delete(w.id)) changes.warningsRemoved.push(w.id);
+            if (held) {
+                this.warnings.delete(w.id);
+                changes.warningsRemoved.push(w.id);
+            }
+            bury(this.warningsGone, w.id, w.v);
         } else {
-            changes.warningsAdded += this.warnings.has(w.id) ? 0 : 1;
+            this.warningsGone.delete(w.id);
+            changes.warningsAdded += held ? 0 : 1;
             this.warnings.set(w.id, w);
             changes.warnings.push(w);
+        }
+    }
+
+    /** Drops tombstones older than TOMBSTONE_MS (they are in the order they were laid). */
+    #prune() {
+        const t = performance.now();
+        if (t - this.prunedAt < PRUNE_EVERY_MS) return;
+        this.prunedAt = t;
+        for (const gone of [this.casesGone, this.warningsGone]) {
+            for (const [key, { at }] of gone) {
+                if (t - at < TOMBSTONE_MS) break;
+                gone.delete(key);
+            }
         }
     }
 
@@ -98,6 +130,13 @@ export class ScreenState {
     totals() {
         return this.counters.get(this.scope?.code) ?? {};
     }
+}
+
+/** Lays a tombstone last in line (the oldest first), dropping the oldest beyond TOMBSTONE_MAX. */
+function bury(gone, key, v) {
+    gone.delete(key);
+    gone.set(key, { v, at: performance.now() });
+    if (gone.size > TOMBSTONE_MAX) gone.delete(gone.keys().next().value);
 }
 
 function emptyChanges() {

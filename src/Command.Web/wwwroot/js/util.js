@@ -19,7 +19,7 @@ export function setText(node, text) {
     if (node && node.textContent !== value) node.textContent = value;
 }
 
-/** Thrown by getJson/postJson: the problem detail's `detail` or `title` in Chinese, and the status. */
+/** Thrown by getJson/postJson: the problem detail's `detail` or `title` in Chinese, and the status (0: no answer). */
 export class ApiError extends Error {
     constructor(message, status, body = null) {
         super(message);
@@ -28,14 +28,23 @@ export class ApiError extends Error {
     }
 }
 
-async function send(url, init) {
+// Methods that change something. The server refuses a cookie-authenticated write without X-Command-Csrf: another
+// site can make the browser post a form with our cookie, but cannot add a header to it.
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function send(url, method) {
+    const headers = { accept: 'application/json' };
+    if (WRITES.has(method)) headers['X-Command-Csrf'] = '1';
     let response;
     try {
-        response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' }, ...init });
+        response = await fetch(url, { method, credentials: 'same-origin', headers });
     } catch {
         throw new ApiError('网络连接失败，请稍后重试', 0);
     }
-    if (response.status === 401) throw new ApiError('登录已过期，请重新登录', 401);
+    if (response.status === 401) {
+        checkSignIn();
+        throw new ApiError(SIGNED_OUT, 401);
+    }
     const type = response.headers.get('content-type') ?? '';
     const body = type.includes('json') ? await response.json().catch(() => null) : null;
     if (!response.ok) {
@@ -44,8 +53,40 @@ async function send(url, init) {
     return body;
 }
 
-export const getJson = url => send(url, { method: 'GET' });
-export const postJson = url => send(url, { method: 'POST' });
+export const getJson = url => send(url, 'GET');
+export const postJson = url => send(url, 'POST');
+
+// ---- the sign-in: a screen runs for weeks, its cookie may expire under it ----
+
+export const SIGNED_OUT = '登录已过期，请重新登录';
+const SIGN_IN_CHECK_MS = 10_000;
+let signInCheck = null;
+let signedOut = false;
+
+/** Where to sign in again and come back to what is on the screen now. */
+export const loginUrl = () => `/login?ReturnUrl=${encodeURIComponent(location.pathname + location.search)}`;
+
+/**
+ * Asks GET /api/me whether the sign-in still holds (after a 401, or when the live connection cannot start). On 401
+ * it fires `command:signed-out` on window (with the sign-in address as detail); unless a listener calls
+ * preventDefault(), it goes to the sign-in page at once. One check at a time, at most one per 10 s; answers
+ * true (signed in), false (signed out) or null (the server could not say).
+ */
+export function checkSignIn() {
+    if (signedOut) return Promise.resolve(false);
+    if (signInCheck) return signInCheck;
+    signInCheck = fetch('/api/me', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } })
+        .then(response => {
+            if (response.status !== 401) return response.ok ? true : null;
+            signedOut = true;
+            const url = loginUrl();
+            if (window.dispatchEvent(new CustomEvent('command:signed-out', { detail: url, cancelable: true }))) location.assign(url);
+            return false;
+        })
+        .catch(() => null)
+        .finally(() => setTimeout(() => { signInCheck = null; }, SIGN_IN_CHECK_MS));
+    return signInCheck;
+}
 
 // ---- time: the server's clock, read in China time ----
 
