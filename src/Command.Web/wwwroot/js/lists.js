@@ -164,11 +164,9 @@ export function createLists({ user, onCase, onWarning, toast }) {
             warnings.replaceChildren();
             render();
         },
-        /** Something in the lists may have changed: render soon (at most a few times a second). */
-        changed(changes) {
-            if (changes.cases.length || changes.casesRemoved.length || changes.warnings.length || changes.warningsRemoved.length) {
-                if (!timer) timer = setTimeout(render, RENDER_THROTTLE_MS);
-            }
+        /** Cases or warnings changed: render soon (at most a few times a second). */
+        changed() {
+            if (!timer) timer = setTimeout(render, RENDER_THROTTLE_MS);
         },
         /** Every second: the time left of each task. */
         tick() {
