@@ -1,14 +1,16 @@
 // Workers, open cases and active warnings on the map. The workers (thousands) are dots on one canvas of their own
 // (dots.js) under the cases; cases are Leaflet circleMarkers on the interactive canvas, created once and then moved
-// or restyled in place; warnings are pulsing DOM markers. A batch never rebuilds a layer.
+// or restyled in place; warnings are DOM markers, the newest few hundred pulsing. A batch never rebuilds a layer.
 
 /* global L */
 import { W_ID, W_LAT, W_LON, W_STATUS, W_V } from './store.js';
 import { WorkerDots } from './dots.js';
+import { WarningPins } from './pins.js';
 
 const DENSE_SCALE = .6;      // thousands of workers seen from afar: smaller dots, so the map is not one blob
 const DENSE_COUNT = 3000;
 const DENSE_BELOW_ZOOM = 11;
+const PULSING_MAX = 200;     // warnings whose ring pulses (red first, then the newest); the others' ring stands still
 const URGENCY_COLOURS = { high: '#ff3b4f', medium: '#ff9d2e', low: '#ffd84a' };
 
 function caseStyle(c) {
@@ -25,7 +27,7 @@ const located = item => typeof item.lat === 'number' && typeof item.lon === 'num
 export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }) {
     const element = map.getContainer();
     const cases = new Map();       // code → CircleMarker (with .key)
-    const warnings = new Map();    // id → Marker
+    const warnings = new Map();    // id → WarningCard (those with a place: each a pin)
 
     // The workers' canvas lies under the interactive canvas (region hit areas, cases), which takes the clicks; a click
     // is the workers' when it lands on a dot and on no case (cases are drawn above them).
@@ -33,7 +35,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     map.getPane('workers').style.pointerEvents = 'none';
     const workers = new WorkerDots({ pane: 'workers' }).addTo(map);
     element.addEventListener('click', e => {
-        if (e.target.closest('.leaflet-marker-icon, .leaflet-control') || map.dragging?.moved?.()) return;
+        if (e.target.closest('.leaflet-marker-icon, .leaflet-control, .warn-marker') || map.dragging?.moved?.()) return;
         const point = map.mouseEventToContainerPoint(e);
         if (caseAt(point)) return;
         const id = workers.hit(point);
@@ -43,7 +45,15 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     }, true);
 
     const caseLayer = L.featureGroup().addTo(map).on('click', e => onCase(e.layer.caseCode));
-    const warningLayer = L.featureGroup().addTo(map).on('click', e => onWarning(e.layer.warning));
+    map.createPane('warnings').style.zIndex = 600;
+    map.getPane('warnings').style.pointerEvents = 'none';   // the pins take the pointer, not the space between them
+    const pins = new WarningPins({ pane: 'warnings' }).addTo(map);
+    element.addEventListener('click', e => {
+        const id = pins.idOf(e);
+        if (id == null || map.dragging?.moved?.()) return;
+        e.stopPropagation();
+        onWarning(warnings.get(id));
+    });
 
     /** Whether a case is drawn under a container point (it takes the click, not a worker under it). */
     function caseAt(point) {
@@ -87,22 +97,24 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     }
 
     function upsertWarning(w) {
-        removeWarning(w.id);
-        if (!located(w)) return;
-        const red = w.level >= 2;
-        const icon = L.divIcon({ className: red ? 'warn-marker red' : 'warn-marker yellow', html: '<i></i>', iconSize: [20, 20] });
-        const marker = L.marker([w.lat, w.lon], { icon, title: `${w.kindName}：${w.message}`, keyboard: false, zIndexOffset: red ? 1000 : 0 });
-        marker.warning = w;
-        warnings.set(w.id, marker);
-        warningLayer.addLayer(marker);
+        if (!located(w)) return removeWarning(w.id);
+        warnings.set(w.id, w);
+        pins.set(w.id, w.lat, w.lon, { title: `${w.kindName}：${w.message}`, red: w.level >= 2, pulse: pulsing.has(w.id) });
     }
 
     function removeWarning(id) {
-        const marker = warnings.get(id);
-        if (marker) {
-            warningLayer.removeLayer(marker);
-            warnings.delete(id);
-        }
+        warnings.delete(id);
+        pins.remove(id);
+    }
+
+    /** The warnings that pulse: at most PULSING_MAX, red before yellow, then the newest. */
+    let pulsing = new Set();
+    function choosePulsing() {
+        const ranked = [...warnings.values()];
+        if (ranked.length > PULSING_MAX) ranked.sort((a, b) => (b.level >= 2) - (a.level >= 2) || (b.raisedAt ?? 0) - (a.raisedAt ?? 0));
+        const next = new Set(ranked.slice(0, PULSING_MAX).map(w => w.id));
+        for (const id of warnings.keys()) if (next.has(id) !== pulsing.has(id)) pins.setPulse(id, next.has(id));
+        pulsing = next;
     }
 
     /** Dense (many workers, zoomed out) or normal dots. */
@@ -111,6 +123,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     }
     map.on('zoomend', resize);
 
+    let warningsChanged = false;
     let moved = [];         // workers changed since the last draw
     let added = false;      // and some were new (the dots may have to be smaller)
     let selection = null;   // a ring around the case whose card is open
@@ -139,7 +152,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         /** Draws a whole state afresh (a snapshot or a new scope). */
         replace(state) {
             caseLayer.clearLayers();
-            warningLayer.clearLayers();
+            pins.clear();
             workers.clear();
             moved = [];
             added = false;
@@ -149,7 +162,9 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
             resize();
             workers.draw();
             for (const c of state.cases.values()) upsertCase(c);
+            pulsing = new Set();
             for (const w of state.warnings.values()) upsertWarning(w);
+            choosePulsing();
             count();
         },
 
@@ -166,17 +181,18 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
                 if (held) selection.setLatLng(held.getLatLng());
                 else select(null);
             }
-            for (const w of changes.warnings) {
-                const held = warnings.get(w.id);
-                if (held && held.warning.level === w.level && held.warning.lat === w.lat && held.warning.lon === w.lon) held.warning = w;
-                else upsertWarning(w);
-            }
+            for (const w of changes.warnings) upsertWarning(w);
             for (const id of changes.warningsRemoved) removeWarning(id);
+            if (changes.warnings.length || changes.warningsRemoved.length) warningsChanged = true;
             count();
         },
 
         /** Draws the workers changed since the last draw; `probe` (a Map or null) records when each worker version was drawn. */
         draw(probe) {
+            if (warningsChanged) {
+                warningsChanged = false;
+                choosePulsing();
+            }
             if (moved.length === 0) return;
             if (added) resize();
             added = false;
@@ -192,7 +208,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
 
         /** Where a worker, case or warning is drawn, in the page's pixels (for tests and monitoring); null when not drawn or out of view. */
         pointOf(kind, key) {
-            const at = kind === 'worker' ? workers.latLngOf(Number(key)) : (kind === 'case' ? cases : warnings).get(key)?.getLatLng();
+            const at = kind === 'worker' ? workers.latLngOf(Number(key)) : kind === 'case' ? cases.get(key)?.getLatLng() : pins.latLngOf(key);
             if (!at) return null;
             const p = map.latLngToContainerPoint(at);
             const size = map.getSize();
