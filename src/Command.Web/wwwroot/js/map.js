@@ -163,9 +163,13 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     /** Shows each child's open cases on its label (red when some are overdue). */
     function applyCounts(counters) {
         lastCounts = counters;
-        for (const [code, { badge }] of labels) {
+        for (const [code, label] of labels) {
             const c = counters.get(code);
             const open = c?.open ?? 0;
+            const key = `${open}|${c?.overdue ?? ''}`;
+            if (label.shown === key) continue;   // counters move all the time; the badges rarely
+            label.shown = key;
+            const badge = label.badge;
             badge.hidden = open === 0;
             badge.textContent = open > 0 ? String(open) : '';
             badge.style.background = c?.overdue > 0 ? '#ff4d5e' : '#1f7ae0';

@@ -7,7 +7,9 @@ import { getJson, setText } from './util.js';
 
 const STATS_EVERY_MS = 60_000;
 const STATS_AFTER_CHANGE_MS = 5_000;
-const CHART_THROTTLE_MS = 1_000;
+const CHART_THROTTLE_MS = 2_000;     // counters move all the time at city scope: the charts follow every 2 s
+const CHART_ANIMATION_MS = 600;      // and settle well before the next update (ECharts draws every frame while animating)
+const GLOW_EVERY_MS = 5_000;         // a KPI glows when it changes, at most this often (the glow repaints it every frame)
 
 const TEXT = '#bcd6f5';
 const FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
@@ -33,6 +35,14 @@ export function createPanels({ onDrill, scale }) {
     let statsToken = 0;
     let chartTimer = null;
     let lastTotals = {};
+    const glowed = new Map();   // KPI → when it last glowed
+    const drawn = {};           // chart → the data it shows (a key), so the same figures are not set (and animated) again
+    /** Sets a chart's option unless it shows this data already. */
+    function setChart(name, key, option) {
+        if (drawn[name] === key) return;
+        drawn[name] = key;
+        charts[name].setOption({ animationDurationUpdate: CHART_ANIMATION_MS, ...option });
+    }
 
     // ---------- KPIs ----------
     function kpi(name, value) {
@@ -43,7 +53,11 @@ export function createPanels({ onDrill, scale }) {
         if (target.textContent !== text) {
             target.textContent = text;
             // A glow when a figure changes (the Web Animations API: no style flush, unlike restarting a CSS class).
-            target.animate([{ filter: 'brightness(2.2) drop-shadow(0 0 8px #3ee0ff)' }, { filter: 'none' }], { duration: 1000, easing: 'ease-out' });
+            const at = performance.now();
+            if (!(at - (glowed.get(name) ?? -Infinity) < GLOW_EVERY_MS)) {
+                glowed.set(name, at);
+                target.animate([{ filter: 'brightness(2.2) drop-shadow(0 0 8px #3ee0ff)' }, { filter: 'none' }], { duration: 1000, easing: 'ease-out' });
+            }
         }
     }
 
@@ -72,7 +86,7 @@ export function createPanels({ onDrill, scale }) {
             detail: { offsetCenter: [0, '2%'], fontSize: 30, fontWeight: 700, color: '#fff', formatter: '{value}%', valueAnimation: true },
             data: [{ value, name }],
         });
-        charts.workers.setOption({
+        setChart('workers', `${workers}|${t.online}|${t.patrolling}`, {
             series: [
                 gauge(pct(t.online ?? 0), `在线 ${t.online ?? 0} / ${workers} 人`, ['26%', '50%'], '#1e90ff', '#2ee87a'),
                 gauge(pct(t.patrolling ?? 0), `巡查 ${t.patrolling ?? 0} / ${workers} 人`, ['74%', '50%'], '#1e90ff', '#3ee0ff'),
@@ -86,7 +100,7 @@ export function createPanels({ onDrill, scale }) {
             .sort((a, b) => (b.c.open ?? 0) - (a.c.open ?? 0) || (b.c.overdue ?? 0) - (a.c.overdue ?? 0))
             .slice(0, 12);
         const drill = r => (r.level === 'Grid' ? null : r.code);
-        charts.regions.setOption({
+        setChart('regions', JSON.stringify(rows.map(r => [r.code, r.name, r.c.open, r.c.overdue])), {
             textStyle: { fontFamily: FONT },
             tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
             legend: { data: ['在办', '超期'], top: 4, right: 10, textStyle: { color: TEXT, fontSize: 14 }, itemWidth: 12, itemHeight: 8 },
@@ -184,6 +198,7 @@ export function createPanels({ onDrill, scale }) {
         setScope(current) {
             state = current;
             const changed = scopeCode !== current.scope.code;
+            drawn.workers = drawn.regions = null;
             scopeCode = current.scope.code;
             lastTotals = { ...state.totals() };
             updateKpis();
