@@ -1,6 +1,6 @@
 // Workers, open cases and active warnings on the map. The workers (thousands) are dots on one canvas of their own
 // (dots.js) under the cases; cases are Leaflet circleMarkers on the interactive canvas, created once and then moved
-// or restyled in place; warnings are DOM markers, the newest few hundred pulsing. A batch never rebuilds a layer.
+// or restyled in place; warnings are DOM pins (pins.js), the newest 50 pulsing. A batch never rebuilds a layer.
 
 /* global L */
 import { W_ID, W_LAT, W_LON, W_STATUS, W_V } from './store.js';
@@ -10,7 +10,10 @@ import { WarningPins } from './pins.js';
 const DENSE_SCALE = .6;      // thousands of workers seen from afar: smaller dots, so the map is not one blob
 const DENSE_COUNT = 3000;
 const DENSE_BELOW_ZOOM = 11;
-const PULSING_MAX = 200;     // warnings whose ring pulses (red first, then the newest); the others' ring stands still
+// Warnings whose rings pulse (red first, then the newest); the others' ring stands still. Each pulse is two animated
+// layers the page restyles and commits on every frame: 200 of them kept a busy city screen's main thread saturated on
+// a 2-core machine without a GPU, 50 did not (see the commit that set it).
+const PULSING_MAX = 50;
 const URGENCY_COLOURS = { high: '#ff3b4f', medium: '#ff9d2e', low: '#ffd84a' };
 
 function caseStyle(c) {

@@ -1,4 +1,4 @@
-// The active warnings on the map: DOM pins (a dot with rings) in one container, the newest few hundred pulsing.
+// The active warnings on the map: DOM pins (a dot with rings) in one container, the newest few pulsing.
 // Leaflet's own markers are each placed with a translate3d, which makes every one a compositor layer: at city scope
 // (500+ warnings) the page committed ~1,000 layers on every frame (~37 ms of main thread a frame with the pulses).
 // Here the pins sit at left/top inside one container, which Leaflet's Renderer base class positions and
