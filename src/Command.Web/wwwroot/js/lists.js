@@ -1,10 +1,13 @@
 // The rolling lists on the right: pending tasks (待签收 / 办理中, with time left ticking) and active warnings (newest
-// first, 确认 for roles that may acknowledge). Rows are kept by key and updated in place; a list longer than its
-// box scrolls by itself and pauses while the pointer is over it.
+// first, 确认 for roles that may acknowledge). Rows are kept by key and updated in place, at most MAX_ROWS of them (the
+// header counts all); a list longer than its box moves up a row every few seconds (a CSS transition of a transform,
+// run by the compositor) and pauses while the pointer is over it.
 
 import { el, setText, postJson, now, formatWhen, formatSpan } from './util.js';
 
-const MAX_ROWS = 300;
+const MAX_ROWS = 100;
+const ROLL_EVERY_MS = 3000;
+const ROLL_END_PAUSE = 2;   // steps to stay at the end before going back to the top
 const RENDER_THROTTLE_MS = 300;
 const SOON_MS = 30 * 60_000;
 
@@ -20,6 +23,11 @@ export function createLists({ user, onCase, onWarning, toast }) {
 
     const taskRoll = roll(tasks);
     const warningRoll = roll(warnings);
+    setInterval(() => {
+        if (document.hidden) return;
+        taskRoll.step();
+        warningRoll.step();
+    }, ROLL_EVERY_MS);
 
     // ---------- tasks ----------
     const deadlineOf = c => (c.status === 'dispatched' ? c.signBy : c.handleBy) ?? null;
@@ -69,7 +77,6 @@ export function createLists({ user, onCase, onWarning, toast }) {
             .sort((a, b) => (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || b.acceptedAt - a.acceptedAt);
         setText(document.getElementById('tasks-count'), items.length ? `共 ${items.length} 件` : '');
         reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, '暂无待签收或办理中的案件');
-        taskRoll.changed();
     }
 
     // ---------- warnings ----------
@@ -142,7 +149,6 @@ export function createLists({ user, onCase, onWarning, toast }) {
         const red = items.filter(w => w.level >= 2).length;
         setText(document.getElementById('warnings-count'), items.length ? `共 ${items.length} 条${red ? `，红色 ${red}` : ''}` : '');
         reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, '暂无预警');
-        warningRoll.changed();
     }
 
     function render() {
@@ -162,13 +168,13 @@ export function createLists({ user, onCase, onWarning, toast }) {
             warningRows.clear();
             tasks.replaceChildren();
             warnings.replaceChildren();
+            taskRoll.reset();
+            warningRoll.reset();
             render();
         },
-        /** Something in the lists may have changed: render soon (at most a few times a second). */
-        changed(changes) {
-            if (changes.cases.length || changes.casesRemoved.length || changes.warnings.length || changes.warningsRemoved.length) {
-                if (!timer) timer = setTimeout(render, RENDER_THROTTLE_MS);
-            }
+        /** Cases or warnings changed: render soon (at most a few times a second). */
+        changed() {
+            if (!timer) timer = setTimeout(render, RENDER_THROTTLE_MS);
         },
         /** Every second: the time left of each task. */
         tick() {
@@ -205,31 +211,54 @@ function reconcile(list, rows, items, keyOf, build, update, emptyText) {
 }
 
 /**
- * Scrolls a list that is longer than its box, slowly, pausing at the end and while hovered. Its height is read only
- * after `changed()` (reading it on every step would force a layout 25 times a second).
+ * Moves a list (the track) up inside its box, a row at a time, each `step()` (every few seconds): one layout read per
+ * step, the motion a CSS transition of `transform`. At the end it waits, then goes back to the top. The pointer over
+ * the box pauses it.
  */
-function roll(list) {
+function roll(track) {
+    const box = track.parentElement;
+    let offset = 0;
     let paused = false;
-    let wait = 50;
-    let pos = 0;   // our own position: at a small scale the browser may round a 1px step away
-    let end = null;
-    list.addEventListener('mouseenter', () => { paused = true; });
-    list.addEventListener('mouseleave', () => { paused = false; wait = 25; pos = list.scrollTop; });
-    setInterval(() => {
-        if (paused) return;
-        end ??= list.scrollHeight - list.clientHeight;
-        if (end <= 2) return;
-        if (wait > 0) {
-            wait--;
-            return;
-        }
-        if (pos >= end - 1) {
-            pos = 0;
-            wait = 75;
-        } else {
-            pos += 1;
-        }
-        list.scrollTop = pos;
-    }, 40);
-    return { changed: () => { end = null; } };
+    let atEnd = 0;
+    box.addEventListener('mouseenter', () => { paused = true; });
+    box.addEventListener('mouseleave', () => {
+        paused = false;
+        if (box.scrollTop) box.scrollTop = 0;   // scrolled into view by a script (a browser test), say
+    });
+    const moveTo = (y, rewind = false) => {
+        if (y === offset) return;
+        offset = y;
+        track.classList.toggle('rewind', rewind);
+        track.style.transform = y ? `translateY(${-y}px)` : '';
+    };
+    return {
+        step() {
+            if (paused) return;
+            const view = box.clientHeight - 16;   // less the box's padding
+            const end = track.offsetHeight - view;
+            if (end <= 2) return moveTo(0);
+            if (offset >= end - 1) {
+                if (++atEnd > ROLL_END_PAUSE) {
+                    atEnd = 0;
+                    moveTo(0, true);
+                }
+                return;
+            }
+            // The next row's top (rows differ in height), not past the end.
+            let next = end;
+            for (const li of track.children) {
+                if (li.offsetTop > offset + 1) {
+                    next = Math.min(li.offsetTop, end);
+                    break;
+                }
+            }
+            moveTo(next);
+        },
+        /** A new list: back to the top at once. */
+        reset() {
+            atEnd = 0;
+            offset = 0;
+            track.style.transform = '';
+        },
+    };
 }

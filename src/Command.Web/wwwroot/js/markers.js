@@ -1,17 +1,16 @@
-// Workers, open cases and active warnings on the map. Thousands of markers: every one is created once and then
-// moved or restyled in place (setLatLng/setStyle on Leaflet's canvas renderer); a batch never rebuilds a layer.
+// Workers, open cases and active warnings on the map. The workers (thousands) are dots on one canvas of their own
+// (dots.js) under the cases; cases are Leaflet circleMarkers on the interactive canvas, created once and then moved
+// or restyled in place; warnings are DOM markers, the newest few hundred pulsing. A batch never rebuilds a layer.
 
 /* global L */
 import { W_ID, W_LAT, W_LON, W_STATUS, W_V } from './store.js';
+import { WorkerDots } from './dots.js';
+import { WarningPins } from './pins.js';
 
-const WORKER_COLOURS = ['#71819a', '#2ee87a', '#22d3ee', '#ff9d2e'];   // 离线, 在岗, 巡查中, 处置中
-const workerStyles = scale => WORKER_COLOURS.map((fillColor, status) => ({
-    radius: (status === 0 ? 3 : status === 3 ? 4.5 : 3.6) * scale, stroke: false, fill: true, fillColor, fillOpacity: status === 0 ? .6 : .95,
-}));
-const NORMAL = workerStyles(1);
-const DENSE = workerStyles(.6);      // thousands of workers seen from afar: smaller dots, so the map is not one blob
+const DENSE_SCALE = .6;      // thousands of workers seen from afar: smaller dots, so the map is not one blob
 const DENSE_COUNT = 3000;
 const DENSE_BELOW_ZOOM = 11;
+const PULSING_MAX = 200;     // warnings whose ring pulses (red first, then the newest); the others' ring stands still
 const URGENCY_COLOURS = { high: '#ff3b4f', medium: '#ff9d2e', low: '#ffd84a' };
 
 function caseStyle(c) {
@@ -27,32 +26,43 @@ const located = item => typeof item.lat === 'number' && typeof item.lon === 'num
 
 export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }) {
     const element = map.getContainer();
-    const workers = new Map();     // id → CircleMarker (with .status)
-    let styles = NORMAL;
     const cases = new Map();       // code → CircleMarker (with .key)
-    const warnings = new Map();    // id → Marker
+    const warnings = new Map();    // id → WarningCard (those with a place: each a pin)
 
-    const workerLayer = L.featureGroup().addTo(map).on('click', e => onWorker(e.layer.workerId));
+    // The workers' canvas lies under the interactive canvas (region hit areas, cases), which takes the clicks; a click
+    // is the workers' when it lands on a dot and on no case (cases are drawn above them).
+    map.createPane('workers').style.zIndex = 399;
+    map.getPane('workers').style.pointerEvents = 'none';
+    const workers = new WorkerDots({ pane: 'workers' }).addTo(map);
+    element.addEventListener('click', e => {
+        if (e.target.closest('.leaflet-marker-icon, .leaflet-control, .warn-marker') || map.dragging?.moved?.()) return;
+        const point = map.mouseEventToContainerPoint(e);
+        if (caseAt(point)) return;
+        const id = workers.hit(point);
+        if (id == null) return;
+        e.stopPropagation();   // not the region under it (a drill-down)
+        onWorker(id);
+    }, true);
+
     const caseLayer = L.featureGroup().addTo(map).on('click', e => onCase(e.layer.caseCode));
-    const warningLayer = L.featureGroup().addTo(map).on('click', e => onWarning(e.layer.warning));
+    map.createPane('warnings').style.zIndex = 600;
+    map.getPane('warnings').style.pointerEvents = 'none';   // the pins take the pointer, not the space between them
+    const pins = new WarningPins({ pane: 'warnings' }).addTo(map);
+    element.addEventListener('click', e => {
+        const id = pins.idOf(e);
+        if (id == null || map.dragging?.moved?.()) return;
+        e.stopPropagation();
+        onWarning(warnings.get(id));
+    });
 
-    function addWorker(w) {
-        const marker = L.circleMarker([w[W_LAT], w[W_LON]], { renderer, ...styles[w[W_STATUS]] ?? styles[0] });
-        marker.workerId = w[W_ID];
-        marker.status = w[W_STATUS];
-        workers.set(w[W_ID], marker);
-        workerLayer.addLayer(marker);
-    }
-
-    function updateWorker(w) {
-        const marker = workers.get(w[W_ID]);
-        if (!marker) return addWorker(w);
-        const at = marker.getLatLng();
-        if (at.lat !== w[W_LAT] || at.lng !== w[W_LON]) marker.setLatLng([w[W_LAT], w[W_LON]]);
-        if (marker.status !== w[W_STATUS]) {
-            marker.status = w[W_STATUS];
-            marker.setStyle(styles[w[W_STATUS]] ?? styles[0]);
+    /** Whether a case is drawn under a container point (it takes the click, not a worker under it). */
+    function caseAt(point) {
+        for (const marker of cases.values()) {
+            const p = map.latLngToContainerPoint(marker.getLatLng());
+            const reach = marker.options.radius + (marker.options.weight ?? 0) / 2 + 2;
+            if (Math.abs(p.x - point.x) <= reach && Math.abs(p.y - point.y) <= reach && p.distanceTo(point) <= reach) return true;
         }
+        return false;
     }
 
     function upsertCase(c) {
@@ -87,33 +97,35 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     }
 
     function upsertWarning(w) {
-        removeWarning(w.id);
-        if (!located(w)) return;
-        const red = w.level >= 2;
-        const icon = L.divIcon({ className: red ? 'warn-marker red' : 'warn-marker yellow', html: '<i></i>', iconSize: [20, 20] });
-        const marker = L.marker([w.lat, w.lon], { icon, title: `${w.kindName}：${w.message}`, keyboard: false, zIndexOffset: red ? 1000 : 0 });
-        marker.warning = w;
-        warnings.set(w.id, marker);
-        warningLayer.addLayer(marker);
+        if (!located(w)) return removeWarning(w.id);
+        warnings.set(w.id, w);
+        pins.set(w.id, w.lat, w.lon, { title: `${w.kindName}：${w.message}`, red: w.level >= 2, pulse: pulsing.has(w.id) });
     }
 
     function removeWarning(id) {
-        const marker = warnings.get(id);
-        if (marker) {
-            warningLayer.removeLayer(marker);
-            warnings.delete(id);
-        }
+        warnings.delete(id);
+        pins.remove(id);
     }
 
-    /** Dense (many workers, zoomed out) or normal dots; restyles every worker only when that changes. */
+    /** The warnings that pulse: at most PULSING_MAX, red before yellow, then the newest. */
+    let pulsing = new Set();
+    function choosePulsing() {
+        const ranked = [...warnings.values()];
+        if (ranked.length > PULSING_MAX) ranked.sort((a, b) => (b.level >= 2) - (a.level >= 2) || (b.raisedAt ?? 0) - (a.raisedAt ?? 0));
+        const next = new Set(ranked.slice(0, PULSING_MAX).map(w => w.id));
+        for (const id of warnings.keys()) if (next.has(id) !== pulsing.has(id)) pins.setPulse(id, next.has(id));
+        pulsing = next;
+    }
+
+    /** Dense (many workers, zoomed out) or normal dots. */
     function resize() {
-        const wanted = workers.size > DENSE_COUNT && map.getZoom() < DENSE_BELOW_ZOOM ? DENSE : NORMAL;
-        if (wanted === styles) return;
-        styles = wanted;
-        for (const marker of workers.values()) marker.setStyle(styles[marker.status] ?? styles[0]);
+        workers.setScale(workers.count() > DENSE_COUNT && map.getZoom() < DENSE_BELOW_ZOOM ? DENSE_SCALE : 1);
     }
     map.on('zoomend', resize);
 
+    let warningsChanged = false;
+    let moved = [];         // workers changed since the last draw
+    let added = false;      // and some were new (the dots may have to be smaller)
     let selection = null;   // a ring around the case whose card is open
 
     function select(code) {
@@ -128,35 +140,40 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     }
 
     function count() {
-        element.dataset.workers = String(workers.size);
-        element.dataset.cases = String(cases.size);
-        element.dataset.warnings = String(warnings.size);
+        const set = (name, n) => {
+            if (element.dataset[name] !== String(n)) element.dataset[name] = String(n);
+        };
+        set('workers', workers.count());
+        set('cases', cases.size);
+        set('warnings', warnings.size);
     }
 
     return {
         /** Draws a whole state afresh (a snapshot or a new scope). */
         replace(state) {
-            workerLayer.clearLayers();
             caseLayer.clearLayers();
-            warningLayer.clearLayers();
+            pins.clear();
             workers.clear();
+            moved = [];
+            added = false;
             cases.clear();
             warnings.clear();
-            styles = state.workers.size > DENSE_COUNT && map.getZoom() < DENSE_BELOW_ZOOM ? DENSE : NORMAL;
-            for (const w of state.workers.values()) addWorker(w);
+            for (const w of state.workers.values()) workers.set(w[W_ID], w[W_LAT], w[W_LON], w[W_STATUS]);
+            resize();
+            workers.draw();
             for (const c of state.cases.values()) upsertCase(c);
+            pulsing = new Set();
             for (const w of state.warnings.values()) upsertWarning(w);
+            choosePulsing();
             count();
         },
 
-        /** Applies what a batch changed; `probe` (a Map or null) records when each worker version was drawn. */
-        apply(changes, probe) {
+        /** Applies what a batch changed; the workers are drawn by draw(), once for all the batches of a frame. */
+        apply(changes) {
             for (const w of changes.workers) {
-                updateWorker(w);
-                if (probe) probe.set(`${w[W_ID]}@${w[W_V]}`, Date.now());
+                if (workers.set(w[W_ID], w[W_LAT], w[W_LON], w[W_STATUS])) added = true;
+                moved.push(w);
             }
-            // Workers seen for the first time were drawn last: keep the cases above them.
-            if (changes.newWorkers > 0) for (const marker of cases.values()) marker.bringToFront();
             for (const c of changes.cases) upsertCase(c);
             for (const code of changes.casesRemoved) removeCase(code);
             if (selection && (changes.cases.length || changes.casesRemoved.length)) {
@@ -164,22 +181,36 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
                 if (held) selection.setLatLng(held.getLatLng());
                 else select(null);
             }
-            for (const w of changes.warnings) {
-                const held = warnings.get(w.id);
-                if (held && held.warning.level === w.level && held.warning.lat === w.lat && held.warning.lon === w.lon) held.warning = w;
-                else upsertWarning(w);
-            }
+            for (const w of changes.warnings) upsertWarning(w);
             for (const id of changes.warningsRemoved) removeWarning(id);
+            if (changes.warnings.length || changes.warningsRemoved.length) warningsChanged = true;
             count();
+        },
+
+        /** Draws the workers changed since the last draw; `probe` (a Map or null) records when each worker version was drawn. */
+        draw(probe) {
+            if (warningsChanged) {
+                warningsChanged = false;
+                choosePulsing();
+            }
+            if (moved.length === 0) return;
+            if (added) resize();
+            added = false;
+            workers.draw();
+            if (probe) {
+                const drawn = Date.now();
+                for (const w of moved) probe.set(`${w[W_ID]}@${w[W_V]}`, drawn);
+            }
+            moved = [];
         },
 
         select,
 
         /** Where a worker, case or warning is drawn, in the page's pixels (for tests and monitoring); null when not drawn or out of view. */
         pointOf(kind, key) {
-            const marker = (kind === 'worker' ? workers : kind === 'case' ? cases : warnings).get(kind === 'worker' ? Number(key) : key);
-            if (!marker) return null;
-            const p = map.latLngToContainerPoint(marker.getLatLng());
+            const at = kind === 'worker' ? workers.latLngOf(Number(key)) : kind === 'case' ? cases.get(key)?.getLatLng() : pins.latLngOf(key);
+            if (!at) return null;
+            const p = map.latLngToContainerPoint(at);
             const size = map.getSize();
             if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return null;
             const rect = element.getBoundingClientRect();
