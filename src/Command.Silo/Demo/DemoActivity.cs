@@ -82,6 +82,15 @@ internal sealed partial class DemoActivity(
             var handling = new DemoHandling(grains, directory, people, limits.Value, tally, new Random(random.Next()), time, log);
             var resumed = await ResumeAsync(handling, o.County, token);
             LogStarted(log, o.County, o.CaseEvery.TotalSeconds, patrol.Walkers, o.PatrolEvery.TotalSeconds, resumed);
+            if (resumed == 0)
+            {
+                // A fresh county: the first screen should not sit empty for minutes, so a morning's backlog arrives at once.
+                for (var i = 0; i < o.OpeningCases; i++)
+                {
+                    await OpenAsync(arrivals, handling, tally, time.GetUtcNow());
+                }
+            }
+
             await Task.WhenAll(PatrolAsync(patrol, o.PatrolEvery, token), CasesAsync(arrivals, handling, patrol, tally, o.CaseEvery, token));
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

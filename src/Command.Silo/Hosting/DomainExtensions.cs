@@ -27,8 +27,8 @@ internal static class DomainExtensions
                 demo.Enabled ??= builder.Environment.IsDevelopment();
                 demo.Simulate ??= builder.Environment.IsDevelopment();
             })
-            .Validate(demo => demo.CaseEvery > TimeSpan.Zero && demo.PatrolEvery > TimeSpan.Zero && demo.PatrolShare is >= 0 and <= 1,
-                "Demo:CaseEvery and Demo:PatrolEvery must be positive and Demo:PatrolShare between 0 and 1.")
+            .Validate(demo => demo.CaseEvery > TimeSpan.Zero && demo.PatrolEvery > TimeSpan.Zero && demo.PatrolShare is >= 0 and <= 1 && demo.OpeningCases is >= 0 and <= 100,
+                "Demo:CaseEvery and Demo:PatrolEvery must be positive, Demo:PatrolShare between 0 and 1 and Demo:OpeningCases between 0 and 100.")
             .ValidateOnStart();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
@@ -75,6 +75,9 @@ internal sealed class DemoOptions
 
     /// <summary>How often each patrolling worker's phone reports a position.</summary>
     public TimeSpan PatrolEvery { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Cases opened at once when the demo starts with none open (so the first screen is not empty).</summary>
+    public int OpeningCases { get; set; } = 5;
 
     /// <summary>The share of full-time grid workers out on patrol (always the same ones).</summary>
     public double PatrolShare { get; set; } = 0.6;

@@ -93,7 +93,7 @@ public static class WarningsApi
             return Problems.OutOfScope($"预警 {warning.Id}");
         }
 
-        if (user.Role() is not (UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter or UserRole.Village))
+        if (!Live.ScopeCheck.CanAcknowledge(user.Role()))
         {
             return Problems.Forbidden("只有值班员、领导、乡镇综治中心和村(社区)可以确认预警");
         }

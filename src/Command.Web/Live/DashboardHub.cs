@@ -65,7 +65,7 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
         return WatchResult.Of(new LiveSnapshot(
             time.GetUtcNow().ToUnixTimeMilliseconds(),
             ScopeView.Of(region),
-            PathTo(region, user.ScopeCode()),
+            ScopeCheck.PathTo(region, user, directory),
             [.. region.Children.Select(ScopeView.Of)],
             [.. counters.Select(k => k.Value ?? CountersItem.Of(
                 k.Key, k.Key == region.Code ? fallback?.Own ?? default : fallback?.Children.GetValueOrDefault(k.Key) ?? default, 0))],
@@ -82,17 +82,5 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
         }
 
         return base.OnDisconnectedAsync(exception);
-    }
-
-    /// <summary>The breadcrumb: from the top region the user may see down to <paramref name="region"/>.</summary>
-    private List<RegionRefView> PathTo(RegionInfo region, string userScope)
-    {
-        var path = new List<RegionRefView>();
-        for (var r = region; r is not null && RegionCode.IsWithin(r.Code, userScope); r = r.ParentCode is { } p ? directory.FindRegion(p) : null)
-        {
-            path.Insert(0, new RegionRefView(r.Code, r.Name));
-        }
-
-        return path;
     }
 }

@@ -19,7 +19,7 @@ public sealed record LiveBatch(string Scope, long ServerTime, WorkerItem[] Worke
 public sealed record LiveSnapshot(
     long ServerTime,
     ScopeView Scope,
-    IReadOnlyList<RegionRefView> Path,
+    IReadOnlyList<ScopeView> Path,
     IReadOnlyList<ScopeView> Children,
     IReadOnlyList<CountersItem> Counters,
     IReadOnlyList<WorkerItem> Workers,
@@ -30,8 +30,6 @@ public sealed record ScopeView(string Code, string Name, string Level, string Le
 {
     public static ScopeView Of(RegionInfo r) => new(r.Code, r.Name, r.Level.ToString(), RegionCode.LevelName(r.Level), r.Synthetic);
 }
-
-public sealed record RegionRefView(string Code, string Name);
 
 /// <summary>The answer to <c>Watch</c>: a snapshot, or a typed error the screen shows (and changes nothing).</summary>
 public sealed record WatchResult(bool Ok, HubError? Error, LiveSnapshot? Snapshot)

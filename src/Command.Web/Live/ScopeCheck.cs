@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Command.Grains.Regions;
+using Command.Grains.Users;
 using Command.Web.Auth;
 
 namespace Command.Web.Live;
@@ -7,6 +8,23 @@ namespace Command.Web.Live;
 /// <summary>Whether a user may put a region on the big screen; the page and the hub ask the same question.</summary>
 public static class ScopeCheck
 {
+    /// <summary>Who may acknowledge warnings (WarningsApi answers 403 to anyone else).</summary>
+    public static bool CanAcknowledge(UserRole role) => role is UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter or UserRole.Village;
+
+    /// <summary>The breadcrumb: from the highest region the user may see down to <paramref name="region"/>.</summary>
+    public static List<ScopeView> PathTo(RegionInfo region, ClaimsPrincipal user, RegionDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(directory);
+        var path = new List<ScopeView> { ScopeView.Of(region) };
+        for (var r = region; r.ParentCode is { } p && user.CanSee(p) && directory.FindRegion(p) is { } parent; r = parent)
+        {
+            path.Insert(0, ScopeView.Of(parent));
+        }
+
+        return path;
+    }
+
     /// <summary>Null when allowed; otherwise the typed refusal (and nothing changes).</summary>
     public static WatchResult? Refusal(ClaimsPrincipal user, string? scope, RegionDirectory directory)
     {

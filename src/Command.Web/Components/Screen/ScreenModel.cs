@@ -4,22 +4,9 @@ using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Runtime;
 using Command.Web.Auth;
+using Command.Web.Live;
 
 namespace Command.Web.Components.Screen;
-
-/// <summary>A region as the screen names it (the shape of the hub's snapshot: scope, path and children).</summary>
-public sealed record ScreenRegion(string Code, string Name, string Level, string LevelName, bool Synthetic)
-{
-    public static ScreenRegion Of(RegionInfo r) => new(r.Code, r.Name, r.Level.ToString(), RegionCode.LevelName(r.Level), r.Synthetic);
-}
-
-/// <summary>A region's live counters in the hub's shape; <c>v</c> 0 so anything live replaces them.</summary>
-public sealed record ScreenCounters(
-    string Code, int Grids, int Workers, int Online, int Patrolling, int Open, int Overdue, int Warnings, int AcceptedToday, int ResolvedToday, long V)
-{
-    public static ScreenCounters Of(string code, RegionCounters c) =>
-        new(code, c.Grids, c.Workers, c.Online, c.Patrolling, c.Open, c.Overdue, c.Warnings, c.AcceptedToday, c.ResolvedToday, 0);
-}
 
 /// <summary>Who is looking at the screen.</summary>
 public sealed record ScreenUser(string Name, string DisplayName, string Role, string RoleName, bool CanAck);
@@ -32,11 +19,11 @@ public sealed record ScreenModel(
     ScreenUser User,
     string Home,
     string Watch,
-    ScreenRegion Scope,
-    IReadOnlyList<ScreenRegion> Path,
-    IReadOnlyList<ScreenRegion> Children,
-    IReadOnlyList<ScreenCounters> Counters,
-    ScreenRegion? County,
+    ScopeView Scope,
+    IReadOnlyList<ScopeView> Path,
+    IReadOnlyList<ScopeView> Children,
+    IReadOnlyList<CountersItem> Counters,
+    ScopeView? County,
     string TileUrl,
     long ServerTime)
 {
@@ -48,13 +35,13 @@ public sealed record ScreenModel(
     /// <summary>The title's font size in px: 36, smaller for a long name so it stays on its plate (regions.js has the same rule).</summary>
     public int TitleSize => Math.Min(36, (800 / Title.Length) - 5);
 
-    public ScreenCounters Totals => Counters.FirstOrDefault(c => c.Code == Scope.Code) ?? ScreenCounters.Of(Scope.Code, default);
+    public CountersItem Totals => Counters.FirstOrDefault(c => c.Code == Scope.Code) ?? CountersItem.Of(Scope.Code, default, 0);
 
-    public ScreenCounters? CountersOf(string code) => Counters.FirstOrDefault(c => c.Code == code);
+    public CountersItem? CountersOf(string code) => Counters.FirstOrDefault(c => c.Code == code);
 
     public string ConfigJson() => JsonSerializer.Serialize(this, Json);
 
-    public static string TitleOf(ScreenRegion scope, ScreenRegion? county)
+    public static string TitleOf(ScopeView scope, ScopeView? county)
     {
         ArgumentNullException.ThrowIfNull(scope);
         var prefix = county is not null && scope.Code.Length > county.Code.Length ? county.Name : string.Empty;
@@ -88,33 +75,21 @@ public sealed record ScreenModel(
         var grain = grains.GetGrain<IRegionGrain>(shown.Code);
         var own = await grain.GetCountersAsync();
         var children = await grain.GetChildrenAsync();
-        var counters = new List<ScreenCounters> { ScreenCounters.Of(shown.Code, own) };
-        counters.AddRange(shown.Children.Select(c => ScreenCounters.Of(c.Code, children.GetValueOrDefault(c.Code))));
+        var counters = new List<CountersItem> { CountersItem.Of(shown.Code, own, 0) };
+        counters.AddRange(shown.Children.Select(c => CountersItem.Of(c.Code, children.GetValueOrDefault(c.Code), 0)));
 
         var profile = user.Profile();
-        var canAck = profile.Role is UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter or UserRole.Village;
+        var canAck = Live.ScopeCheck.CanAcknowledge(profile.Role);
         return new ScreenModel(
             new ScreenUser(profile.UserName, profile.DisplayName, profile.Role.ToString(), profile.Role.ToChinese(), canAck),
             home.Code,
             requested is { Length: <= 32 } ? requested : shown.Code,
-            ScreenRegion.Of(shown),
-            PathTo(shown, user, directory),
-            [.. shown.Children.Select(ScreenRegion.Of)],
+            ScopeView.Of(shown),
+            Live.ScopeCheck.PathTo(shown, user, directory),
+            [.. shown.Children.Select(ScopeView.Of)],
             counters,
-            directory.CountyOf(shown.Code) is { } county ? ScreenRegion.Of(county) : null,
+            directory.CountyOf(shown.Code) is { } county ? ScopeView.Of(county) : null,
             tileUrl,
             time.GetUtcNow().ToUnixTimeMilliseconds());
-    }
-
-    /// <summary>The breadcrumb: from the highest region the user may see down to <paramref name="region"/>.</summary>
-    private static List<ScreenRegion> PathTo(RegionInfo region, ClaimsPrincipal user, RegionDirectory directory)
-    {
-        var path = new List<ScreenRegion> { ScreenRegion.Of(region) };
-        for (var r = region; r.ParentCode is { } p && user.CanSee(p) && directory.FindRegion(p) is { } parent; r = parent)
-        {
-            path.Insert(0, ScreenRegion.Of(parent));
-        }
-
-        return path;
     }
 }
