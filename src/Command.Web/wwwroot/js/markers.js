@@ -37,8 +37,9 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     map.createPane('workers').style.zIndex = 399;
     map.getPane('workers').style.pointerEvents = 'none';
     const workers = new WorkerDots({ pane: 'workers' }).addTo(map);
+    const onMap = e => !e.target.closest('.leaflet-marker-icon, .leaflet-control, .warn-marker');
     element.addEventListener('click', e => {
-        if (e.target.closest('.leaflet-marker-icon, .leaflet-control, .warn-marker') || map.dragging?.moved?.()) return;
+        if (!onMap(e) || map.dragging?.moved?.()) return;
         const point = map.mouseEventToContainerPoint(e);
         if (caseAt(point)) return;
         const id = workers.hit(point);
@@ -46,6 +47,22 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         e.stopPropagation();   // not the region under it (a drill-down)
         onWorker(id);
     }, true);
+    // The pointer over a worker shows it can be clicked (looked up once per frame at most).
+    let hoverAt = null;
+    let hoverAsked = false;
+    element.addEventListener('mousemove', e => {
+        hoverAt = onMap(e) ? map.mouseEventToContainerPoint(e) : null;
+        if (hoverAsked) return;
+        hoverAsked = true;
+        requestAnimationFrame(() => {
+            hoverAsked = false;
+            element.classList.toggle('over-worker', hoverAt != null && workers.hit(hoverAt) != null);
+        });
+    });
+    element.addEventListener('mouseleave', () => {
+        hoverAt = null;
+        element.classList.remove('over-worker');
+    });
 
     const caseLayer = L.featureGroup().addTo(map).on('click', e => onCase(e.layer.caseCode));
     map.createPane('warnings').style.zIndex = 600;
@@ -58,11 +75,12 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         onWarning(warnings.get(id));
     });
 
-    /** Whether a case is drawn under a container point (it takes the click, not a worker under it). */
+    /** Whether a case is under a container point (it takes the click, not a worker under it: as Leaflet's canvas decides). */
     function caseAt(point) {
+        const tolerance = renderer.options.tolerance ?? 0;
         for (const marker of cases.values()) {
             const p = map.latLngToContainerPoint(marker.getLatLng());
-            const reach = marker.options.radius + (marker.options.weight ?? 0) / 2 + 2;
+            const reach = marker.options.radius + (marker.options.stroke ? marker.options.weight / 2 : 0) + tolerance;
             if (Math.abs(p.x - point.x) <= reach && Math.abs(p.y - point.y) <= reach && p.distanceTo(point) <= reach) return true;
         }
         return false;
