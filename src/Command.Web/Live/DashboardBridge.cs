@@ -104,7 +104,7 @@ internal sealed partial class DashboardBridge(
         {
             if (!watched.TryGetValue(scope, out var w))
             {
-                watched[scope] = w = new Watched(DashboardHub.GroupOf(scope));
+                watched[scope] = w = new Watched(scope);
             }
 
             w.Connections++;
@@ -148,7 +148,7 @@ internal sealed partial class DashboardBridge(
             try
             {
                 await full.WaitAsync(FlushEvery, stoppingToken);
-                await FlushAsync();
+                Flush();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -163,7 +163,7 @@ internal sealed partial class DashboardBridge(
     }
 
     /// <summary>Sends what is pending to every watched scope it lies in.</summary>
-    internal Task FlushAsync()
+    internal void Flush()
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         List<(string Group, LiveBatch Batch)> sends;
@@ -171,7 +171,7 @@ internal sealed partial class DashboardBridge(
         {
             if (pending.Count == 0)
             {
-                return Task.CompletedTask;
+                return;
             }
 
             (pending, spare) = (spare, pending);
@@ -208,8 +208,6 @@ internal sealed partial class DashboardBridge(
         {
             _ = SendAsync(group, batch);
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task SendAsync(string group, LiveBatch batch)
@@ -259,11 +257,11 @@ internal sealed partial class DashboardBridge(
     [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Sending live changes to the screens failed")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
 
-    private sealed class Watched(string group)
+    private sealed class Watched(string scope)
     {
-        public string Group { get; } = group;
+        public string Scope { get; } = scope;
 
-        public string Scope { get; } = group[(group.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        public string Group { get; } = DashboardHub.GroupOf(scope);
 
         public int Connections { get; set; }
 

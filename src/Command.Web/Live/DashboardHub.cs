@@ -18,10 +18,6 @@ internal sealed class DashboardHub(DashboardBridge bridge, RegionDirectory direc
 
     internal static string GroupOf(string scope) => "region:" + scope;
 
-    /// <summary>Roles with a big screen: the centers, leaders and villages (departments and grid workers have none).</summary>
-    public static bool HasScreen(UserRole role) =>
-        role is UserRole.DutyOfficer or UserRole.Leader or UserRole.Admin or UserRole.TownshipCenter or UserRole.Village;
-
     /// <summary>Watches a scope instead of the one watched before: answers its snapshot, then deltas follow.</summary>
     public async Task<WatchResult> Watch(string scope)
     {

@@ -8,6 +8,10 @@ namespace Command.Web.Live;
 /// <summary>Whether a user may put a region on the big screen; the page and the hub ask the same question.</summary>
 public static class ScopeCheck
 {
+    /// <summary>Roles with a big screen: the centers, leaders and villages (departments and grid workers have none).</summary>
+    public static bool HasScreen(UserRole role) =>
+        role is UserRole.DutyOfficer or UserRole.Leader or UserRole.Admin or UserRole.TownshipCenter or UserRole.Village;
+
     /// <summary>Who may acknowledge warnings (WarningsApi answers 403 to anyone else).</summary>
     public static bool CanAcknowledge(UserRole role) => role is UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter or UserRole.Village;
 
@@ -30,7 +34,7 @@ public static class ScopeCheck
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(directory);
-        if (!DashboardHub.HasScreen(user.Role()))
+        if (!HasScreen(user.Role()))
         {
             return WatchResult.Fail("forbidden", "大屏仅供综治中心、领导和村(社区)使用");
         }

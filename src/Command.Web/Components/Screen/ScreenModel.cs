@@ -48,9 +48,6 @@ public sealed record ScreenModel(
         return $"{prefix}{scope.Name}综治中心指挥调度平台";
     }
 
-    /// <summary>Roles with a big screen (the hub's rule): departments and grid workers have none.</summary>
-    public static bool HasScreen(UserRole role) => Live.DashboardHub.HasScreen(role);
-
     /// <summary>
     /// The model for a user and an optional <c>?scope=</c>. A scope the user may not see (or that does not exist) is not
     /// rendered: the page shows the user's own region and asks the hub for the requested one, which answers why not.
