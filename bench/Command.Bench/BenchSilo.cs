@@ -1,9 +1,10 @@
-using Command.Runtime;
-using Command.Runtime.Hosting;
-using Command.Runtime.Storage;
+using Command.Data;
+using Command.Data.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Hosting;
 
 namespace Command.Bench;
 
@@ -33,12 +34,7 @@ internal sealed class BenchSilo : IAsyncDisposable
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddCommandRuntime(runtime => runtime.AddGrains(typeof(BenchSilo).Assembly));
-        builder.Services.Configure<StorageOptions>(storage =>
-        {
-            storage.Provider = provider;
-            storage.ConnectionString = connectionString;
-        });
+        builder.UseOrleans(silo => silo.UseCommandData(new StorageOptions { Provider = provider, ConnectionString = connectionString }, new NodeOptions()));
         var host = builder.Build();
         await host.StartAsync();
         return new BenchSilo(host, sqliteDirectory);

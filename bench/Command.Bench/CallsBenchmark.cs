@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Command.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace Command.Bench;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Command.Runtime;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Command.Data;
 using Npgsql;
 
 namespace Command.Bench;

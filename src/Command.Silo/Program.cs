@@ -15,8 +15,10 @@ builder.Services.AddCommandWeb();
 
 var app = builder.Build();
 
+app.UseCommandRequestLogging();
 app.MapCommandHealth();
 app.MapCommandWeb();
+app.MapCommandOperations();
 
 await app.RunAsync();
 return 0;

@@ -4,8 +4,8 @@ using Command.Grains.Units;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Workers;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Grains.Tests;
@@ -21,7 +21,7 @@ internal static class DomainCluster
 
     private const string Square = """{"type":"Polygon","coordinates":[[[111.7,40.3],[111.9,40.3],[111.9,40.5],[111.7,40.5],[111.7,40.3]]]}""";
 
-    public static async Task<TestCluster> StartAsync(
+    public static async Task<CommandCluster> StartAsync(
         StorageProvider provider = StorageProvider.Sqlite, Action<PositionOptions>? positions = null, Action<CaseOptions>? cases = null, Action<CalendarOptions>? calendar = null)
     {
         if (provider == StorageProvider.Postgres)
@@ -29,7 +29,7 @@ internal static class DomainCluster
             TestDatabase.RequirePostgres();
         }
 
-        var options = new TestClusterOptions
+        var options = new CommandClusterOptions
         {
             Provider = provider,
             ConfigureServices = services =>
@@ -41,26 +41,30 @@ internal static class DomainCluster
                 services.AddOptions<UserOptions>();
                 services.AddSingleton<PositionLog>();
                 services.AddCaseServices();
-                services.AddOptions<CaseOptions>().Configure(o => cases?.Invoke(o));
+                services.AddOptions<CaseOptions>().Configure(o =>
+                {
+                    o.DeadlineRetry = Cases.CaseFixture.DeadlineRetry;
+                    cases?.Invoke(o);
+                });
                 services.AddOptions<CalendarOptions>().Configure(o => calendar?.Invoke(o));
                 services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
             },
         };
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);
         options.MigrationComponents.Add((GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
-        var cluster = await TestCluster.StartAsync(options);
+        var cluster = await CommandCluster.StartAsync(options);
         await SeedAsync(cluster);
         await LoadAsync(cluster);
         return cluster;
     }
 
     /// <summary>Reads the tree into the (new) silo's directory, as the host does at start.</summary>
-    public static Task LoadAsync(TestCluster cluster) =>
+    public static Task LoadAsync(CommandCluster cluster) =>
         cluster.Services.GetRequiredService<RegionDirectory>().LoadAsync(cluster.Services.GetRequiredService<Database>());
 
-    public static PositionLog Positions(this TestCluster cluster) => cluster.Services.GetRequiredService<PositionLog>();
+    public static PositionLog Positions(this CommandCluster cluster) => cluster.Services.GetRequiredService<PositionLog>();
 
-    private static async Task SeedAsync(TestCluster cluster)
+    private static async Task SeedAsync(CommandCluster cluster)
     {
         (string Code, string Name, int Level, string? Parent)[] regions =
         [

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Tests;

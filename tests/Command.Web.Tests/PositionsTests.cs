@@ -1,3 +1,4 @@
+using Command.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -144,7 +145,7 @@ public sealed class PositionsTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var url = FormattableString.Invariant($"/osmand?id={worker.DeviceId}&lat={Lat}&lon={Lon}&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
         Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync(url)).StatusCode);
 
-        await TestingHost.Eventually.Until(() => Online(duty, "150123207"), online => online == before + 1, TimeSpan.FromSeconds(10), "the township's online count");
+        await Eventually.Until(() => Online(duty, "150123207"), online => online == before + 1, TimeSpan.FromSeconds(10), "the township's online count");
         Assert.True(await Online(duty, DemoSilo.County) >= 1);
     }
 

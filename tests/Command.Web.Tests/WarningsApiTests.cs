@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Command.Runtime.Storage;
+using Command.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Tests;

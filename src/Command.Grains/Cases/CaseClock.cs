@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Concurrency;
 using Command.Grains.Regions;
 using Command.Grains.Units;
 using Microsoft.Extensions.Options;
@@ -5,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Command.Grains.Cases;
 
 /// <summary>A case's deadlines now: sign-for (yellow, red, red card), handling (yellow lamp, due, red card), next revisit.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseDeadlines(
     DateTimeOffset? SignYellow = null,
     DateTimeOffset? SignRed = null,

@@ -1,8 +1,11 @@
+using Orleans;
+using Orleans.Concurrency;
 using Command.Grains.Users;
 
 namespace Command.Grains.Cases;
 
 /// <summary>One action on a case with what it needs (which fields matter depends on the action).</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseCommand(
     CaseAction Action,
     string? Note = null,
@@ -17,9 +20,11 @@ public sealed record CaseCommand(
     Supervision? Level = null);
 
 /// <summary>Everything a new case starts with: what was reported, where, the auto-dispatch decision, who took it.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseOpening(CaseIntake Intake, CaseLocation Location, Dispatch.DispatchPlan? Plan, string Holder, UserProfile Actor);
 
 /// <summary>One step of a case's history (append-only).</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseEvent(
     int Seq,
     DateTimeOffset At,
@@ -38,6 +43,7 @@ public sealed record CaseEvent(
 }
 
 /// <summary>What a step carried besides its note; empty parts are left out of the stored JSON.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseEventDetail(
     IReadOnlyList<string>? Photos = null,
     long? RuleId = null,

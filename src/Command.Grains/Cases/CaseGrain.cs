@@ -5,8 +5,10 @@ using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
-using Command.Runtime;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data;
 using Microsoft.Extensions.Logging;
 
 namespace Command.Grains.Cases;
@@ -252,7 +254,9 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
     private async Task ArmAsync(DateTimeOffset due)
     {
-        await this.RegisterOrUpdateReminderAt(Deadline, due, clock.Options.DeadlineRetry);
+        // Orleans takes a delay, counted from its own reading of the clock: an early tick finds nothing due and re-arms.
+        var delay = due - time.GetUtcNow();
+        await this.RegisterOrUpdateReminder(Deadline, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, clock.Options.DeadlineRetry);
         armed = due;
     }
 

@@ -1,6 +1,9 @@
+using Orleans;
+using Orleans.Concurrency;
 namespace Command.Grains.Cases;
 
 /// <summary>What a reporter, window clerk, hotline or referring office says about a new case (validated by the API).</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseIntake(
     CaseChannel Channel,
     string Category,
@@ -23,4 +26,5 @@ public sealed record CaseIntake(
     RiskColor? Risk = null);
 
 /// <summary>A 12345 hotline work order: its number, the caller and the limit the hotline set.</summary>
+[GenerateSerializer, Immutable]
 public sealed record HotlineOrder(string Number, string Caller, string? CallerPhone = null, TimeSpan? Limit = null);

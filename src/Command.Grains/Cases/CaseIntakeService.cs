@@ -2,7 +2,9 @@ using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Units;
 using Command.Grains.Users;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Cases;
 

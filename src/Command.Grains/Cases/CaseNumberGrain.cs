@@ -1,5 +1,7 @@
 using System.Globalization;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Cases;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Cases;
 

@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Concurrency;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
@@ -114,6 +116,7 @@ public sealed class MediationAttempt
     public string? Outcome { get; set; }
 }
 
+[GenerateSerializer, Immutable]
 public sealed record ExtensionRequest(TimeSpan Duration, string Reason, string RequestedBy, DateTimeOffset At);
 
 public sealed class Revisit

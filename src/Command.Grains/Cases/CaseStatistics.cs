@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Cases;
 

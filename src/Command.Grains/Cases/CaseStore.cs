@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Cases;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Cases;
 

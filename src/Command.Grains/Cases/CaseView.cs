@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Concurrency;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
@@ -5,6 +7,7 @@ using Command.Grains.Warnings;
 namespace Command.Grains.Cases;
 
 /// <summary>A case as callers see it: state, handler, deadlines, supervision, attempts, revisits, warnings and history.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseView(
     string Code,
     string Title,
@@ -66,15 +69,20 @@ public sealed record CaseView(
     }
 }
 
+[GenerateSerializer, Immutable]
 public sealed record CaseAssignmentView(Assignee To, string DispatchedBy, DateTimeOffset DispatchedAt, DateTimeOffset? SignedAt, TimeSpan Extension, long? RuleId);
 
+[GenerateSerializer, Immutable]
 public sealed record CaseAttemptView(RegionLevel Level, string LevelName, string Unit, string UnitName, DateTimeOffset Started, DateTimeOffset? Ended, string? Outcome);
 
+[GenerateSerializer, Immutable]
 public sealed record CaseRevisitView(DateTimeOffset Due, DateTimeOffset? DoneAt, string? DoneBy, Satisfaction? Satisfaction, string? Note);
 
+[GenerateSerializer, Immutable]
 public sealed record CaseWarningView(string Id, WarningKind Kind, string KindName, WarningLevel Level);
 
 /// <summary>What a case contributes to its grid's or region's live counters (absolute, so a repeat changes nothing).</summary>
+[GenerateSerializer, Immutable]
 public readonly record struct CaseMark(bool Open, bool Overdue, int Warnings, DateOnly AcceptedDay, DateOnly? ResolvedDay, DateTimeOffset AcceptedAt)
 {
     public static CaseMark Of(CaseState s)

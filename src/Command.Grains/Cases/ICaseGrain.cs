@@ -1,5 +1,7 @@
 using Command.Grains.Users;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Cases;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Dispatch;
 

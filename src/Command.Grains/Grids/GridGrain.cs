@@ -3,8 +3,10 @@ using Command.Grains.Regions;
 using Command.Grains.Live;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
-using Command.Runtime;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data;
 using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Grids;
@@ -39,7 +41,7 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
         await database.QueryAsync(
             new SqlStatement("SELECT worker_id FROM warnings WHERE region_code = $1 AND kind = $2 AND cleared_at IS NULL", code, WarningKind.WorkerOffline.Wire()),
             r => warned.Add(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
-        RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
+        this.RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
 
         // Cases and warnings read from the database count at once, not only at the next refresh.
         if (tally.Count > 0 || warned.Count > 0 || hotSpot is not null)

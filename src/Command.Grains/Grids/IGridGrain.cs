@@ -1,6 +1,8 @@
 using Command.Grains.Regions;
 using Command.Grains.Workers;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Grids;
 
@@ -22,4 +24,5 @@ public interface IGridGrain : IGrainWithStringKey
     Task<GridSnapshot> GetAsync();
 }
 
+[GenerateSerializer, Immutable]
 public sealed record GridSnapshot(string Code, RegionCounters Counters, IReadOnlyDictionary<long, WorkerStatus> Workers);

@@ -1,6 +1,6 @@
 using Command.Grains.Cases;
 using Command.Grains.Warnings;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Live;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Command.Grains.Units;
 using Command.Grains.Workers;
-using Command.Runtime.Storage;
+using Command.Data;
 using NetTopologySuite.Geometries;
 
 namespace Command.Grains.Regions;

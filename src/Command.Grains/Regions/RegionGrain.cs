@@ -1,7 +1,9 @@
 using Command.Grains.Cases;
 using Command.Grains.Live;
-using Command.Runtime;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data;
 
 namespace Command.Grains.Regions;
 
@@ -30,7 +32,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
 
         await own.LoadAsync(database, code, Today(), cancellationToken);
         total = Sum();
-        RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
+        this.RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
 
         // Cases read from the database count at once, not only at the next refresh.
         if (own.Count > 0)

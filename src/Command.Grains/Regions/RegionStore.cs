@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Command.Grains.Audit;
 using Command.Grains.Regions.Import;
 using Command.Grains.Units;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Regions;
 

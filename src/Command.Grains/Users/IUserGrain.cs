@@ -1,4 +1,6 @@
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Users;
 
@@ -21,4 +23,5 @@ public enum SignInStatus
     LockedOut,
 }
 
+[GenerateSerializer, Immutable]
 public sealed record SignInResult(SignInStatus Status, UserProfile? Profile = null, DateTimeOffset? LockedUntil = null);

@@ -1,5 +1,7 @@
 using Command.Grains.Audit;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Users;

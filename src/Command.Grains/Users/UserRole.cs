@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Concurrency;
 namespace Command.Grains.Users;
 
 public enum UserRole
@@ -41,4 +43,5 @@ public static class UserRoleNames
 /// <summary>
 /// Who a user is: role, unit and the region code they may see (a code prefix: county, township, village or grid).
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record UserProfile(string UserName, string DisplayName, UserRole Role, string UnitId, string Scope, long? WorkerId = null);

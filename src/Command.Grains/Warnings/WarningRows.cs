@@ -1,4 +1,4 @@
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Warnings;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Command.Grains.Audit;
 using Command.Grains.Live;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Warnings;
 

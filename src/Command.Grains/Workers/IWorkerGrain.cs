@@ -1,4 +1,6 @@
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace Command.Grains.Workers;
 
@@ -18,4 +20,5 @@ public interface IWorkerGrain : IGrainWithIntegerKey
 }
 
 /// <summary>What a worker looks like now.</summary>
+[GenerateSerializer, Immutable]
 public sealed record WorkerSnapshot(long Id, WorkerStatus Status, PositionFix? LastPosition, PatrolDay Today);

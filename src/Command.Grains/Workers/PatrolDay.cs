@@ -1,6 +1,9 @@
+using Orleans;
+using Orleans.Concurrency;
 namespace Command.Grains.Workers;
 
 /// <summary>One worker's patrol on one day (China time): time online (gaps up to the online gap count) and distance.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PatrolDay(DateOnly Date, TimeSpan Online, double DistanceMetres, int Positions, DateTimeOffset? First, DateTimeOffset? Last)
 {
     public double Hours => Math.Round(Online.TotalHours, 2);

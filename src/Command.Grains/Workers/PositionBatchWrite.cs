@@ -10,7 +10,7 @@ namespace Command.Grains.Workers;
 /// with array parameters on PostgreSQL. A fix already stored (same worker and time) is skipped, so a device
 /// re-sending after a lost answer creates no duplicate.
 /// </summary>
-internal sealed class PositionBatchWrite(PositionFix[] fixes, int count) : Runtime.Storage.BulkWrite
+internal sealed class PositionBatchWrite(PositionFix[] fixes, int count) : Command.Data.BulkWrite
 {
     private const string Columns = "worker_id, ts, lat, lon, speed, bearing, altitude, accuracy, battery";
 

@@ -1,3 +1,5 @@
+using Orleans;
+using Orleans.Concurrency;
 using System.Runtime.InteropServices;
 
 namespace Command.Grains.Workers;
@@ -7,6 +9,7 @@ namespace Command.Grains.Workers;
 /// are NaN when the device did not send them. A plain struct so batches are arrays, not object graphs.
 /// </summary>
 [StructLayout(LayoutKind.Auto)]
+[GenerateSerializer, Immutable]
 public readonly record struct PositionFix(
     long WorkerId,
     long Time,

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using Command.Runtime.Storage;
+using Command.Data;
 
 namespace Command.Grains.Workers;
 

@@ -4,8 +4,10 @@ using Command.Grains.Grids;
 using Command.Grains.Live;
 using Command.Grains.Warnings;
 using Command.Grains.Regions;
-using Command.Runtime;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data;
 using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Workers;
@@ -73,7 +75,7 @@ internal sealed class WorkerGrain(
         {
             // A phone uploaded what it buffered offline: the day's figures are recomputed from the stored track,
             // shortly and once for however many late batches arrive meanwhile.
-            reload ??= RegisterGrainTimer(_ => RecomputeTodayAsync(), ReloadDelay, Timeout.InfiniteTimeSpan);
+            reload ??= this.RegisterGrainTimer(_ => RecomputeTodayAsync(), ReloadDelay, Timeout.InfiniteTimeSpan);
         }
 
         await UpdateStatusAsync();
@@ -181,7 +183,7 @@ internal sealed class WorkerGrain(
         {
             if (transition is null)
             {
-                transition = RegisterGrainTimer(_ => UpdateStatusAsync(), delay, Timeout.InfiniteTimeSpan);
+                transition = this.RegisterGrainTimer(_ => UpdateStatusAsync(), delay, Timeout.InfiniteTimeSpan);
             }
             else
             {

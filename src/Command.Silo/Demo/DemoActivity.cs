@@ -2,7 +2,9 @@ using Command.Grains.Cases;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Workers;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Command.Silo.Hosting;
 using Microsoft.Extensions.Options;
 

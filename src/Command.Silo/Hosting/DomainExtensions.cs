@@ -1,3 +1,5 @@
+using Command.Data;
+using Command.Grains;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Live;
@@ -30,6 +32,8 @@ internal static class DomainExtensions
             .Validate(demo => demo.CaseEvery > TimeSpan.Zero && demo.PatrolEvery > TimeSpan.Zero && demo.PatrolShare is >= 0 and <= 1 && demo.OpeningCases is >= 0 and <= 100,
                 "Demo:CaseEvery and Demo:PatrolEvery must be positive, Demo:PatrolShare between 0 and 1 and Demo:OpeningCases between 0 and 100.")
             .ValidateOnStart();
+        // The domain's tables, migrated with the silo's own before the runtime starts.
+        services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();

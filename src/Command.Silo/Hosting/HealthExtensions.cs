@@ -1,5 +1,7 @@
-using Command.Runtime;
-using Command.Runtime.Hosting;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Command.Silo.Hosting;
@@ -23,9 +25,9 @@ internal static class HealthExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            if (silo.Status != SiloStatus.Running)
+            if (!silo.Running)
             {
-                return HealthCheckResult.Unhealthy($"silo is {silo.Status}");
+                return HealthCheckResult.Unhealthy("the silo is not active");
             }
 
             try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Json;
 
 namespace Command.Silo.Hosting;
@@ -27,7 +28,20 @@ internal static class LoggingExtensions
                 rollOnFileSizeLimit: true)
             .CreateLogger();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddSerilog(logger, dispose: true);
         return builder;
+    }
+
+    /// <summary>
+    /// One line per HTTP request from Serilog's request logging: errors and slow requests stand out, the steady stream of
+    /// positions and polls stays at Debug.
+    /// </summary>
+    public static WebApplication UseCommandRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(o => o.GetLevel = (context, elapsedMs, error) =>
+            error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : elapsedMs > 1000 ? LogEventLevel.Warning
+            : LogEventLevel.Debug);
+        return app;
     }
 }

@@ -1,12 +1,15 @@
-using Command.Grains;
-using Command.Runtime.Hosting;
+using Command.Data;
+using Command.Data.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Command.Silo.Hosting;
 
 internal static class SiloExtensions
 {
-    /// <summary>The grain runtime over the configured storage, with the domain's grains. Options are validated at start.</summary>
+    /// <summary>
+    /// This process is an Orleans silo with the web host inside it: the database chosen by <c>Storage</c>, the cluster
+    /// settings of <c>Silo</c>, and the grains of Command.Grains (found by Orleans' generated application parts).
+    /// </summary>
     public static WebApplicationBuilder AddCommandSilo(this WebApplicationBuilder builder)
     {
         var dataDirectory = DataDirectory(builder.Configuration, builder.Environment);
@@ -14,14 +17,11 @@ internal static class SiloExtensions
         // The screens' JS and CSS live in Command.Web (a Razor class library). Run from a build, they are found through
         // the static web assets manifest, which only Development reads by default; published, they are in wwwroot.
         builder.WebHost.UseStaticWebAssets();
-        builder.Services.AddOptions<StorageOptions>()
-            .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
-            .PostConfigure(storage => storage.DataDirectory = dataDirectory);
-        builder.Services.AddOptions<SiloOptions>()
-            .Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
-        builder.Services.AddCommandRuntime(runtime => runtime
-            .AddGrains(GrainsAssembly.Assembly)
-            .AddMigrations(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
+        var storage = Bind<StorageOptions>(builder.Configuration, StorageOptions.SectionName);
+        storage.DataDirectory = dataDirectory;
+        var silo = Bind<NodeOptions>(builder.Configuration, NodeOptions.SectionName);
+        builder.UseOrleans(orleans => orleans.UseCommandData(storage, silo).AddCommandOperations());
+        builder.Services.AddSingleton(TimeProvider.System);
 
         // Long enough for the silo to let turns finish, deactivate grains and commit queued writes.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
@@ -34,7 +34,20 @@ internal static class SiloExtensions
         return builder;
     }
 
-    /// <summary>Storage:DataDirectory, relative paths taken from the content root.</summary>
     public static string DataDirectory(IConfiguration configuration, IHostEnvironment environment) =>
         Path.GetFullPath(configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"] ?? "data", environment.ContentRootPath);
+
+    /// <summary>A settings section as an options object; a value of the wrong form stops the silo naming the setting.</summary>
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"The settings section '{section}' is invalid: {e.Message}", e);
+        }
+    }
 }

@@ -8,9 +8,11 @@ using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
 using Command.Grains.Users;
 using Command.Grains.Workers;
-using Command.Runtime;
-using Command.Runtime.Hosting;
-using Command.Runtime.Storage;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Command.Data.Hosting;
+using Command.Data;
 using Microsoft.Extensions.Options;
 
 namespace Command.Silo.Hosting;

@@ -17,6 +17,9 @@ public static class AuthExtensions
 
     public const string CookieName = "command.auth";
 
+    /// <summary>The policy of operations pages (the Orleans dashboard): the admin only.</summary>
+    public const string AdminPolicy = "admin";
+
     public static IServiceCollection AddCommandAuth(this IServiceCollection services)
     {
         services.AddSingleton<ICredentialHasher, AspNetCredentialHasher>();
@@ -41,7 +44,7 @@ public static class AuthExtensions
             .Configure<IOptions<UserOptions>>((bearer, users) => bearer.BearerTokenExpiration = users.Value.TokenLifetime);
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<UserOptions>>((cookie, users) => cookie.ExpireTimeSpan = users.Value.TokenLifetime);
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.AddPolicy(AdminPolicy, p => p.RequireRole(nameof(UserRole.Admin))));
         return services;
     }
 

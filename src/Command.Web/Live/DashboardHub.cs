@@ -1,5 +1,7 @@
 using Command.Grains.Regions;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Command.Grains.Users;
 using Command.Web.Auth;
 using Microsoft.AspNetCore.Authorization;

@@ -1,8 +1,8 @@
 using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using static Command.Grains.Tests.Cases.CaseFixture;
 
 namespace Command.Grains.Tests.Cases;
@@ -155,6 +155,28 @@ public sealed class CaseDeadlineTests
         Assert.Single((await cluster.Case(code).GetAsync())!.History, e => e.Action == CaseAction.Deadline);
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_sign_for_deadline_that_fell_due_while_the_silo_was_down_fires_exactly_once_after_restart(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+
+        // Down over the yellow sign-for limit (one working day), back before the red one.
+        await cluster.KillAsync();
+        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var warned = await WaitFor(cluster, code, c => c.Warnings.Any(w => w.Kind == WarningKind.Unsigned));
+        Assert.Equal(WarningLevel.Yellow, warned.Warnings.Single(w => w.Kind == WarningKind.Unsigned).Level);
+        cluster.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Settle(cluster, code);
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE case_code = $1 AND kind = 'unsigned'", code));
+        Assert.Single((await cluster.Case(code).GetAsync())!.History, e => e.Action == CaseAction.Deadline);
+    }
+
     [Fact]
     public async Task A_case_resolved_after_its_limit_before_the_reminder_came_is_still_overdue()
     {
@@ -197,10 +219,10 @@ public sealed class CaseDeadlineTests
             n => n == 0, what: "the hot spot cleared");
     }
 
-    private static void AdvanceTo(TestCluster cluster, DateTimeOffset when) => cluster.Clock.Advance(when - cluster.Clock.GetUtcNow());
+    private static void AdvanceTo(CommandCluster cluster, DateTimeOffset when) => cluster.Clock.Advance(when - cluster.Clock.GetUtcNow());
 
     /// <summary>Lets queued reminder ticks run: a read waits behind them on the grain's turn.</summary>
-    private static async Task Settle(TestCluster cluster, string code)
+    private static async Task Settle(CommandCluster cluster, string code)
     {
         for (var i = 0; i < 3; i++)
         {
@@ -209,6 +231,5 @@ public sealed class CaseDeadlineTests
         }
     }
 
-    private static Task<CaseView> WaitFor(TestCluster cluster, string code, Func<CaseView, bool> done) =>
-        Eventually.Until(async () => (await cluster.Case(code).GetAsync())!, done, what: $"case {code}");
+    private static Task<CaseView> WaitFor(CommandCluster cluster, string code, Func<CaseView, bool> done) => cluster.UntilDue(code, done);
 }

@@ -3,7 +3,7 @@ using Command.Grains.Cases;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
-using Command.TestingHost;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Command.Grains.Tests.DomainCluster;
 
@@ -29,7 +29,7 @@ internal static class CaseFixture
         new(channel, category, urgency, "邻居漏水纠纷", "楼上漏水，双方协商未果", Lat: 40.4, Lon: 111.8);
 
     /// <summary>Opens a case in grid A; with <paramref name="to"/> it is dispatched at once, as auto-dispatch would.</summary>
-    public static Task<CaseView> OpenAsync(TestCluster cluster, Assignee? to = null, CaseIntake? intake = null, string? dispatchedBy = null)
+    public static Task<CaseView> OpenAsync(CommandCluster cluster, Assignee? to = null, CaseIntake? intake = null, string? dispatchedBy = null)
     {
         var code = string.Create(CultureInfo.InvariantCulture, $"150123-20261102-{Interlocked.Increment(ref sequence):D4}");
         var plan = to is null ? null : new DispatchPlan(1, "测试规则", to, dispatchedBy ?? DispatchTargets.DispatcherOf(to, cluster.Services.GetRequiredService<RegionDirectory>()), []);
@@ -38,9 +38,9 @@ internal static class CaseFixture
 
     public static CaseLocation Location => CaseLocation.Of(GridA, 40.4, 111.8);
 
-    public static ICaseGrain Case(this TestCluster cluster, string code) => cluster.GrainFactory.GetGrain<ICaseGrain>(code);
+    public static ICaseGrain Case(this CommandCluster cluster, string code) => cluster.GrainFactory.GetGrain<ICaseGrain>(code);
 
-    public static Task<CaseView> Act(this TestCluster cluster, string code, UserProfile actor, CaseAction action, string? note = "说明", string? to = null) =>
+    public static Task<CaseView> Act(this CommandCluster cluster, string code, UserProfile actor, CaseAction action, string? note = "说明", string? to = null) =>
         cluster.Case(code).ActAsync(new CaseCommand(action, note, to), actor);
 
     public static async Task<CaseRefusedException> Refused(Func<Task> act)
@@ -49,6 +49,13 @@ internal static class CaseFixture
         return await Assert.ThrowsAsync<CaseRefusedException>(act);
     }
 
-    public static async Task<long> CountAsync(this TestCluster cluster, string sql, params object?[] parameters) =>
+    /// <summary>The period of a case's deadline reminder in these tests (<see cref="CaseOptions.DeadlineRetry"/>).</summary>
+    public static readonly TimeSpan DeadlineRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>Waits until a deadline that the fake clock passed has been acted on (within one reminder period).</summary>
+    public static Task<CaseView> UntilDue(this CommandCluster cluster, string code, Func<CaseView, bool> done) =>
+        cluster.UntilDueAsync(async () => (await cluster.Case(code).GetAsync())!, done, DeadlineRetry, $"case {code}");
+
+    public static async Task<long> CountAsync(this CommandCluster cluster, string sql, params object?[] parameters) =>
         Convert.ToInt64(await cluster.Database.ScalarAsync(sql, parameters), CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
+using Command.Testing;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
+using Command.Data;
 using Microsoft.Extensions.DependencyInjection;
 using static Command.Grains.Tests.Cases.CaseFixture;
 
@@ -38,7 +39,7 @@ public sealed class CaseLoopStatisticsTests
 
         // A week on: C is overdue, and A and B get their first revisit.
         cluster.Clock.Advance(TimeSpan.FromDays(7));
-        await TestingHost.Eventually.Until(async () => (await cluster.Case(c).GetAsync())!, v => v.Overdue, what: "case C overdue");
+        await cluster.UntilDue(c, v => v.Overdue);
         await cluster.Case(a).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Satisfied), Town);
         await cluster.Case(b).ActAsync(new CaseCommand(CaseAction.Revisit, Satisfaction: Satisfaction.Basic), Town);
 

@@ -1,7 +1,7 @@
 using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Grains.Workers;
-using Command.TestingHost;
+using Command.Testing;
 using static Command.Grains.Tests.Cases.CaseFixture;
 
 namespace Command.Grains.Tests.Cases;

@@ -1,6 +1,6 @@
 using Command.Grains.Cases;
 using Command.Grains.Users;
-using Command.TestingHost;
+using Command.Testing;
 using static Command.Grains.Tests.Cases.CaseFixture;
 
 namespace Command.Grains.Tests.Cases;
@@ -8,7 +8,7 @@ namespace Command.Grains.Tests.Cases;
 /// <summary>Every action refused for the case's state, and for the actor's role or scope; nothing changes.</summary>
 public sealed class CaseRefusalTests : IAsyncLifetime
 {
-    private TestCluster cluster = null!;
+    private CommandCluster cluster = null!;
 
     public async Task InitializeAsync() => cluster = await DomainCluster.StartAsync();
 

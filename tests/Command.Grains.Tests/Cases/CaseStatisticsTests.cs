@@ -1,7 +1,7 @@
 using Command.Grains.Cases;
 using Command.Grains.Regions;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Grains.Tests.Cases;
@@ -131,7 +131,7 @@ public abstract class CaseStatisticsTests(StorageProvider provider)
             empty.ByRegion);
     }
 
-    private async Task<TestCluster> StartAsync()
+    private async Task<CommandCluster> StartAsync()
     {
         var cluster = await DomainCluster.StartAsync(provider);
         foreach (var row in Rows)
@@ -142,7 +142,7 @@ public abstract class CaseStatisticsTests(StorageProvider provider)
         return cluster;
     }
 
-    private static CaseStatistics Statistics(TestCluster cluster) =>
+    private static CaseStatistics Statistics(CommandCluster cluster) =>
         new(cluster.Services.GetRequiredService<Database>(), cluster.Services.GetRequiredService<RegionDirectory>());
 }
 

@@ -1,14 +1,14 @@
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
-using Command.TestingHost;
+using Command.Testing;
 
 namespace Command.Grains.Tests.Dispatch;
 
 /// <summary>One cluster whose rule table was seeded with the defaults at load; the tests only read it.</summary>
 public sealed class SeededRulesFixture : IAsyncLifetime
 {
-    public TestCluster Cluster { get; private set; } = null!;
+    public CommandCluster Cluster { get; private set; } = null!;
 
     public DispatchRules Rules { get; private set; } = null!;
 

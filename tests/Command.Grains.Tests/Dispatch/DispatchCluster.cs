@@ -2,8 +2,8 @@ using Command.Grains.Audit;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Units;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Grains.Tests.Dispatch;
@@ -11,7 +11,7 @@ namespace Command.Grains.Tests.Dispatch;
 /// <summary>The small domain tree of <see cref="DomainCluster"/> with its default units, and dispatch rules loaded from its database.</summary>
 internal static class DispatchCluster
 {
-    public static async Task<TestCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
+    public static async Task<CommandCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
     {
         var cluster = await DomainCluster.StartAsync(provider);
         var units = UnitPlan.For(
@@ -32,12 +32,12 @@ internal static class DispatchCluster
     }
 
     /// <summary>A rule table as the silo has it after start: read from the database, seeded if empty.</summary>
-    public static async Task<DispatchRules> LoadRulesAsync(this TestCluster cluster)
+    public static async Task<DispatchRules> LoadRulesAsync(this CommandCluster cluster)
     {
         var rules = new DispatchRules(cluster.Services.GetRequiredService<RegionDirectory>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Clock);
         await rules.LoadAsync(cluster.Services.GetRequiredService<Database>());
         return rules;
     }
 
-    public static RegionDirectory Directory(this TestCluster cluster) => cluster.Services.GetRequiredService<RegionDirectory>();
+    public static RegionDirectory Directory(this CommandCluster cluster) => cluster.Services.GetRequiredService<RegionDirectory>();
 }

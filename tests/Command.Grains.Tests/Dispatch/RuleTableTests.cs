@@ -1,7 +1,7 @@
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 
 namespace Command.Grains.Tests.Dispatch;
 
@@ -140,7 +140,7 @@ public abstract class RuleTableTests(StorageProvider provider)
     private static List<string> Describe(IEnumerable<DispatchRule> rules) =>
         [.. rules.Select(r => $"{r.Id}|{r.Name}|{r.Region}|{r.Category}|{r.Urgency}|{r.Target}|{string.Join(',', r.Copies)}")];
 
-    private static async Task<long> CountAsync(TestCluster cluster, string sql) =>
+    private static async Task<long> CountAsync(CommandCluster cluster, string sql) =>
         Convert.ToInt64(await cluster.Database.ScalarAsync(sql), System.Globalization.CultureInfo.InvariantCulture);
 }
 

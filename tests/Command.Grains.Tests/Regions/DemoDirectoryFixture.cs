@@ -1,8 +1,8 @@
 using Command.Grains.Audit;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Grains.Tests.Regions;
@@ -10,13 +10,13 @@ namespace Command.Grains.Tests.Regions;
 /// <summary>The demo county stored and loaded into a region directory once for a test class, as the silo does at start.</summary>
 public sealed class DemoDirectoryFixture : IAsyncLifetime
 {
-    private TestCluster? cluster;
+    private CommandCluster? cluster;
 
     public RegionDirectory Directory => cluster?.Services.GetRequiredService<RegionDirectory>() ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
-        var options = new TestClusterOptions
+        var options = new CommandClusterOptions
         {
             ConfigureServices = services =>
             {
@@ -27,7 +27,7 @@ public sealed class DemoDirectoryFixture : IAsyncLifetime
         };
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);
         options.MigrationComponents.Add((GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
-        cluster = await TestCluster.StartAsync(options);
+        cluster = await CommandCluster.StartAsync(options);
         await cluster.Services.GetRequiredService<RegionStore>().SaveAsync(RegionImporter.BuildDemo(), "test");
         await Directory.LoadAsync(cluster.Services.GetRequiredService<Database>());
     }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Command.Grains.Audit;
 using Command.Grains.Warnings;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Grains.Tests.Warnings;
@@ -96,7 +96,7 @@ public abstract class WarningStoreTests(StorageProvider provider)
         Assert.False(w4.IsWithin(DomainCluster.Township));
     }
 
-    private async Task<TestCluster> StartAsync()
+    private async Task<CommandCluster> StartAsync()
     {
         var cluster = await DomainCluster.StartAsync(provider);
         (string Id, string Kind, long Level, string Region, bool Cleared)[] warnings =
@@ -124,15 +124,15 @@ public abstract class WarningStoreTests(StorageProvider provider)
     }
 
     /// <summary>When the n-th warning was raised: hours before now, later ones later.</summary>
-    private static DateTimeOffset Raised(TestCluster cluster, int n) =>
+    private static DateTimeOffset Raised(CommandCluster cluster, int n) =>
         DateTimeOffset.FromUnixTimeMilliseconds(cluster.Clock.GetUtcNow().AddHours(n - 10).ToUnixTimeMilliseconds());
 
-    private static WarningStore Store(TestCluster cluster) =>
+    private static WarningStore Store(CommandCluster cluster) =>
         new(cluster.Services.GetRequiredService<Database>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Services.GetRequiredService<Command.Grains.Live.ILiveFeed>(), cluster.Clock);
 
     private static string[] Ids(WarningPage page) => [.. page.Items.Select(w => w.Id)];
 
-    private static async Task<long> CountAsync(TestCluster cluster, string sql) =>
+    private static async Task<long> CountAsync(CommandCluster cluster, string sql) =>
         Convert.ToInt64(await cluster.Database.ScalarAsync(sql), CultureInfo.InvariantCulture);
 }
 

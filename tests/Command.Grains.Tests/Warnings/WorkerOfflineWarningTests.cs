@@ -1,6 +1,6 @@
 using Command.Grains.Regions;
 using Command.Grains.Workers;
-using Command.TestingHost;
+using Command.Testing;
 
 namespace Command.Grains.Tests.Warnings;
 
@@ -45,7 +45,7 @@ public sealed class WorkerOfflineWarningTests
         Assert.Equal(0L, await Count(cluster));
     }
 
-    private static async Task<long> Count(TestCluster cluster) => Convert.ToInt64(await cluster.Database.ScalarAsync(Active), System.Globalization.CultureInfo.InvariantCulture);
+    private static async Task<long> Count(CommandCluster cluster) => Convert.ToInt64(await cluster.Database.ScalarAsync(Active), System.Globalization.CultureInfo.InvariantCulture);
 
     private static PositionFix Fix(DateTimeOffset at) => new(1, at.ToUnixTimeMilliseconds(), 40.4, 111.8);
 }

@@ -1,8 +1,8 @@
 using Command.Grains.Grids;
 using Command.Grains.Regions;
 using Command.Grains.Workers;
-using Command.Runtime.Storage;
-using Command.TestingHost;
+using Command.Data;
+using Command.Testing;
 
 namespace Command.Grains.Tests.Workers;
 

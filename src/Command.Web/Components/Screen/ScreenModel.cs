@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using Command.Grains.Regions;
 using Command.Grains.Users;
-using Command.Runtime;
+using Orleans;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using Command.Web.Auth;
 using Command.Web.Live;
 

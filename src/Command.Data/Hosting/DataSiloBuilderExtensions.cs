@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using Command.Data.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+
+namespace Command.Data.Hosting;
+
+public static class DataSiloBuilderExtensions
+{
+    /// <summary>Orleans' ADO.NET providers find PostgreSQL under this invariant name.</summary>
+    public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>
+    /// Puts the silo on the configured database: on PostgreSQL, Orleans' ADO.NET membership, grain storage and
+    /// reminders over our schema; on SQLite, one silo on loopback with our own grain storage and reminder table in the
+    /// same file. Either way the domain's tables share the database, migrated before the runtime starts.
+    /// <paramref name="clustering"/> false leaves membership and endpoints to the caller (Orleans' test cluster).
+    /// </summary>
+    public static ISiloBuilder UseCommandData(this ISiloBuilder silo, StorageOptions storage, NodeOptions options, bool clustering = true)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        Validate(new StorageOptionsValidator().Validate(null, storage), StorageOptions.SectionName);
+        Validate(new NodeOptionsValidator().Validate(null, options), NodeOptions.SectionName);
+
+        var services = silo.Services;
+        services.AddSingleton(Options.Create(storage));
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton<DataMetrics>();
+        services.AddSingleton(CreateDatabase);
+        services.AddSingleton(new MigrationSource(typeof(Database).Assembly, "runtime"));
+        services.AddSingleton<DatabaseLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DatabaseLifecycle>());
+        services.AddSingleton<SiloHealth>();
+        services.AddSingleton<ISiloHealth>(sp => sp.GetRequiredService<SiloHealth>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloHealth>());
+
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
+        silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.ReminderMinimumPeriod);
+
+        var siloPort = options.SiloPort == 0 && clustering ? FreePort() : options.SiloPort;
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            var orleansConnection = OrleansConnectionString(storage.ConnectionString!);
+            if (clustering)
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresInvariant;
+                    o.ConnectionString = orleansConnection;
+                });
+            }
+
+            // Grain state as JSON text, readable in the database, rather than Orleans' default Newtonsoft payload.
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddAdoNetGrainStorageAsDefault(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = orleansConnection;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = orleansConnection;
+            });
+        }
+        else
+        {
+            if (clustering)
+            {
+                silo.UseLocalhostClustering(siloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
+            services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, name) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp, name));
+            silo.AddReminders();
+            services.AddSingleton<IReminderTable, SqliteReminderTable>();
+        }
+
+        return silo;
+    }
+
+    /// <summary>
+    /// Orleans' providers open their own pool beside ours; Npgsql's default of 100 connections each would exhaust a
+    /// PostgreSQL server's default 100 slots when many grains activate at once, so theirs is capped unless the setting names one.
+    /// </summary>
+    private static string OrleansConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = 32;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static void Validate(ValidateOptionsResult result, string section)
+    {
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(section, typeof(StorageOptions), result.Failures);
+        }
+    }
+
+    private static Database CreateDatabase(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var metrics = services.GetRequiredService<DataMetrics>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger<Database>();
+        if (options.Provider == StorageProvider.Postgres)
+        {
+            return new PostgresDatabase(options.ConnectionString!, options.Writers, options.MaxBatch, metrics, log);
+        }
+
+        if (options.ConnectionString is null)
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+        }
+
+        return new SqliteDatabase(options.SqliteConnectionString, options.MaxBatch, metrics, log);
+    }
+
+    /// <summary>A free TCP port on this machine, for a silo whose port nobody needs to know in advance.</summary>
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

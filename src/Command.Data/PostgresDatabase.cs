@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Command.Data;
+
+/// <summary>PostgreSQL through Npgsql: several writers, each sending its whole batch in one round trip.</summary>
+public sealed class PostgresDatabase : Database
+{
+    private const int DefaultMaxPoolSize = 16;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly string description;
+
+    internal PostgresDatabase(string connectionString, int writers, int maxBatch, DataMetrics metrics, ILogger log)
+        : base(writers, maxBatch, metrics, log)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        // A burst of activations reading state must queue for a connection, not take every slot the server has
+        // (Npgsql's default pool of 100 equals PostgreSQL's default max_connections). An explicit size is kept.
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize + writers;
+        }
+
+        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override StorageProvider Provider => StorageProvider.Postgres;
+
+    public override string Describe() => description;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override DbCommand CreateCommand(DbConnection connection, SqlStatement statement)
+    {
+        var command = ((NpgsqlConnection)connection).CreateCommand();
+        command.CommandText = statement.Sql;
+        Bind(command.Parameters, statement.Parameters);
+        return command;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static void Bind(NpgsqlParameterCollection parameters, object?[] values)
+    {
+        foreach (var value in values)
+        {
+            parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+    }
+
+    private protected override async Task<Writer> OpenWriterAsync(CancellationToken cancellationToken) =>
+        new PostgresWriter(await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
+
+    private sealed class PostgresWriter(NpgsqlConnection connection) : Writer
+    {
+        public override async Task<int[][]> ExecuteAsync(IReadOnlyList<WriteUnit> units, CancellationToken cancellationToken)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var unit in units)
+            {
+                foreach (var statement in unit.Statements)
+                {
+                    var command = new NpgsqlBatchCommand(statement.Sql);
+                    Bind(command.Parameters, statement.Parameters);
+                    batch.BatchCommands.Add(command);
+                }
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Bulk writes run after the batch's statements, in the same transaction.
+            var results = new int[units.Count][];
+            for (var u = 0; u < units.Count; u++)
+            {
+                if (units[u].Bulk is { } bulk)
+                {
+                    results[u] = [await bulk.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false)];
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var index = 0;
+            for (var u = 0; u < units.Count; u++)
+            {
+                if (units[u].Bulk is not null)
+                {
+                    continue;
+                }
+
+                var rows = new int[units[u].Statements.Count];
+                for (var s = 0; s < rows.Length; s++)
+                {
+                    rows[s] = batch.BatchCommands[index++].RecordsAffected;
+                }
+
+                results[u] = rows;
+            }
+
+            return results;
+        }
+
+        public override ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}
