@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCommandLogging();
 builder.AddCommandSilo();
+builder.AddCommandMetrics();
 builder.AddCommandDomain();
 builder.Services.AddCommandWeb();
 

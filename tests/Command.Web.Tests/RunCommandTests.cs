@@ -21,6 +21,17 @@ public sealed class RunCommandTests
         Assert.True(File.Exists(Path.Combine(silo.DataDirectory, "command.db")));
         Assert.Contains("every password is \"demo\"", silo.Output, StringComparison.Ordinal);
         Assert.Contains("town-150123100", silo.Output, StringComparison.Ordinal);
+
+        // A scraper on this machine reads our meters and Orleans' side by side; through a proxy, /metrics is not there.
+        using (var local = new HttpClient { BaseAddress = silo.BaseAddress })
+        {
+            var metrics = await local.GetStringAsync("/metrics");
+            Assert.Contains("command_storage_duration", metrics, StringComparison.Ordinal);
+            Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
+            using var proxied = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Forwarded-For", "203.0.113.9" } } };
+            Assert.Equal(HttpStatusCode.NotFound, (await local.SendAsync(proxied)).StatusCode);
+        }
+
         Assert.Equal(0, await silo.InterruptAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("Silo stopped gracefully", silo.Output, StringComparison.Ordinal);
         var log = Directory.GetFiles(Path.Combine(silo.DataDirectory, "logs"), "command-*.json").Single();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 
@@ -15,7 +16,7 @@ public interface ISiloHealth
 }
 
 /// <summary>Running from the moment the silo is active (it has joined its cluster) until it starts to stop.</summary>
-internal sealed class SiloHealth(Database database) : ISiloHealth, ILifecycleParticipant<ISiloLifecycle>
+internal sealed class SiloHealth(Database database, ILogger<SiloHealth> log) : ISiloHealth, ILifecycleParticipant<ISiloLifecycle>
 {
     private volatile bool running;
 
@@ -32,6 +33,7 @@ internal sealed class SiloHealth(Database database) : ISiloHealth, ILifecyclePar
             _ =>
             {
                 running = true;
+                log.SiloStarted(database.Describe());
                 return Task.CompletedTask;
             },
             _ =>

@@ -1,4 +1,7 @@
+using System.Net;
+using Command.Data;
 using Command.Web.Auth;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
 namespace Command.Silo.Hosting;
@@ -7,13 +10,42 @@ internal static class OperationsExtensions
 {
     public const string DashboardPath = "/orleans";
 
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Orleans' meter: activations, calls, messaging, storage, reminders.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
     /// <summary>The Orleans dashboard (grains, silos, calls, reminders) in this web host, for the admin only.</summary>
     public static ISiloBuilder AddCommandOperations(this ISiloBuilder silo) =>
         silo.AddDashboard(o => o.HideTrace = true);
 
+    /// <summary>Our meters, Orleans' and ASP.NET Core's, in Prometheus' text format at /metrics.</summary>
+    public static WebApplicationBuilder AddCommandMetrics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(DataMetrics.MeterName, OrleansMeter)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+        return builder;
+    }
+
     public static WebApplication MapCommandOperations(this WebApplication app)
     {
         app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(AuthExtensions.AdminPolicy);
+
+        // A scraper on this machine reads the figures; a request that came through a proxy, or from elsewhere, gets 404.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(MetricsPath) && !FromThisMachine(context),
+            refused => refused.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
+
+    private static bool FromThisMachine(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+        && !context.Request.Headers.ContainsKey("X-Forwarded-For");
 }
