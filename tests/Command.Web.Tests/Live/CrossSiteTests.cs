@@ -33,18 +33,31 @@ public sealed partial class CrossSiteTests(DemoSilo silo) : IClassFixture<DemoSi
         var (browser, cookie) = await SignInAsync("duty");
         browser.Dispose();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => HubClient.ConnectAsync(silo.Factory, r =>
+        await using var foreign = DashboardConnection.Create(silo.Factory, o =>
         {
-            r.Headers.Cookie = cookie;
-            r.Headers.Origin = "https://other.example.gov.cn";
-        }));
-
-        await using var own = await HubClient.ConnectAsync(silo.Factory, r =>
-        {
-            r.Headers.Cookie = cookie;
-            r.Headers.Origin = "http://localhost";
+            o.Headers["Cookie"] = cookie;
+            o.Headers["Origin"] = "https://other.example.gov.cn";
         });
-        Assert.True((await own.InvokeAsync("Watch", DemoSilo.County)).GetProperty("ok").GetBoolean());
+        var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(foreign.StartAsync);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // A page elsewhere can skip negotiating and open the socket itself: refused as well.
+        await using var direct = DashboardConnection.Create(silo.Factory, o =>
+        {
+            o.SkipNegotiation = true;
+            o.Headers["Cookie"] = cookie;
+            o.Headers["Origin"] = "https://other.example.gov.cn";
+        });
+        var upgrade = await Assert.ThrowsAsync<InvalidOperationException>(direct.StartAsync); // the test server's refused upgrade
+        Assert.EndsWith("status code: 403", upgrade.Message, StringComparison.Ordinal);
+
+        await using var own = DashboardConnection.Create(silo.Factory, o =>
+        {
+            o.Headers["Cookie"] = cookie;
+            o.Headers["Origin"] = "http://localhost";
+        });
+        await own.StartAsync();
+        Assert.True((await own.WatchAsync(DemoSilo.County)).GetProperty("ok").GetBoolean());
     }
 
     /// <summary>Signs in through the form, as a browser does; answers the browser and its sign-in cookie.</summary>
