@@ -46,6 +46,7 @@ internal static class CallsBenchmark
         Console.WriteLine($"direct-calls/s: {directRate:F0}");
         Console.WriteLine($"grain/direct: {grainRate / directRate:P2}");
         Console.WriteLine($"grain-calls/s awaited one at a time ({Environment.ProcessorCount * 4} callers): {oneAtATime:F0}");
+        SerializerBenchmark.Run(TimeSpan.FromSeconds(seconds / 2));
         return 0;
     }
 

@@ -76,6 +76,7 @@ public enum RefusalKind
 /// <summary>
 /// An action refused: names the case's state, the action and the reason, in Chinese. Nothing was changed.
 /// </summary>
+[GenerateSerializer]
 public sealed class CaseRefusedException : Exception
 {
     public CaseRefusedException()
@@ -109,13 +110,18 @@ public sealed class CaseRefusedException : Exception
         Reason = reason;
     }
 
+    [Id(0)]
     public string Code { get; }
 
+    [Id(1)]
     public CaseStatus? Status { get; }
 
+    [Id(2)]
     public CaseAction Action { get; }
 
+    [Id(3)]
     public RefusalKind Kind { get; }
 
+    [Id(4)]
     public string Reason { get; }
 }

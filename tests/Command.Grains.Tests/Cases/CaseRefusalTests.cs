@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Command.Grains.Cases;
 using Command.Grains.Users;
 using Command.Testing;
@@ -71,5 +72,19 @@ public sealed class CaseRefusalTests : IAsyncLifetime
     {
         Assert.Equal(version, (await cluster.Case(code).GetAsync())!.History.Count);
         Assert.Equal((long)version, await cluster.CountAsync("SELECT count(*) FROM case_events WHERE case_code = $1", code));
+    }
+
+    [Fact]
+    public async Task A_refusal_crossing_between_silos_keeps_its_reason_state_and_kind()
+    {
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+        var refused = await Refused(() => cluster.Case(code).ActAsync(Full(CaseAction.Resolve), VillageUser));
+        var serializer = cluster.Services.GetRequiredService<Orleans.Serialization.Serializer>();
+
+        var copy = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(refused));
+
+        var arrived = Assert.IsType<CaseRefusedException>(copy);
+        Assert.Equal((refused.Code, refused.Status, refused.Action, refused.Kind, refused.Reason, refused.Message),
+            (arrived.Code, arrived.Status, arrived.Action, arrived.Kind, arrived.Reason, arrived.Message));
     }
 }
