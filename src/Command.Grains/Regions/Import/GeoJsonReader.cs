@@ -2,14 +2,24 @@ using System.Globalization;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
+using NetTopologySuite.IO.Converters;
 
 namespace Command.Grains.Regions.Import;
 
-/// <summary>Reads region boundaries from GeoJSON (RFC 7946): polygons in WGS-84 lon/lat, keyed by a code property.</summary>
+/// <summary>
+/// Reads region boundaries from GeoJSON (RFC 7946): polygons in WGS-84 lon/lat, keyed by a code property. Geometries are
+/// read by NetTopologySuite.IO.GeoJSON4STJ; this class finds the features, checks what a boundary must be, and says
+/// where the input goes wrong.
+/// </summary>
 public static class GeoJsonReader
 {
-    /// <summary>The factory of every geometry the importer makes: floating precision, SRID 4326 (WGS-84).</summary>
-    public static GeometryFactory Factory { get; } = new(new PrecisionModel(), 4326);
+    /// <summary>
+    /// The factory of every geometry the importer makes: floating precision, SRID 4326 (WGS-84). A ring it is given open,
+    /// as some GeoJSON files leave them, it closes.
+    /// </summary>
+    public static GeometryFactory Factory { get; } = new RingClosingFactory();
+
+    private static readonly JsonSerializerOptions Options = new() { Converters = { new GeoJsonConverterFactory(Factory) } };
 
     /// <summary>
     /// Reads a FeatureCollection, or a single Feature, whose geometries are Polygons or MultiPolygons. Each feature's
@@ -136,21 +146,31 @@ public static class GeoJsonReader
 
     private static Geometry ReadGeometry(JsonElement element, string where)
     {
+        // Checked before the library reads it: it takes a missing 'coordinates' for an empty geometry, and any type for one.
         var type = TypeOf(element, where);
+        if (type is not ("Polygon" or "MultiPolygon"))
+        {
+            throw new RegionImportException(
+                $"{where}: unsupported geometry type '{type}' (only Polygon and MultiPolygon are boundaries)");
+        }
+
         if (!element.TryGetProperty("coordinates", out var coordinates) || coordinates.ValueKind != JsonValueKind.Array)
         {
             throw new RegionImportException($"{where}: the {type} has no 'coordinates' array");
         }
 
-        Geometry geometry = type switch
+        Geometry geometry;
+        try
         {
-            "Polygon" => ReadPolygon(coordinates, where),
-            "MultiPolygon" => Factory.CreateMultiPolygon(
-                coordinates.EnumerateArray().Select((p, i) => ReadPolygon(p, $"{where} polygon {i}")).ToArray()),
-            _ => throw new RegionImportException(
-                $"{where}: unsupported geometry type '{type}' (only Polygon and MultiPolygon are boundaries)"),
-        };
+            geometry = element.Deserialize<Geometry>(Options)!;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            var problem = Locate(coordinates, where, type == "Polygon" ? ["ring"] : ["polygon", "ring"]);
+            throw new RegionImportException(problem ?? $"{where}: the {type}'s coordinates cannot be read: {e.Message}", e);
+        }
 
+        CheckRings(geometry, where);
         if (geometry.IsEmpty)
         {
             throw new RegionImportException($"{where}: the {type} is empty");
@@ -168,51 +188,64 @@ public static class GeoJsonReader
         return geometry;
     }
 
-    private static Polygon ReadPolygon(JsonElement rings, string where)
+    /// <summary>What the library takes but a boundary cannot use: non-finite ordinates, rings of fewer than 4 positions.</summary>
+    private static void CheckRings(Geometry geometry, string where)
     {
-        if (rings.ValueKind != JsonValueKind.Array || rings.GetArrayLength() == 0)
+        for (var p = 0; p < geometry.NumGeometries; p++)
         {
-            throw new RegionImportException($"{where}: a polygon needs an array of at least one ring");
-        }
+            var polygon = (Polygon)geometry.GetGeometryN(p);
+            LinearRing[] rings = polygon.IsEmpty ? [] : [polygon.Shell, .. polygon.Holes];
+            for (var r = 0; r < rings.Length; r++)
+            {
+                var at = geometry is MultiPolygon ? $"{where} polygon {p} ring {r}" : $"{where} ring {r}";
+                var positions = rings[r].Coordinates;
+                var bad = Array.FindIndex(positions, c => !double.IsFinite(c.X) || !double.IsFinite(c.Y));
+                if (bad >= 0)
+                {
+                    throw new RegionImportException($"{at}: position {bad} is not a [longitude, latitude] pair of numbers");
+                }
 
-        var linearRings = rings.EnumerateArray().Select((r, i) => ReadRing(r, $"{where} ring {i}")).ToArray();
-        return Factory.CreatePolygon(linearRings[0], linearRings[1..]);
+                if (positions.Length < 4)
+                {
+                    throw new RegionImportException(
+                        $"{at}: a ring needs at least 4 positions but has {positions.Length.ToString(CultureInfo.InvariantCulture)}");
+                }
+            }
+        }
     }
 
-    private static LinearRing ReadRing(JsonElement positions, string where)
+    /// <summary>
+    /// Where the coordinates go wrong, once the library has refused them (it says only which token it did not expect):
+    /// the first position that is not an array of numbers, or the first empty ring. <paramref name="levels"/> names the
+    /// arrays above the positions.
+    /// </summary>
+    private static string? Locate(JsonElement array, string where, ReadOnlySpan<string> levels)
     {
-        if (positions.ValueKind != JsonValueKind.Array)
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
         {
-            throw new RegionImportException($"{where}: a ring must be an array of positions");
+            return levels.IsEmpty
+                ? $"{where}: a ring must be an array of at least 4 positions"
+                : $"{where}: expected a non-empty array of {levels[0]}s";
         }
 
-        var coordinates = new List<Coordinate>(positions.GetArrayLength() + 1);
-        foreach (var position in positions.EnumerateArray())
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
         {
-            if (position.ValueKind != JsonValueKind.Array || position.GetArrayLength() < 2 ||
-                position[0].ValueKind != JsonValueKind.Number || position[1].ValueKind != JsonValueKind.Number ||
-                !position[0].TryGetDouble(out var x) || !position[1].TryGetDouble(out var y) ||
-                !double.IsFinite(x) || !double.IsFinite(y))
+            var problem = !levels.IsEmpty
+                ? Locate(item, $"{where} {levels[0]} {index}", levels[1..])
+                : item.ValueKind != JsonValueKind.Array || item.GetArrayLength() < 2 ||
+                  item.EnumerateArray().Any(n => n.ValueKind != JsonValueKind.Number)
+                    ? $"{where}: position {index} is not a [longitude, latitude] pair of numbers"
+                    : null;
+            if (problem is not null)
             {
-                throw new RegionImportException(
-                    $"{where}: position {coordinates.Count} is not a [longitude, latitude] pair of numbers");
+                return problem;
             }
 
-            coordinates.Add(new Coordinate(x, y));
+            index++;
         }
 
-        if (coordinates.Count > 0 && !coordinates[0].Equals2D(coordinates[^1]))
-        {
-            coordinates.Add(coordinates[0].Copy());
-        }
-
-        if (coordinates.Count < 4)
-        {
-            throw new RegionImportException(
-                $"{where}: a ring needs at least 4 positions but has {coordinates.Count.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        return Factory.CreateLinearRing(coordinates.ToArray());
+        return null;
     }
 
     private static string TypeOf(JsonElement element, string where) =>
@@ -221,4 +254,13 @@ public static class GeoJsonReader
             : throw new RegionImportException($"{where}: missing the 'type' member");
 
     private static string Describe(JsonValueKind kind) => kind.ToString().ToLowerInvariant();
+
+    private sealed class RingClosingFactory() : GeometryFactory(new PrecisionModel(), 4326)
+    {
+        public override LinearRing CreateLinearRing(CoordinateSequence coordinates) =>
+            base.CreateLinearRing(
+                coordinates is { Count: > 0 } && !coordinates.GetCoordinate(0).Equals2D(coordinates.GetCoordinate(coordinates.Count - 1))
+                    ? CoordinateSequenceFactory.Create([.. coordinates.ToCoordinateArray(), coordinates.GetCoordinateCopy(0)])
+                    : coordinates);
+    }
 }

@@ -1,7 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
 
 namespace Command.Grains.Regions.Import;
 
@@ -10,101 +9,57 @@ public static class GeoJsonWriter
 {
     private const int Decimals = 6;
 
+    // RFC 7946 asks for counter-clockwise exterior rings and clockwise holes; the library turns rings that way.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        Converters =
+        {
+            new GeoJsonConverterFactory(
+                GeoJsonReader.Factory, false, GeoJsonConverterFactory.DefaultIdPropertyName, RingOrientationOption.EnforceRfc9746),
+        },
+    };
+
     /// <summary>
-    /// Writes <paramref name="geometry"/> (a Polygon or MultiPolygon) as a GeoJSON geometry object. Exterior rings are
-    /// written counter-clockwise and holes clockwise, as RFC 7946 asks; positions that collapse onto their predecessor
+    /// The GeoJSON geometry object of <paramref name="geometry"/> (a Polygon or MultiPolygon) as a compact string.
+    /// Exterior rings are written counter-clockwise and holes clockwise; positions that collapse onto their predecessor
     /// after rounding are left out while the ring keeps at least 4 positions.
     /// </summary>
     /// <exception cref="ArgumentException">The geometry is neither a Polygon nor a MultiPolygon.</exception>
-    public static void WriteGeometry(Utf8JsonWriter writer, Geometry geometry)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(geometry);
-        writer.WriteStartObject();
-        switch (geometry)
-        {
-            case Polygon polygon:
-                writer.WriteString("type", "Polygon");
-                writer.WritePropertyName("coordinates");
-                WritePolygon(writer, polygon);
-                break;
-            case MultiPolygon multiPolygon:
-                writer.WriteString("type", "MultiPolygon");
-                writer.WritePropertyName("coordinates");
-                writer.WriteStartArray();
-                for (var i = 0; i < multiPolygon.NumGeometries; i++)
-                {
-                    WritePolygon(writer, (Polygon)multiPolygon.GetGeometryN(i));
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                throw new ArgumentException(
-                    $"only Polygon and MultiPolygon boundaries are written, not {geometry.GeometryType}", nameof(geometry));
-        }
-
-        writer.WriteEndObject();
-    }
-
-    /// <summary>The GeoJSON geometry object of <paramref name="geometry"/> as a compact string.</summary>
     public static string ToJson(Geometry geometry)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        ArgumentNullException.ThrowIfNull(geometry);
+        Geometry rounded = geometry switch
         {
-            WriteGeometry(writer, geometry);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            Polygon polygon => Round(polygon),
+            MultiPolygon multiPolygon => multiPolygon.Factory.CreateMultiPolygon(
+                Enumerable.Range(0, multiPolygon.NumGeometries).Select(i => Round((Polygon)multiPolygon.GetGeometryN(i))).ToArray()),
+            _ => throw new ArgumentException(
+                $"only Polygon and MultiPolygon boundaries are written, not {geometry.GeometryType}", nameof(geometry)),
+        };
+        return JsonSerializer.Serialize(rounded, Options);
     }
 
-    private static void WritePolygon(Utf8JsonWriter writer, Polygon polygon)
-    {
-        writer.WriteStartArray();
-        if (!polygon.IsEmpty)
-        {
-            WriteRing(writer, polygon.ExteriorRing.Coordinates, counterClockwise: true);
-            for (var i = 0; i < polygon.NumInteriorRings; i++)
-            {
-                WriteRing(writer, polygon.GetInteriorRingN(i).Coordinates, counterClockwise: false);
-            }
-        }
+    private static Polygon Round(Polygon polygon) =>
+        polygon.IsEmpty ? polygon : polygon.Factory.CreatePolygon(Round(polygon.Shell), polygon.Holes.Select(Round).ToArray());
 
-        writer.WriteEndArray();
-    }
-
-    private static void WriteRing(Utf8JsonWriter writer, Coordinate[] ring, bool counterClockwise)
+    private static LinearRing Round(LinearRing ring)
     {
-        var rounded = new List<(double X, double Y)>(ring.Length);
-        foreach (var c in ring)
+        var positions = ring.CoordinateSequence;
+        var rounded = new List<Coordinate>(positions.Count);
+        for (var i = 0; i < positions.Count; i++)
         {
-            var p = (Math.Round(c.X, Decimals), Math.Round(c.Y, Decimals));
-            if (rounded.Count == 0 || rounded[^1] != p)
+            var c = new Coordinate(Math.Round(positions.GetX(i), Decimals), Math.Round(positions.GetY(i), Decimals));
+            if (rounded.Count == 0 || !rounded[^1].Equals2D(c))
             {
-                rounded.Add(p);
+                rounded.Add(c);
             }
         }
 
         if (rounded.Count < 4)
         {
-            rounded = ring.Select(c => (Math.Round(c.X, Decimals), Math.Round(c.Y, Decimals))).ToList();
+            rounded = [.. ring.Coordinates.Select(c => new Coordinate(Math.Round(c.X, Decimals), Math.Round(c.Y, Decimals)))];
         }
 
-        if (ring.Length >= 4 && Orientation.IsCCW(ring) != counterClockwise)
-        {
-            rounded.Reverse();
-        }
-
-        writer.WriteStartArray();
-        foreach (var (x, y) in rounded)
-        {
-            writer.WriteStartArray();
-            writer.WriteNumberValue(x);
-            writer.WriteNumberValue(y);
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndArray();
+        return ring.Factory.CreateLinearRing(rounded.ToArray());
     }
 }

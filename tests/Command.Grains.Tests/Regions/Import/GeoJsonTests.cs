@@ -52,6 +52,17 @@ public sealed class GeoJsonTests
         Assert.Equal(2.0, geometry.Area, 9);
     }
 
+    [Fact]
+    public void Closes_a_ring_left_open()
+    {
+        var open = "{\"type\":\"Polygon\",\"coordinates\":[[[111,40],[112,40],[112,41],[111,41]]]}";
+
+        var geometry = Read(Feature("{\"code\":\"1\"}", open))["1"];
+
+        Assert.True(geometry.IsValid);
+        Assert.Equal(1.0, geometry.Area, 9);
+    }
+
     [Theory]
     [InlineData("[1,2]", "expected a GeoJSON object")]
     [InlineData("{\"type\":\"Point\",\"coordinates\":[1,2]}", "expected a FeatureCollection or a Feature")]
@@ -60,6 +71,8 @@ public sealed class GeoJsonTests
     [InlineData("{\"type\":\"Feature\",\"properties\":{\"code\":\"7\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[0,0]]]}}", "ring 0: a ring needs at least 4 positions but has 3")]
     [InlineData("{\"type\":\"Feature\",\"properties\":{\"code\":\"7\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,\"a\"],[1,1],[0,0]]]}}", "position 1 is not a [longitude, latitude] pair")]
     [InlineData("{\"type\":\"Feature\",\"properties\":{\"code\":\"7\"},\"geometry\":{\"type\":\"Polygon\"}}", "has no 'coordinates' array")]
+    [InlineData("{\"type\":\"Feature\",\"properties\":{\"code\":\"7\"},\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6],[5,5]]]]}}", "feature 0 (code 7) polygon 1 ring 0: position 2 is not a [longitude, latitude] pair")]
+    [InlineData("{\"type\":\"Feature\",\"properties\":{\"code\":\"7\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1e400,1],[0,0]]]}}", "ring 0: position 2 is not a [longitude, latitude] pair")]
     [InlineData("{\"type\":\"Feature\",", "not valid JSON")]
     public void Malformed_input_throws_naming_the_problem(string json, string problem)
     {
@@ -90,6 +103,20 @@ public sealed class GeoJsonTests
 
         Assert.Equal(
             "{\"type\":\"Polygon\",\"coordinates\":[[[111.123457,40],[112,40],[112,41],[111.123457,41],[111.123457,40]]]}",
+            json);
+    }
+
+    [Fact]
+    public void Writes_clockwise_holes_and_leaves_out_positions_that_round_onto_their_predecessor()
+    {
+        var factory = GeoJsonReader.Factory;
+        var shell = factory.CreateLinearRing([new(0, 0), new(10, 0), new(10.0000002, 0.0000001), new(10, 10), new(0, 10), new(0, 0)]);
+        var counterClockwiseHole = factory.CreateLinearRing([new(2, 2), new(4, 2), new(4, 4), new(2, 4), new(2, 2)]);
+
+        var json = GeoJsonWriter.ToJson(factory.CreatePolygon(shell, [counterClockwiseHole]));
+
+        Assert.Equal(
+            "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[2,2],[2,4],[4,4],[4,2],[2,2]]]}",
             json);
     }
 
