@@ -9,7 +9,7 @@ public interface IWorkerGrain : IGrainWithIntegerKey
 {
     /// <summary>New durable fixes, in time order (from the position log).</summary>
     [OneWay]
-    Task ReportPositionsAsync(PositionFix[] fixes);
+    Task ReportPositionsAsync([Immutable] PositionFix[] fixes);
 
     /// <summary>A case in the worker's hands started (signed for) or stopped being handled by them.</summary>
     [OneWay]
