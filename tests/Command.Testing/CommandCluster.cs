@@ -87,8 +87,14 @@ public sealed class CommandCluster : IAsyncDisposable
         if (cluster is { } running)
         {
             cluster = null;
-            await running.StopAllSilosAsync();
-            await running.DisposeAsync();
+            try
+            {
+                await running.StopAllSilosAsync();
+            }
+            finally
+            {
+                await running.DisposeAsync();
+            }
         }
     }
 
@@ -98,19 +104,24 @@ public sealed class CommandCluster : IAsyncDisposable
         if (cluster is { } running)
         {
             cluster = null;
-            foreach (var silo in running.Silos.ToList())
+            try
             {
-                try
+                foreach (var silo in running.Silos.ToList())
                 {
-                    await running.KillSiloAsync(silo);
-                }
-                catch (Exception e) when (IsCancellation(e))
-                {
-                    // A kill stops the host with a cancelled token; services that were waiting say so.
+                    try
+                    {
+                        await running.KillSiloAsync(silo);
+                    }
+                    catch (Exception e) when (IsCancellation(e))
+                    {
+                        // A kill stops the host with a cancelled token; services that were waiting say so.
+                    }
                 }
             }
-
-            await running.DisposeAsync();
+            finally
+            {
+                await running.DisposeAsync();
+            }
         }
     }
 

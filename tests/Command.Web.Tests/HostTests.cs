@@ -78,6 +78,20 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task A_second_silo_on_the_same_sqlite_file_refuses_to_start()
+    {
+        await using var first = new SiloFactory();
+        using var client = first.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        await using var second = new SiloFactory(new() { ["Storage:DataDirectory"] = first.DataDirectory });
+
+        var error = Find<StorageException>(Assert.ThrowsAny<Exception>(() => second.CreateClient()));
+
+        Assert.Contains("Another silo is running on", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_non_positive_time_limit_refuses_to_start()
     {
         await using var factory = new SiloFactory(new() { ["Silo:ResponseTimeout"] = "00:00:00" });

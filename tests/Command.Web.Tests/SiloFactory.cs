@@ -11,7 +11,13 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     public SiloFactory(Dictionary<string, string?>? settings = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "command-web-tests", Guid.NewGuid().ToString("N"));
-        this.settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = DataDirectory };
+        this.settings = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = DataDirectory,
+
+            // Silos of tests that run at once must not share Orleans' default PostgreSQL port.
+            ["Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         foreach (var (key, value) in settings ?? [])
         {
             this.settings[key] = value;
@@ -40,5 +46,12 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         catch (IOException)
         {
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

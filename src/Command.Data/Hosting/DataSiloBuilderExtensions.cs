@@ -11,6 +11,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Command.Data.Hosting;
@@ -53,13 +54,17 @@ public static class DataSiloBuilderExtensions
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.ReminderMinimumPeriod);
 
-        var siloPort = options.SiloPort == 0 && clustering ? FreePort() : options.SiloPort;
+        // On PostgreSQL a silo restarted after a crash must come back on its own endpoint, which supersedes the dead
+        // entry at once; on another port it would wait until the cluster declares the old one dead.
+        var siloPort = options.SiloPort != 0 || !clustering ? options.SiloPort
+            : storage.Provider == StorageProvider.Postgres ? NodeOptions.DefaultClusterPort
+            : FreePort();
         if (storage.Provider == StorageProvider.Postgres)
         {
             var orleansConnection = OrleansConnectionString(storage.ConnectionString!);
             if (clustering)
             {
-                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o =>
                 {
                     o.Invariant = PostgresInvariant;
@@ -69,11 +74,13 @@ public static class DataSiloBuilderExtensions
 
             // Grain state as JSON text, readable in the database, rather than Orleans' default Newtonsoft payload.
             silo.UseSystemTextJsonGrainStorageSerializer();
+            services.Configure<SystemTextJsonGrainStorageSerializerOptions>(json => StateJson.Apply(json.JsonSerializerOptions));
             silo.AddAdoNetGrainStorageAsDefault(o =>
             {
                 o.Invariant = PostgresInvariant;
                 o.ConnectionString = orleansConnection;
             });
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresCarryOver>();
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = PostgresInvariant;
@@ -97,12 +104,12 @@ public static class DataSiloBuilderExtensions
 
     /// <summary>
     /// Orleans' providers open their own pool beside ours; Npgsql's default of 100 connections each would exhaust a
-    /// PostgreSQL server's default 100 slots when many grains activate at once, so theirs is capped unless the setting names one.
+    /// PostgreSQL server's default 100 slots when many grains activate at once, so theirs is capped unless the setting names another.
     /// </summary>
     private static string OrleansConnectionString(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
         {
             builder.MaxPoolSize = 32;
         }

@@ -17,7 +17,13 @@ public sealed class NodeOptions
     /// <summary>The address other silos reach this one at (PostgreSQL clustering); SQLite runs on loopback.</summary>
     public string AdvertisedAddress { get; set; } = IPAddress.Loopback.ToString();
 
-    /// <summary>The port for silo-to-silo traffic; 0 picks a free one at start (the membership table tells the others).</summary>
+    /// <summary>Orleans' usual silo port: a PostgreSQL silo's default, so that it restarts on its own endpoint.</summary>
+    public const int DefaultClusterPort = 11111;
+
+    /// <summary>
+    /// The port for silo-to-silo traffic; 0 means <see cref="DefaultClusterPort"/> on PostgreSQL and a free port on SQLite
+    /// (one silo, which nobody else needs to reach). Several silos on one machine need one each.
+    /// </summary>
     public int SiloPort { get; set; }
 
     /// <summary>The port for external Orleans clients; 0 opens none (the web host runs inside the silo).</summary>

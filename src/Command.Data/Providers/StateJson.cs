@@ -12,8 +12,16 @@ internal static class StateJson
     /// <summary>The payload format's version, kept in <c>grain_state.schema_version</c>. Every row so far is version 1.</summary>
     public const int SchemaVersion = 1;
 
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    public static JsonSerializerOptions Options { get; } = Apply(new JsonSerializerOptions());
+
+    /// <summary>Gives options the payload format (web defaults, enums by name): also Orleans' serializer on PostgreSQL.</summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
     {
-        Converters = { new JsonStringEnumConverter() },
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = true;
+        options.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
+    }
 }

@@ -1,4 +1,6 @@
 using Command.Data;
+using Command.Data.Hosting;
+using Microsoft.Extensions.Options;
 using Command.Grains;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
@@ -39,7 +41,11 @@ internal static class DomainExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RegionStore>();
         services.AddCaseServices();
-        services.AddOptions<CaseOptions>().Bind(builder.Configuration.GetSection(CaseOptions.Section)).ValidateOnStart();
+        services.AddOptions<CaseOptions>().Bind(builder.Configuration.GetSection(CaseOptions.Section))
+            .Validate<IOptions<NodeOptions>>(
+                (cases, node) => cases.DeadlineRetry >= node.Value.ReminderMinimumPeriod,
+                "Cases:DeadlineRetry must not be shorter than Silo:ReminderMinimumPeriod (a case's deadline reminder repeats at that period).")
+            .ValidateOnStart();
         services.AddOptions<CalendarOptions>().Bind(builder.Configuration.GetSection(CalendarOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CaseIntakeService>();
         services.AddSingleton<CaseQueries>();
