@@ -41,7 +41,10 @@ internal sealed partial class PostgresCarryOver(Database database, IServiceProvi
                 ALTER TABLE grain_state RENAME TO grain_state_before_orleans;
                 ALTER TABLE reminders RENAME TO reminders_before_orleans;
                 """, cancellationToken).ConfigureAwait(false);
-            LogCarried(log, states, reminders);
+            if (states + reminders > 0)
+            {
+                LogCarried(log, states, reminders);
+            }
         }
         finally
         {
