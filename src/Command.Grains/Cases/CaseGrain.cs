@@ -27,6 +27,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
     private string payload = string.Empty;
     private List<CaseEvent> history = [];
     private DateTimeOffset? armed;
+    private Task arming = Task.CompletedTask;
     private CaseMark? reported;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -39,6 +40,14 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             // (the board ignores a version it has already).
             live.CaseChanged(CaseCard.Of(state, clock.Of(state)));
             TellWorkers(null, state);
+
+            // Every open deadline has a reminder, also when the one armed with the last write did not make it.
+            if (state.Status is not (CaseStatus.Archived or CaseStatus.Rejected)
+                && clock.Of(state).NextAfter(time.GetUtcNow()) is { } due
+                && await this.GetReminder(Deadline) is null)
+            {
+                await ArmAsync(due);
+            }
         }
     }
 
@@ -83,8 +92,11 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
     public Task<CaseView?> GetAsync() => Task.FromResult(state is null ? null : View());
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CatchUpAsync();
+
+    public async Task CatchUpAsync()
     {
+        await arming;
         var now = time.GetUtcNow();
         if (state is null || state.Status is CaseStatus.Archived or CaseStatus.Rejected)
         {
@@ -94,7 +106,11 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
         var next = CaseStore.Deserialize(payload);
         var events = machine.Tick(next, now);
-        await CommitAsync(next, events, now);
+        if (!await CommitAsync(next, events, now))
+        {
+            // Nothing was due (an early tick): the row still names the deadline that brought the case here.
+            await store.WriteNextDueAsync(state.Code, clock.Of(state).NextAfter(now));
+        }
 
         // Exactly the next deadline now (the tick may have found the reminder early).
         if (clock.Of(state).NextAfter(now) is { } due)
@@ -107,13 +123,14 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
     }
 
-    private async Task CommitAsync(CaseState next, List<CaseEvent> events, DateTimeOffset now)
+    /// <summary>Keeps the changed state once it is durable; false when there was nothing to write.</summary>
+    private async Task<bool> CommitAsync(CaseState next, List<CaseEvent> events, DateTimeOffset now)
     {
         var deadlines = clock.Of(next);
         var warnings = WarningChanges(next, deadlines, now, out var changed);
         if (events.Count == 0 && changed.Count == 0)
         {
-            return;
+            return false;
         }
 
         if (events.Count == 0)
@@ -124,15 +141,19 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
                 null, next.Current?.To.Id, next.Status, "预警：" + string.Join("，", changed), new CaseEventDetail(Warnings: changed)));
         }
 
-        if (deadlines.NextAfter(now) is { } due && (armed is null || due < armed))
+        // The next deadline is durable with the case (the sweep's record); the reminder that wakes the case on time is
+        // armed beside the answer, not before it. One armed for a write that then failed only ticks early and finds
+        // nothing due; one that failed is made good by the next activation or the sweep.
+        var nextDue = deadlines.NextAfter(now);
+        if (nextDue is { } due && (armed is null || due < armed))
         {
-            await ArmAsync(due);
+            ArmSoon(due);
         }
 
         var json = CaseStore.Serialize(next);
         try
         {
-            await store.WriteAsync(next, json, deadlines.HandleDue, events, warnings);
+            await store.WriteAsync(next, json, deadlines.HandleDue, nextDue, events, warnings);
         }
         catch
         {
@@ -149,6 +170,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         Report(next);
         Show(before, next, deadlines, now);
         TellWorkers(before, next);
+        return true;
     }
 
     /// <summary>Brings the case's warnings to what is due now; returns the statements and a description of each change.</summary>
@@ -252,6 +274,31 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             : GrainFactory.GetGrain<IRegionGrain>(s.Location.RegionCode).CaseChangedAsync(s.Code, mark);
     }
 
+    /// <summary>Arms the reminder after any arming already under way, without holding up the caller.</summary>
+    private void ArmSoon(DateTimeOffset due)
+    {
+        armed = due;
+        arming = ArmAfterAsync(arming, due);
+    }
+
+    private async Task ArmAfterAsync(Task previous, DateTimeOffset due)
+    {
+        await previous;
+        try
+        {
+            await ArmAsync(due);
+        }
+        catch (Exception e)
+        {
+            if (armed == due)
+            {
+                armed = null;
+            }
+
+            LogArmFailed(log, e, this.GetPrimaryKeyString(), due);
+        }
+    }
+
     private async Task ArmAsync(DateTimeOffset due)
     {
         // Orleans takes a delay, counted from its own reading of the clock: an early tick finds nothing due and re-arms.
@@ -271,6 +318,9 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
     }
 
     private CaseView View() => CaseView.Of(state!, clock.Of(state!), history);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Case {CaseCode}: its reminder for {Due} could not be armed; the deadline sweep will wake it")]
+    private static partial void LogArmFailed(ILogger logger, Exception exception, string caseCode, DateTimeOffset due);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Case {CaseCode}: {Action}, now {Status} (v{Version})")]
     private static partial void LogChanged(ILogger logger, string caseCode, CaseAction action, CaseStatus status, int version);

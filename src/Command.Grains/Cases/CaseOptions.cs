@@ -70,6 +70,9 @@ public sealed class CaseOptions
     /// <summary>How soon a deadline that could not be acted on is tried again.</summary>
     public TimeSpan DeadlineRetry { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the sweep wakes every case whose deadline passed more than <see cref="DeadlineRetry"/> ago.</summary>
+    public TimeSpan DeadlineSweep { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The handling limit of a case of this category and complexity.</summary>
     public TimeSpan HandlingLimit(string category, Complexity complexity) =>
         CategoryLimits.TryGetValue(category, out var limit) ? limit : complexity switch
@@ -90,6 +93,7 @@ public sealed class CaseOptions
             (nameof(RedCardAfter), RedCardAfter), (nameof(MaxExtension), MaxExtension), (nameof(RevisitWeek), RevisitWeek),
             (nameof(RevisitMonth), RevisitMonth), (nameof(Callback), Callback), (nameof(HotSpotWindow), HotSpotWindow),
             (nameof(WorkerOfflineWarning), WorkerOfflineWarning), (nameof(DeadlineRetry), DeadlineRetry),
+            (nameof(DeadlineSweep), DeadlineSweep),
         })
         {
             if (value <= TimeSpan.Zero)

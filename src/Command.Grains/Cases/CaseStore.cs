@@ -20,12 +20,13 @@ public sealed class CaseStore(Database database)
 
     private const string Upsert = """
         INSERT INTO cases (code, version, county_code, township_code, village_code, grid_code, region_code, category, urgency, channel, title,
-            status, level, unit_id, supervision, accepted_at, due_at, warnings, overdue, result, resolved_level, closed_at, satisfaction, updated_at, payload)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+            status, level, unit_id, supervision, accepted_at, due_at, warnings, overdue, result, resolved_level, closed_at, satisfaction, updated_at, payload,
+            next_due_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
         ON CONFLICT (code) DO UPDATE SET version = excluded.version, status = excluded.status, level = excluded.level, unit_id = excluded.unit_id,
             supervision = excluded.supervision, due_at = excluded.due_at, warnings = excluded.warnings, overdue = excluded.overdue, result = excluded.result,
             resolved_level = excluded.resolved_level, closed_at = excluded.closed_at, satisfaction = excluded.satisfaction,
-            updated_at = excluded.updated_at, payload = excluded.payload
+            updated_at = excluded.updated_at, payload = excluded.payload, next_due_at = excluded.next_due_at
         """;
 
     private const string InsertEvent = """
@@ -66,7 +67,8 @@ public sealed class CaseStore(Database database)
     }
 
     /// <summary>Writes the case row, its new history entries and warning changes atomically; completes once durable.</summary>
-    public Task WriteAsync(CaseState s, string payload, DateTimeOffset? dueAt, IReadOnlyList<CaseEvent> events, IReadOnlyList<SqlStatement> warnings)
+    public Task WriteAsync(
+        CaseState s, string payload, DateTimeOffset? dueAt, DateTimeOffset? nextDue, IReadOnlyList<CaseEvent> events, IReadOnlyList<SqlStatement> warnings)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(events);
@@ -80,7 +82,7 @@ public sealed class CaseStore(Database database)
                 s.Current is { } c ? (long?)c.To.Level : null, s.Current?.To.Id ?? (s.Status == CaseStatus.Accepted ? s.Holder : null),
                 (long)s.Supervision, s.AcceptedAt.ToUnixTimeMilliseconds(), dueAt?.ToUnixTimeMilliseconds(), (long)s.Warnings.Count, s.Overdue ? 1L : 0L,
                 closed ? s.Result?.Wire() : null, closed && s.ResolvedLevel is { } level ? (long?)level : null, closed ? s.ClosedAt?.ToUnixTimeMilliseconds() : null,
-                s.LastSatisfaction?.Wire(), s.UpdatedAt.ToUnixTimeMilliseconds(), payload),
+                s.LastSatisfaction?.Wire(), s.UpdatedAt.ToUnixTimeMilliseconds(), payload, nextDue?.ToUnixTimeMilliseconds()),
         };
         foreach (var e in events)
         {
@@ -91,5 +93,22 @@ public sealed class CaseStore(Database database)
 
         statements.AddRange(warnings);
         return database.WriteAsync(statements);
+    }
+
+    /// <summary>Records a case's next deadline when a look at its deadlines changed nothing else.</summary>
+    public Task WriteNextDueAsync(string code, DateTimeOffset? nextDue) =>
+        database.WriteAsync(new SqlStatement("UPDATE cases SET next_due_at = $2 WHERE code = $1", code, nextDue?.ToUnixTimeMilliseconds()));
+
+    /// <summary>Open cases whose next deadline is at or before <paramref name="before"/>, earliest first.</summary>
+    public async Task<List<string>> DueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        var codes = new List<string>();
+        await database.QueryAsync(
+            new SqlStatement(
+                "SELECT code FROM cases WHERE next_due_at <= $1 AND status NOT IN ('archived', 'rejected') ORDER BY next_due_at LIMIT $2",
+                before.ToUnixTimeMilliseconds(), (long)limit),
+            r => codes.Add(r.GetString(0)),
+            cancellationToken).ConfigureAwait(false);
+        return codes;
     }
 }

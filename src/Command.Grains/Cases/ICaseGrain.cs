@@ -17,4 +17,7 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>The case, or null when no case has this code.</summary>
     [ReadOnly]
     Task<CaseView?> GetAsync();
+
+    /// <summary>Acts on every deadline that has passed and re-arms for the next (what its reminder does; the sweep calls it).</summary>
+    Task CatchUpAsync();
 }

@@ -63,6 +63,9 @@ internal sealed partial class StartupData(
         // Open cases and active warnings go on the screens before anything else wakes.
         await live.LoadAsync(cancellationToken);
 
+        // Deadlines that passed while the system was down are acted on now, not only when each case's reminder comes.
+        await grains.GetGrain<IDeadlineSweepGrain>(IDeadlineSweepGrain.Key).SweepAsync();
+
         // Workers who reported today (for their status and a pending offline warning), and the grids and regions with
         // cases or warnings that count now, wake up so the live counters are right at once after a restart.
         var now = time.GetUtcNow();

@@ -177,6 +177,29 @@ public sealed class CaseDeadlineTests
         Assert.Single((await cluster.Case(code).GetAsync())!.History, e => e.Action == CaseAction.Deadline);
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_deadline_whose_reminder_was_lost_is_woken_by_the_sweep_once(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+
+        // Down over the yellow sign-for limit, and the reminder lost with the crash.
+        await cluster.KillAsync();
+        await cluster.Database.ExecuteAsync(provider == StorageProvider.Postgres ? "DELETE FROM orleans_reminder" : "DELETE FROM reminders");
+        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var sweep = cluster.GrainFactory.GetGrain<IDeadlineSweepGrain>(IDeadlineSweepGrain.Key);
+        Assert.Equal(1, await sweep.SweepAsync());
+        var warned = (await cluster.Case(code).GetAsync())!;
+        Assert.Equal(WarningLevel.Yellow, warned.Warnings.Single(w => w.Kind == WarningKind.Unsigned).Level);
+        Assert.Equal(0, await sweep.SweepAsync());
+        Assert.Single((await cluster.Case(code).GetAsync())!.History, e => e.Action == CaseAction.Deadline);
+    }
+
     [Fact]
     public async Task A_case_resolved_after_its_limit_before_the_reminder_came_is_still_overdue()
     {
