@@ -161,13 +161,7 @@ public sealed class CaseDeadlineTests
     public async Task A_sign_for_deadline_that_fell_due_while_the_silo_was_down_fires_exactly_once_after_restart(StorageProvider provider)
     {
         await using var cluster = await DomainCluster.StartAsync(provider);
-        var code = (await OpenAsync(cluster, VillageUnit)).Code;
-
-        // Down over the yellow sign-for limit (one working day), back before the red one.
-        await cluster.KillAsync();
-        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
-        await cluster.RestartAsync();
-        await DomainCluster.LoadAsync(cluster);
+        var code = await OpenThenDownOverTheYellowLimitAsync(cluster);
 
         var warned = await WaitFor(cluster, code, c => c.Warnings.Any(w => w.Kind == WarningKind.Unsigned));
         Assert.Equal(WarningLevel.Yellow, warned.Warnings.Single(w => w.Kind == WarningKind.Unsigned).Level);
@@ -183,14 +177,8 @@ public sealed class CaseDeadlineTests
     public async Task A_deadline_whose_reminder_was_lost_is_woken_by_the_sweep_once(StorageProvider provider)
     {
         await using var cluster = await DomainCluster.StartAsync(provider);
-        var code = (await OpenAsync(cluster, VillageUnit)).Code;
-
-        // Down over the yellow sign-for limit, and the reminder lost with the crash.
-        await cluster.KillAsync();
-        await cluster.Database.ExecuteAsync(provider == StorageProvider.Postgres ? "DELETE FROM orleans_reminder" : "DELETE FROM reminders");
-        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
-        await cluster.RestartAsync();
-        await DomainCluster.LoadAsync(cluster);
+        var code = await OpenThenDownOverTheYellowLimitAsync(
+            cluster, provider == StorageProvider.Postgres ? "DELETE FROM orleans_reminder" : "DELETE FROM reminders");
 
         var sweep = cluster.GrainFactory.GetGrain<IDeadlineSweepGrain>(IDeadlineSweepGrain.Key);
         Assert.Equal(1, await sweep.SweepAsync());
@@ -240,6 +228,25 @@ public sealed class CaseDeadlineTests
         await Eventually.Until(
             () => cluster.CountAsync("SELECT count(*) FROM warnings WHERE subject = $1 AND kind = 'hot_spot' AND cleared_at IS NULL", DomainCluster.GridA),
             n => n == 0, what: "the hot spot cleared");
+    }
+
+    /// <summary>
+    /// Opens a dispatched case, then kills the silo (running <paramref name="whileDown"/> on its database, if given), lets a
+    /// working day and an hour pass, over the yellow sign-for limit and short of the red, and starts it again.
+    /// </summary>
+    private static async Task<string> OpenThenDownOverTheYellowLimitAsync(CommandCluster cluster, string? whileDown = null)
+    {
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+        await cluster.KillAsync();
+        if (whileDown is not null)
+        {
+            await cluster.Database.ExecuteAsync(whileDown);
+        }
+
+        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+        return code;
     }
 
     private static void AdvanceTo(CommandCluster cluster, DateTimeOffset when) => cluster.Clock.Advance(when - cluster.Clock.GetUtcNow());
