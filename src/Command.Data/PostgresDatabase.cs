@@ -21,18 +21,26 @@ public sealed class PostgresDatabase : Database
             builder.MaxAutoPrepare = 64;
         }
 
-        // A burst of activations reading state must queue for a connection, not take every slot the server has
-        // (Npgsql's default pool of 100 equals PostgreSQL's default max_connections). An explicit size is kept.
-        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.MaxPoolSize = DefaultMaxPoolSize + writers;
-        }
+        CapPool(builder, DefaultMaxPoolSize + writers);
 
         description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         dataSource = NpgsqlDataSource.Create(builder);
     }
 
     public override StorageProvider Provider => StorageProvider.Postgres;
+
+    /// <summary>
+    /// Caps a pool that the connection string leaves at Npgsql's default of 100, which equals PostgreSQL's default
+    /// max_connections: a burst of activations must queue for a connection, not take every slot the server has. A size the
+    /// setting gives (under any of Npgsql's spellings) is kept.
+    /// </summary>
+    internal static void CapPool(NpgsqlConnectionStringBuilder builder, int size)
+    {
+        if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
+        {
+            builder.MaxPoolSize = size;
+        }
+    }
 
     public override string Describe() => description;
 

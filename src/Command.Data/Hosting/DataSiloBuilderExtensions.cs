@@ -109,11 +109,7 @@ public static class DataSiloBuilderExtensions
     private static string OrleansConnectionString(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
-        {
-            builder.MaxPoolSize = 32;
-        }
-
+        PostgresDatabase.CapPool(builder, 32);
         return builder.ConnectionString;
     }
 

@@ -40,14 +40,6 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             // (the board ignores a version it has already).
             live.CaseChanged(CaseCard.Of(state, clock.Of(state)));
             TellWorkers(null, state);
-
-            // Every open deadline has a reminder, also when the one armed with the last write did not make it.
-            if (state.Status is not (CaseStatus.Archived or CaseStatus.Rejected)
-                && clock.Of(state).NextAfter(time.GetUtcNow()) is { } due
-                && await this.GetReminder(Deadline) is null)
-            {
-                await ArmAsync(due);
-            }
         }
     }
 
@@ -143,7 +135,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
         // The next deadline is durable with the case (the sweep's record); the reminder that wakes the case on time is
         // armed beside the answer, not before it. One armed for a write that then failed only ticks early and finds
-        // nothing due; one that failed is made good by the next activation or the sweep.
+        // nothing due; one that failed is armed again by the next write (an activation starts unarmed) or the sweep.
         var nextDue = deadlines.NextAfter(now);
         if (nextDue is { } due && (armed is null || due < armed))
         {
