@@ -13,6 +13,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push [seconds] (push: [seconds] [cases] [--profile])");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile])");
     return 2;
 }
