@@ -1,13 +1,17 @@
 using Command.Grains.Cases;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace Command.Grains.Live;
 
 /// <summary>A worker on the map: where, in what status, as of which fix. <see cref="Version"/> only grows.</summary>
+[GenerateSerializer, Immutable]
 public readonly record struct WorkerMark(long Id, string GridCode, double Lat, double Lon, WorkerStatus Status, long FixTime, long Version);
 
 /// <summary>An open case as the screens draw it (times in ms since the epoch). <see cref="V"/> is the case's version.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CaseCard(
     string Code,
     string Title,
@@ -51,6 +55,7 @@ public sealed record CaseCard(
 /// A warning as the screens draw it. Where it is (<see cref="Lat"/>, <see cref="Lon"/>) may be left null by its grain;
 /// the screens' bridge fills it from the case, worker or region. <see cref="V"/> is given by the bridge.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record WarningCard(
     string Id,
     WarningKind Kind,

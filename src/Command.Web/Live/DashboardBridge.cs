@@ -16,7 +16,7 @@ namespace Command.Web.Live;
 /// </summary>
 internal sealed partial class DashboardBridge(
     IHubContext<DashboardHub, IDashboardClient> hub, RegionDirectory directory, TimeProvider time, ILogger<DashboardBridge> log)
-    : BackgroundService, ILiveFeed
+    : BackgroundService, ILocalLiveBoard
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
     public const int FlushAt = 256;
@@ -93,6 +93,14 @@ internal sealed partial class DashboardBridge(
         lock (gate)
         {
             board.Seed(openCases, activeWarnings);
+        }
+    }
+
+    public LiveChanges Export()
+    {
+        lock (gate)
+        {
+            return board.Export();
         }
     }
 

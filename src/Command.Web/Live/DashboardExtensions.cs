@@ -10,14 +10,17 @@ public static class DashboardExtensions
 {
     public const string HubPath = "/hubs/dashboard";
 
-    /// <summary>SignalR with the JSON protocol (snake_case enum names, Chinese as text), and the bridge the grains publish into.</summary>
+    /// <summary>
+    /// SignalR with the JSON protocol (snake_case enum names, Chinese as text), and the bridge the grains publish into: this
+    /// silo's screens, and through the cluster feed every other silo's.
+    /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson());
         services.AddSingleton<DashboardBridge>();
-        services.AddSingleton<ILiveFeed>(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardBridge>());
+        services.AddClusterFeed<DashboardBridge>();
         return services;
     }
 

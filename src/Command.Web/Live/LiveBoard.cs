@@ -131,6 +131,17 @@ internal sealed class LiveBoard(RegionDirectory directory)
 
     public CountersItem? CountersOf(string code) => counters.GetValueOrDefault(code);
 
+    /// <summary>Everything on the board, as the changes that would draw it on another silo's board.</summary>
+    public LiveChanges Export() => new(
+        string.Empty,
+        0,
+        [.. workers.Values.Select(w => new WorkerMark(w.Item.Id, w.Grid, w.Item.Lat, w.Item.Lon, (Grains.Workers.WorkerStatus)w.Item.Status, w.Item.T, w.Item.V))],
+        [.. cases.Values],
+        [.. warnings.Values],
+        [],
+        [.. counters.Values.Select(c => new RegionCountersChange(
+            c.Code, new RegionCounters(c.Grids, c.Workers, c.Online, c.Patrolling, c.Open, c.Overdue, c.Warnings, c.AcceptedToday, c.ResolvedToday)))]);
+
     /// <summary>Everything inside a region code prefix.</summary>
     public (List<WorkerItem> Workers, List<CaseCard> Cases, List<WarningCard> Warnings) Inside(string scope)
     {
