@@ -191,6 +191,9 @@ public abstract class Database : IAsyncDisposable
 
     private protected abstract Task<Writer> OpenWriterAsync(CancellationToken cancellationToken);
 
+    /// <summary>True when a write failed on a unique key (a row already there), not on the database itself.</summary>
+    private protected abstract bool IsConflict(Exception e);
+
     private async Task WriterLoop(Func<CancellationToken, ValueTask<bool>> waitToRead, CancellationToken cancellationToken)
     {
         var batch = new List<WriteUnit>(maxBatch);
@@ -238,7 +241,9 @@ public abstract class Database : IAsyncDisposable
                         }
                         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
-                            unit.Completion.TrySetException(new StorageException($"Write failed: {e.Message}", e));
+                            unit.Completion.TrySetException(IsConflict(e)
+                                ? new StorageConflictException($"Write conflicts with a stored row: {e.Message}", e)
+                                : new StorageException($"Write failed: {e.Message}", e));
                             await DisposeWriter(writer).ConfigureAwait(false);
                             writer = null;
                         }

@@ -69,6 +69,8 @@ public sealed class PostgresDatabase : Database
         }
     }
 
+    private protected override bool IsConflict(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
     private protected override async Task<Writer> OpenWriterAsync(CancellationToken cancellationToken) =>
         new PostgresWriter(await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
 

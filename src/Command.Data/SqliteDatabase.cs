@@ -23,6 +23,9 @@ public sealed class SqliteDatabase : Database
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
+    // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+    private protected override bool IsConflict(Exception e) => e is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
     private protected override bool BlockingIo => true;
 
     public string FilePath { get; }

@@ -23,6 +23,9 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 {
     private const string Deadline = "deadline";
 
+    /// <summary>A command that meets a conflicting write is decided again on fresh state this many times in all.</summary>
+    private const int MaxAttempts = 3;
+
     private CaseState? state;
     private string payload = string.Empty;
     private List<CaseEvent> history = [];
@@ -43,6 +46,21 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
     }
 
+    /// <summary>Takes the stored case after a conflicting write; this copy then leaves, so the next call finds the other.</summary>
+    private async Task ReloadAsync()
+    {
+        LogConflict(log, this.GetPrimaryKeyString());
+        DeactivateOnIdle();
+        if (await store.LoadAsync(this.GetPrimaryKeyString()) is { } loaded)
+        {
+            var before = state;
+            (state, payload, history) = loaded;
+            reported = null;
+            Report(state);
+            TellWorkers(before, state);
+        }
+    }
+
     public async Task<CaseView> OpenAsync(CaseOpening opening)
     {
         ArgumentNullException.ThrowIfNull(opening);
@@ -55,31 +73,52 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         var now = time.GetUtcNow();
         var next = new CaseState();
         var events = machine.Open(next, code, opening, now);
-        await CommitAsync(next, events, now);
+        try
+        {
+            await CommitAsync(next, events, now);
+        }
+        catch (StorageConflictException)
+        {
+            await ReloadAsync();
+            throw new CaseRefusedException(code, state?.Status, CaseAction.Accept, RefusalKind.State, "该编号的案件已存在");
+        }
+
         return View();
     }
 
     public async Task<CaseView> ActAsync(CaseCommand command, UserProfile actor)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (state is null)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new CaseRefusedException(this.GetPrimaryKeyString(), null, command.Action, RefusalKind.NotFound, "没有这个案件");
-        }
+            if (state is null)
+            {
+                throw new CaseRefusedException(this.GetPrimaryKeyString(), null, command.Action, RefusalKind.NotFound, "没有这个案件");
+            }
 
-        if (state.Status == CaseStatus.Archived)
-        {
-            throw new CaseRefusedException(state.Code, state.Status, command.Action, RefusalKind.State, "已归档的案件只读");
-        }
+            if (state.Status == CaseStatus.Archived)
+            {
+                throw new CaseRefusedException(state.Code, state.Status, command.Action, RefusalKind.State, "已归档的案件只读");
+            }
 
-        var now = time.GetUtcNow();
-        // Deadlines that passed count before the action (a reminder may be a moment behind), and those it starts after.
-        var next = CaseStore.Deserialize(payload);
-        var events = machine.Tick(next, now);
-        events.AddRange(machine.Apply(next, command, actor, now));
-        events.AddRange(machine.Tick(next, now));
-        await CommitAsync(next, events, now);
-        return View();
+            var now = time.GetUtcNow();
+            // Deadlines that passed count before the action (a reminder may be a moment behind), and those it starts after.
+            var next = CaseStore.Deserialize(payload);
+            var events = machine.Tick(next, now);
+            events.AddRange(machine.Apply(next, command, actor, now));
+            events.AddRange(machine.Tick(next, now));
+            try
+            {
+                await CommitAsync(next, events, now);
+                return View();
+            }
+            catch (StorageConflictException) when (attempt < MaxAttempts)
+            {
+                // Another copy of this case (two activations during a membership change) wrote first: decide again on the
+                // stored state, so the action is refused only if the fresh state refuses it.
+                await ReloadAsync();
+            }
+        }
     }
 
     public Task<CaseView?> GetAsync() => Task.FromResult(state is null ? null : View());
@@ -98,7 +137,19 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
         var next = CaseStore.Deserialize(payload);
         var events = machine.Tick(next, now);
-        if (!await CommitAsync(next, events, now))
+        bool committed;
+        try
+        {
+            committed = await CommitAsync(next, events, now);
+        }
+        catch (StorageConflictException)
+        {
+            // Another copy acted on these deadlines first; the next tick (or the sweep) looks again at the stored case.
+            await ReloadAsync();
+            return;
+        }
+
+        if (!committed)
         {
             // Nothing was due (an early tick): the row still names the deadline that brought the case here.
             await store.WriteNextDueAsync(state.Code, clock.Of(state).NextAfter(now));
@@ -147,7 +198,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         {
             await store.WriteAsync(next, json, deadlines.HandleDue, nextDue, events, warnings);
         }
-        catch
+        catch (Exception e) when (e is not StorageConflictException)
         {
             // The write may have committed even so (a connection lost after COMMIT): start afresh from the database.
             DeactivateOnIdle();
@@ -313,6 +364,9 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Case {CaseCode}: its reminder for {Due} could not be armed; the deadline sweep will wake it")]
     private static partial void LogArmFailed(ILogger logger, Exception exception, string caseCode, DateTimeOffset due);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Case {CaseCode}: another copy wrote first; deciding again on the stored case")]
+    private static partial void LogConflict(ILogger logger, string caseCode);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Case {CaseCode}: {Action}, now {Status} (v{Version})")]
     private static partial void LogChanged(ILogger logger, string caseCode, CaseAction action, CaseStatus status, int version);

@@ -22,6 +22,7 @@ public static class WebExtensions
         services.AddRazorComponents();
         services.AddCommandAuth();
         services.AddProblemDetails();
+        services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
         services.AddDashboard();
 
