@@ -1,3 +1,5 @@
+using Command.Grains.Tests.Cluster;
+using Command.Grains.Live;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Units;
@@ -22,7 +24,8 @@ internal static class DomainCluster
     private const string Square = """{"type":"Polygon","coordinates":[[[111.7,40.3],[111.9,40.3],[111.9,40.5],[111.7,40.5],[111.7,40.3]]]}""";
 
     public static async Task<CommandCluster> StartAsync(
-        StorageProvider provider = StorageProvider.Sqlite, Action<PositionOptions>? positions = null, Action<CaseOptions>? cases = null, Action<CalendarOptions>? calendar = null)
+        StorageProvider provider = StorageProvider.Sqlite, Action<PositionOptions>? positions = null, Action<CaseOptions>? cases = null, Action<CalendarOptions>? calendar = null,
+        int silos = 1)
     {
         if (provider == StorageProvider.Postgres)
         {
@@ -32,6 +35,7 @@ internal static class DomainCluster
         var options = new CommandClusterOptions
         {
             Provider = provider,
+            Silos = silos,
             ConfigureServices = services =>
             {
                 services.AddSingleton<RegionDirectory>();
@@ -48,6 +52,10 @@ internal static class DomainCluster
                 });
                 services.AddOptions<CalendarOptions>().Configure(o => calendar?.Invoke(o));
                 services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
+
+                // Each silo's screens are a board that records what reaches it, by its own grains or relayed from the others.
+                services.AddSingleton<RecordingBoard>();
+                services.AddClusterFeed<RecordingBoard>();
             },
         };
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);
@@ -58,9 +66,12 @@ internal static class DomainCluster
         return cluster;
     }
 
-    /// <summary>Reads the tree into the (new) silo's directory, as the host does at start.</summary>
+    /// <summary>Reads the tree into each (new) silo's directory, as the host does at start.</summary>
     public static Task LoadAsync(CommandCluster cluster) =>
-        cluster.Services.GetRequiredService<RegionDirectory>().LoadAsync(cluster.Services.GetRequiredService<Database>());
+        Task.WhenAll(cluster.SiloServices.Select(s => s.GetRequiredService<RegionDirectory>().LoadAsync(s.GetRequiredService<Database>())));
+
+    /// <summary>What reached the screens of the <paramref name="index"/>th running silo.</summary>
+    public static RecordingBoard Board(this CommandCluster cluster, int index = 0) => cluster.SiloServices[index].GetRequiredService<RecordingBoard>();
 
     public static PositionLog Positions(this CommandCluster cluster) => cluster.Services.GetRequiredService<PositionLog>();
 

@@ -18,6 +18,9 @@ public sealed class CommandClusterOptions
 {
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
+    /// <summary>Silos in the cluster; more than one needs PostgreSQL (SQLite is single-node).</summary>
+    public int Silos { get; set; } = 1;
+
     public List<Assembly> GrainAssemblies { get; } = [];
 
     public List<(Assembly Assembly, string Component)> MigrationComponents { get; } = [];
@@ -58,14 +61,27 @@ public sealed class CommandCluster : IAsyncDisposable
 
     public CapturedLogs Logs { get; } = new();
 
-    public IServiceProvider Services => (cluster ?? throw new InvalidOperationException("The silo is not running.")).GetSiloServiceProvider();
+    public IServiceProvider Services => Running.GetSiloServiceProvider();
 
     /// <summary>The silo's own grain factory: calls come from outside any grain, as the web host's do.</summary>
     public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The services of every silo still running, in the order they started.</summary>
+    public IReadOnlyList<IServiceProvider> SiloServices => [.. Running.Silos.Select(s => s.ServiceProvider)];
+
+    /// <summary>The grain factory of the <paramref name="index"/>th running silo (each silo's web host calls through its own).</summary>
+    public IGrainFactory GrainFactoryOf(int index) => SiloServices[index].GetRequiredService<IGrainFactory>();
+
+    private InProcessTestCluster Running => cluster ?? throw new InvalidOperationException("The silo is not running.");
+
     public static async Task<CommandCluster> StartAsync(CommandClusterOptions? options = null)
     {
         options ??= new CommandClusterOptions();
+        if (options.Silos > 1 && options.Provider != StorageProvider.Postgres)
+        {
+            throw new ArgumentException("Several silos need PostgreSQL: SQLite is single-node.", nameof(options));
+        }
+
         var database = await TestDatabase.CreateAsync(options.Provider);
         var cluster = new CommandCluster(options, database);
         try
@@ -123,6 +139,16 @@ public sealed class CommandCluster : IAsyncDisposable
                 await running.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the <paramref name="index"/>th running silo gracefully (its grains deactivate, its writes commit); the others go on
+    /// and take over its grains on their next call, and its reminders once the membership has moved its range.
+    /// </summary>
+    public async Task StopSiloAsync(int index)
+    {
+        var silo = Running.Silos[index];
+        await Running.StopSiloAsync(silo);
     }
 
     public async Task RestartAsync()
@@ -194,7 +220,7 @@ public sealed class CommandCluster : IAsyncDisposable
         var storage = new StorageOptions { Provider = Database.Provider, ConnectionString = Database.ConnectionString };
         var silo = new NodeOptions { ServiceId = ServiceId, ReminderMinimumPeriod = TimeSpan.FromSeconds(1) };
         options.ConfigureSilo?.Invoke(silo);
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder((short)options.Silos);
         builder.Options.ServiceId = ServiceId;
         builder.Options.InitializeClientOnDeploy = false;
         builder.Options.ConfigureFileLogging = false;
