@@ -1,3 +1,4 @@
+using Command.Grains.Grids;
 using Command.Grains.Cases;
 using Command.Grains.Live;
 using Orleans;
@@ -16,6 +17,7 @@ namespace Command.Grains.Regions;
 internal sealed class RegionGrain(RegionDirectory directory, Database database, ILiveFeed live, TimeProvider time) : Grain, IRegionGrain
 {
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> heard = new(StringComparer.Ordinal);
     private readonly CaseTally own = new();
     private RegionInfo region = null!;
     private int refreshes;
@@ -49,6 +51,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
 
         children[childCode] = counters;
+        heard[childCode] = time.GetUtcNow();
         await ChangedAsync();
     }
 
@@ -81,8 +84,30 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
 
         own.Prune(ChinaDate.Of(time.GetUtcNow()), Today());
+        await WakeSilentChildrenAsync();
         total = Sum();
         await ReportAsync();
+    }
+
+    /// <summary>
+    /// A child that counts something live (people online, open cases, warnings) reports every minute while it is active. One
+    /// silent for longer was lost with its silo (or never woke after a restart): it is asked once, which activates it again
+    /// from the database, so these counters do not keep what a dead silo last said.
+    /// </summary>
+    private async Task WakeSilentChildrenAsync()
+    {
+        var now = time.GetUtcNow();
+        var silent = children
+            .Where(c => c.Value is { Online: > 0 } or { Open: > 0 } or { Warnings: > 0 } && now - heard.GetValueOrDefault(c.Key) > Rollup.Refresh * 3)
+            .Select(c => c.Key)
+            .ToList();
+        foreach (var code in silent)
+        {
+            heard[code] = now;
+            children[code] = directory.FindRegion(code) is { Level: RegionLevel.Grid }
+                ? (await GrainFactory.GetGrain<IGridGrain>(code).GetAsync()).Counters
+                : await GrainFactory.GetGrain<IRegionGrain>(code).GetCountersAsync();
+        }
     }
 
     private async Task ReportAsync()

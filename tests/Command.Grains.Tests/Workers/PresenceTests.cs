@@ -36,6 +36,24 @@ public abstract class PresenceTests(StorageProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_grid_lost_with_its_silo_is_woken_so_the_county_does_not_keep_what_it_last_said()
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var county = cluster.GrainFactory.GetGrain<IRegionGrain>(DomainCluster.County);
+        await cluster.Positions().AppendAsync([Fix(1, cluster.Clock.GetUtcNow(), Lat)]);
+        await cluster.GrainFactory.GetGrain<IWorkerGrain>(1).GetAsync();
+        await Eventually.Until(() => county.GetCountersAsync(), c => c.Online == 1, what: "one worker online");
+
+        // The worker and its grid vanish as with a silo that died: nobody is left to say the worker went offline.
+        await cluster.DeactivateAsync(cluster.GrainFactory.GetGrain<IWorkerGrain>(1));
+        await cluster.DeactivateAsync(cluster.GrainFactory.GetGrain<IGridGrain>(DomainCluster.GridA));
+        cluster.Clock.Advance(TimeSpan.FromMinutes(15));
+
+        // Within a few minutes of refreshes the village asks the silent grid again, which counts from what is true now.
+        await cluster.UntilDueAsync(() => county.GetCountersAsync(), c => c.Online == 0, TimeSpan.FromMinutes(1), "the county to count nobody online");
+    }
+
+    [SkippableFact]
     public async Task The_offline_limit_is_configuration()
     {
         await using var cluster = await DomainCluster.StartAsync(provider, o => o.OfflineAfter = TimeSpan.FromSeconds(30));
