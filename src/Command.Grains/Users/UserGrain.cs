@@ -2,6 +2,7 @@ using Command.Grains.Audit;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Command.Grains.Users;
@@ -35,7 +36,33 @@ internal sealed class UserGrain(
     // Verifying against a fixed hash when the account does not exist takes as long as a real check.
     private static string? decoy;
 
-    public async Task<bool> CreateAsync(UserProfile profile, string passwordHash, string actor)
+    public Task<bool> CreateAsync(UserProfile profile, string passwordHash, string actor) => OnFreshStateAsync(() => TryCreateAsync(profile, passwordHash, actor));
+
+    public Task<SignInResult> SignInAsync(string password) => OnFreshStateAsync(() => TrySignInAsync(password));
+
+    public Task<UserProfile?> GetAsync() => Task.FromResult(state.State.Profile);
+
+    /// <summary>
+    /// Another copy of this account (two activations while the membership changes, or two silos seeding the demo accounts at
+    /// once) wrote first: read what is stored and decide again, so a sign-in is counted on the stored count and a second
+    /// creation finds the account there.
+    /// </summary>
+    private async Task<T> OnFreshStateAsync<T>(Func<Task<T>> act)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await act();
+            }
+            catch (InconsistentStateException) when (attempt < 3)
+            {
+                await state.ReadStateAsync();
+            }
+        }
+    }
+
+    private async Task<bool> TryCreateAsync(UserProfile profile, string passwordHash, string actor)
     {
         if (state.State.Profile is not null)
         {
@@ -47,7 +74,7 @@ internal sealed class UserGrain(
         return true;
     }
 
-    public async Task<SignInResult> SignInAsync(string password)
+    private async Task<SignInResult> TrySignInAsync(string password)
     {
         var user = state.State;
         if (user.Profile is null || user.PasswordHash is null)
@@ -91,6 +118,4 @@ internal sealed class UserGrain(
         await audit.RecordAsync(user.Profile.UserName, "sign-in-failed", user.Profile.UserName);
         return new SignInResult(SignInStatus.Failed);
     }
-
-    public Task<UserProfile?> GetAsync() => Task.FromResult(state.State.Profile);
 }

@@ -1,4 +1,9 @@
 using Command.Grains.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Providers;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Command.Grains.Tests.Users;
 
@@ -46,5 +51,25 @@ public sealed class LockoutTests
         Assert.False(await user.CreateAsync(Duty with { Scope = "" }, "plain:other", "intruder"));
         Assert.Equal(SignInStatus.LockedOut, (await user.SignInAsync("secret")).Status);
         Assert.Equal("150123", (await user.GetAsync())?.Scope);
+    }
+
+    [Fact]
+    public async Task A_sign_in_after_another_copy_of_the_account_wrote_counts_on_the_stored_attempts()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var user = cluster.GrainFactory.GetGrain<IUserGrain>("duty");
+        await user.CreateAsync(Duty, "plain:secret", "test");
+        Assert.Equal(SignInStatus.Failed, (await user.SignInAsync("wrong")).Status);
+
+        // A second activation (during a membership change) counted three more failures first.
+        var storage = cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var other = new GrainState<UserState>();
+        await storage.ReadStateAsync("user", GrainId.Create("user", "duty"), other);
+        other.State!.FailedAttempts = 4;
+        await storage.WriteStateAsync("user", GrainId.Create("user", "duty"), other);
+
+        // This copy's next failure is the fifth on the stored count: the account locks, and no error reaches the user.
+        Assert.Equal(SignInStatus.LockedOut, (await user.SignInAsync("wrong")).Status);
+        Assert.False(await user.CreateAsync(Duty with { Scope = "" }, "plain:other", "intruder"));
     }
 }
