@@ -53,6 +53,11 @@ public static class DataSiloBuilderExtensions
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.ReminderMinimumPeriod);
+        silo.Configure<ClusterMembershipOptions>(membership =>
+        {
+            membership.ProbeTimeout = options.ProbeTimeout;
+            membership.NumMissedProbesLimit = options.MissedProbesLimit;
+        });
 
         // On PostgreSQL a silo restarted after a crash must come back on its own endpoint, which supersedes the dead
         // entry at once; on another port it would wait until the cluster declares the old one dead.

@@ -34,6 +34,15 @@ public sealed class NodeOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan ReminderMinimumPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a silo waits for another's answer to a liveness probe. A silo that misses <see cref="MissedProbesLimit"/>
+    /// probes in a row is declared dead, so a silo killed outright is noticed after about ProbeTimeout × MissedProbesLimit;
+    /// then its grains activate elsewhere on their next call and its reminders move to the others.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int MissedProbesLimit { get; set; } = 3;
 }
 
 internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
@@ -44,6 +53,11 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         Positive(options.CollectionAge, nameof(options.CollectionAge));
         Positive(options.ResponseTimeout, nameof(options.ResponseTimeout));
         Positive(options.ReminderMinimumPeriod, nameof(options.ReminderMinimumPeriod));
+        Positive(options.ProbeTimeout, nameof(options.ProbeTimeout));
+        if (options.MissedProbesLimit is < 1 or > 10)
+        {
+            failures.Add($"Silo:MissedProbesLimit must be between 1 and 10 (was {options.MissedProbesLimit}).");
+        }
         if (options.SiloPort is < 0 or > 65535 || options.GatewayPort is < 0 or > 65535)
         {
             failures.Add($"Silo:SiloPort and Silo:GatewayPort must be between 0 and 65535 (were {options.SiloPort} and {options.GatewayPort}).");
