@@ -8,11 +8,12 @@ return args.FirstOrDefault() switch
     "positions" => await PositionsBenchmark.RunAsync(args),
     "cases" => await CasesBenchmark.RunAsync(args),
     "push" => await PushBenchmark.RunAsync(args),
+    "cluster" => await ClusterBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push [seconds] (push: [seconds] [cases] [--profile])");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster [seconds] (push: [seconds] [cases] [--profile])");
     return 2;
 }
