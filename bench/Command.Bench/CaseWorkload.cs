@@ -253,7 +253,7 @@ internal sealed class CaseWorkload
         return unit;
     }
 
-    private static async Task<string> SignInAsync(HttpClient client, string userName)
+    internal static async Task<string> SignInAsync(HttpClient client, string userName)
     {
         using var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = "demo" });
         response.EnsureSuccessStatusCode();

@@ -60,7 +60,7 @@ internal static class CasesBenchmark
     }
 
     /// <summary>Drops the run's database; a backend the bench may not end (autovacuum) only delays it, and a last failure is reported, not thrown.</summary>
-    private static async Task DropAsync(string admin, string database)
+    internal static async Task DropAsync(string admin, string database)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -145,12 +145,16 @@ internal static class CasesBenchmark
     }
 
     /// <summary>Clients that each send their next command as soon as the last one is answered; returns commands/s.</summary>
-    private static async Task<double> ClosedLoopAsync(CaseWorkload workload, int clients, TimeSpan duration)
+    private static Task<double> ClosedLoopAsync(CaseWorkload workload, int clients, TimeSpan duration) => ClosedLoopAsync([workload], clients, duration);
+
+    /// <summary>The same with the clients spread evenly over several workloads (one per silo, say).</summary>
+    internal static async Task<double> ClosedLoopAsync(IReadOnlyList<CaseWorkload> workloads, int clients, TimeSpan duration)
     {
         var watch = Stopwatch.StartNew();
         long done = 0;
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
         {
+            var workload = workloads[client % workloads.Count];
             while (watch.Elapsed < duration)
             {
                 if (await workload.NextAsync())
@@ -189,5 +193,5 @@ internal static class CasesBenchmark
         return latencies;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -8,11 +8,12 @@ return args.FirstOrDefault() switch
     "positions" => await PositionsBenchmark.RunAsync(args),
     "cases" => await CasesBenchmark.RunAsync(args),
     "push" => await PushBenchmark.RunAsync(args),
+    "cluster" => await ClusterBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile])");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile])");
     return 2;
 }

@@ -67,7 +67,17 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var silo = new SiloProcess(FindBinary(configuration), data, port, environment);
-        await silo.RunAsync(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await silo.RunAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // A silo that never answered is still a process: nobody else holds it to end it.
+            await silo.DisposeAsync();
+            throw;
+        }
+
         return silo;
     }
 
@@ -212,7 +222,24 @@ public sealed class SiloProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first ({configuration}): {dll} is missing.");
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// The settings of one silo of a cluster on this machine, over a PostgreSQL database all its silos share: the same
+    /// cluster id, and a silo port and gateway port of its own (not Orleans' default 11111, which another cluster on
+    /// this machine may hold). Each of the silo's three connection pools is capped, so that several silos and the tests
+    /// beside them fit a default PostgreSQL's 100 connections.
+    /// </summary>
+    public static Dictionary<string, string> ClusterNode(string connectionString, string clusterId = "command", int poolSize = 12) => new()
+    {
+        ["Storage__Provider"] = "Postgres",
+        ["Storage__ConnectionString"] = $"{connectionString};Maximum Pool Size={poolSize.ToString(CultureInfo.InvariantCulture)}",
+        ["Silo__ClusterId"] = clusterId,
+        ["Silo__AdvertisedAddress"] = "127.0.0.1",
+        ["Silo__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Silo__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A TCP port free on loopback now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
