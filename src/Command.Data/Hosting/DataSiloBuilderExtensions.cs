@@ -53,6 +53,7 @@ public static class DataSiloBuilderExtensions
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.ReminderMinimumPeriod);
+        silo.AddOutgoingGrainCallFilter<FailoverRetry>();
         silo.Configure<ClusterMembershipOptions>(membership =>
         {
             membership.ProbeTimeout = options.ProbeTimeout;
