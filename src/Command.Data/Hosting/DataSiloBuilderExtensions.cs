@@ -90,7 +90,7 @@ public static class DataSiloBuilderExtensions
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = PostgresInvariant;
-                o.ConnectionString = ReminderConnectionString(orleansConnection);
+                o.ConnectionString = ReminderConnectionString(storage.ConnectionString!);
             });
         }
         else
@@ -109,15 +109,21 @@ public static class DataSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Orleans' providers open their own pool beside ours; Npgsql's default of 100 connections each would exhaust a
-    /// PostgreSQL server's default 100 slots when many grains activate at once, so theirs is capped unless the setting names another.
+    /// Orleans' providers open their own pools beside ours (grain state and membership share one, reminders have another).
+    /// Npgsql's default of 100 connections each would exhaust a PostgreSQL server's default 100 slots when many grains
+    /// activate at once, so theirs are capped unless the setting names a size: 16 here and <see cref="ReminderPool"/> for
+    /// reminders, beside our 16 + <see cref="StorageOptions.Writers"/>, about 44 per silo, so two silos fit the default
+    /// max_connections (three or more need it raised; infra/README.md says how).
     /// </summary>
     private static string OrleansConnectionString(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        PostgresDatabase.CapPool(builder, 32);
+        PostgresDatabase.CapPool(builder, 16);
         return builder.ConnectionString;
     }
+
+    /// <summary>Reminder writes are small, not awaited by the command that arms them, and do not wait for the WAL flush.</summary>
+    private const int ReminderPool = 8;
 
     /// <summary>
     /// Reminders are the trigger, not the record: a case's next deadline commits with the case and the sweep wakes any case
@@ -127,6 +133,8 @@ public static class DataSiloBuilderExtensions
     private static string ReminderConnectionString(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        PostgresDatabase.CapPool(builder, ReminderPool);
+
         builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=off" : builder.Options + " -c synchronous_commit=off";
         return builder.ConnectionString;
     }
