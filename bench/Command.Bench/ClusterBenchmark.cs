@@ -75,6 +75,14 @@ internal static class ClusterBenchmark
             Console.WriteLine($"  failed: {failure}");
         }
 
+        foreach (var (name, silo) in (ReadOnlySpan<(string, SiloProcess)>)[("A", a), ("B", b)])
+        {
+            foreach (var line in SiloProcess.FirstErrors(silo.Output, 3))
+            {
+                Console.WriteLine($"  silo {name}: {line}");
+            }
+        }
+
         var conflicted = await ConflictsAsync(clientA, clientB);
         await PushAsync(a, b, clientA);
         await FailoverAsync(a, b, clientA, conflicted);

@@ -43,6 +43,14 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The first <paramref name="count"/> errors a silo logged, each with the line after it (the exception).</summary>
+    public static IEnumerable<string> FirstErrors(string output, int count)
+    {
+        var lines = output.Split('\n');
+        return lines.Select((line, i) => (line, i)).Where(l => l.line.Contains(" ERR] ", StringComparison.Ordinal)).Take(count)
+            .SelectMany(l => lines.Skip(l.i).Take(2));
+    }
+
     public Process Process => process ?? throw new InvalidOperationException("not started");
 
     /// <summary>

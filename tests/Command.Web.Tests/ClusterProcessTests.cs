@@ -49,15 +49,7 @@ public sealed class ClusterProcessTests
         Assert.True(failed.Count == 0, $"{failed.Count} of {answers.Count} actions were answered 5xx or not at all ("
             + string.Join(", ", failed.GroupBy(f => f.Phase).Select(p => $"{p.Count()} of {answers.Count(s => s.Phase == p.Key)} {p.Key}")) + "):\n"
             + string.Join('\n', failed.Take(20))
-            + "\nSilo A's first errors:\n" + string.Join('\n', FirstErrors(a.Output)));
-    }
-
-    /// <summary>The first few errors a silo logged, each with the line after it (the exception).</summary>
-    private static IEnumerable<string> FirstErrors(string output)
-    {
-        var lines = output.Split('\n');
-        return lines.Select((line, i) => (line, i)).Where(l => l.line.Contains(" ERR] ", StringComparison.Ordinal)).Take(3)
-            .SelectMany(l => lines.Skip(l.i).Take(2));
+            + "\nSilo A's first errors:\n" + string.Join('\n', SiloProcess.FirstErrors(a.Output, 3)));
     }
 
     private static Dictionary<string, string> Settings(TestDatabase database)
