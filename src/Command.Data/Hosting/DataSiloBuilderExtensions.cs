@@ -53,7 +53,6 @@ public static class DataSiloBuilderExtensions
         silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.ReminderMinimumPeriod);
-        silo.AddOutgoingGrainCallFilter<FailoverRetry>();
         silo.Configure<ClusterMembershipOptions>(membership =>
         {
             membership.ProbeTimeout = options.ProbeTimeout;
@@ -70,6 +69,7 @@ public static class DataSiloBuilderExtensions
             var orleansConnection = OrleansConnectionString(storage.ConnectionString!);
             if (clustering)
             {
+                silo.AddOutgoingGrainCallFilter<FailoverRetry>();
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o =>
                 {

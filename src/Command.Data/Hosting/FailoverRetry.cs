@@ -10,9 +10,12 @@ namespace Command.Data.Hosting;
 
 /// <summary>
 /// A silo killed outright still owns its grains until the membership declares it dead (about ProbeTimeout ×
-/// MissedProbesLimit). Until then a call to one of them is rejected before delivery (<see cref="OrleansMessageRejectionException"/>),
-/// so sending it again cannot run it twice: the call is retried, backing off, until the survivors have taken the grain over or
-/// the failure-detection time has passed. One-way calls are not retried (nobody waits for them), nor is anything else.
+/// MissedProbesLimit). Until then a call to one of them cannot even be sent (its connection is refused) and is rejected
+/// (<see cref="OrleansMessageRejectionException"/>): sending it again cannot run it twice, so it is retried, backing off,
+/// until the survivors have taken the grain over or the failure-detection time has passed. Not retried: a call that was sent
+/// and whose silo then died (<see cref="SiloUnavailableException"/>, a rejection too, but the call may have run there), one-way
+/// calls (nobody waits for them), and calls to system targets and observers (Orleans' own protocols and our relays). Only
+/// silos that can have peers (PostgreSQL clustering) install it.
 /// </summary>
 internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogger<FailoverRetry> log) : IOutgoingGrainCallFilter
 {
@@ -32,7 +35,10 @@ internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogg
                 return;
             }
             catch (OrleansMessageRejectionException e) when (
-                !IsOneWay(context.InterfaceMethod) && TimeSpan.FromMilliseconds(Environment.TickCount64 - started) + delay < budget)
+                e is not SiloUnavailableException
+                && !context.TargetId.IsSystemTarget() && !context.TargetId.IsClient()
+                && !IsOneWay(context.InterfaceMethod)
+                && TimeSpan.FromMilliseconds(Environment.TickCount64 - started) + delay < budget)
             {
                 LogRetry(log, context.TargetId, delay.TotalMilliseconds, e.Message);
                 await Task.Delay(delay);
@@ -44,6 +50,6 @@ internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogg
     private static bool IsOneWay(MethodInfo? method) =>
         method is not null && OneWay.GetOrAdd(method, m => m.GetCustomAttribute<OneWayAttribute>() is not null);
 
-    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "A call to {Grain} was rejected before delivery ({Reason}); sending it again in {DelayMs} ms")]
+    [LoggerMessage(EventId = 121, Level = LogLevel.Debug, Message = "A call to {Grain} was rejected before delivery ({Reason}); sending it again in {DelayMs} ms")]
     private static partial void LogRetry(ILogger logger, GrainId grain, double delayMs, string reason);
 }

@@ -46,6 +46,14 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         }
     }
 
+    /// <summary>
+    /// True when the stored history holds <paramref name="events"/>' first entry (the same step by the same person at the same
+    /// millisecond, with the same note and target): this copy's write had committed.
+    /// </summary>
+    private bool Holds(List<CaseEvent> events) =>
+        events.Count > 0 && history.Any(e => e.Seq == events[0].Seq && e.Action == events[0].Action && e.Actor == events[0].Actor
+            && e.At.ToUnixTimeMilliseconds() == events[0].At.ToUnixTimeMilliseconds() && e.Note == events[0].Note && e.ToUnit == events[0].ToUnit);
+
     /// <summary>Takes the stored case after a conflicting write; this copy then leaves, so the next call finds the other.</summary>
     private async Task ReloadAsync()
     {
@@ -80,7 +88,10 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         catch (StorageConflictException)
         {
             await ReloadAsync();
-            throw new CaseRefusedException(code, state?.Status, CaseAction.Accept, RefusalKind.State, "该编号的案件已存在");
+            if (!Holds(events))
+            {
+                throw new CaseRefusedException(code, state?.Status, CaseAction.Accept, RefusalKind.State, "该编号的案件已存在");
+            }
         }
 
         return View();
@@ -114,9 +125,14 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             }
             catch (StorageConflictException) when (attempt < MaxAttempts)
             {
-                // Another copy of this case (two activations during a membership change) wrote first: decide again on the
-                // stored state, so the action is refused only if the fresh state refuses it.
+                // Another copy of this case (two activations during a membership change) wrote first, or this write itself
+                // committed and only its answer was lost (the group commit then retried it alone). Read the stored case: if
+                // it holds this command, it is done; otherwise decide again, so the action is refused only on fresh state.
                 await ReloadAsync();
+                if (Holds(events))
+                {
+                    return View();
+                }
             }
         }
     }
@@ -149,10 +165,11 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             return;
         }
 
-        if (!committed)
+        if (!committed && !await store.WriteNextDueAsync(state.Code, state.Version, clock.Of(state).NextAfter(now)))
         {
-            // Nothing was due (an early tick): the row still names the deadline that brought the case here.
-            await store.WriteNextDueAsync(state.Code, clock.Of(state).NextAfter(now));
+            // Nothing was due on this copy, but the stored case has moved on: that copy owns the deadline and its reminder.
+            await ReloadAsync();
+            return;
         }
 
         // Exactly the next deadline now (the tick may have found the reminder early).

@@ -95,9 +95,17 @@ public sealed class CaseStore(Database database)
         return database.WriteAsync(statements);
     }
 
-    /// <summary>Records a case's next deadline when a look at its deadlines changed nothing else.</summary>
-    public Task WriteNextDueAsync(string code, DateTimeOffset? nextDue) =>
-        database.WriteAsync(new SqlStatement("UPDATE cases SET next_due_at = $2 WHERE code = $1", code, nextDue?.ToUnixTimeMilliseconds()));
+    /// <summary>
+    /// Records a case's next deadline when a look at its deadlines changed nothing else; false when the stored case is no
+    /// longer at <paramref name="version"/> (another copy wrote it), and nothing was written.
+    /// </summary>
+    public async Task<bool> WriteNextDueAsync(string code, int version, DateTimeOffset? nextDue)
+    {
+        var rows = await database.WriteAsync(
+            new SqlStatement("UPDATE cases SET next_due_at = $2 WHERE code = $1 AND version = $3", code, nextDue?.ToUnixTimeMilliseconds(), (long)version))
+            .ConfigureAwait(false);
+        return rows[0] == 1;
+    }
 
     /// <summary>Open cases whose next deadline is at or before <paramref name="before"/>, earliest first.</summary>
     public async Task<List<string>> DueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)

@@ -146,6 +146,23 @@ public sealed class ClusterTests
         Assert.Equal(CaseStatus.Resolved, (await cluster.Case(code).GetAsync())!.Status);
     }
 
+    [SkippableTheory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_command_whose_write_committed_but_whose_answer_was_lost_is_answered_as_done_and_kept_once(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+        await cluster.Act(code, VillageUser, CaseAction.Sign);
+
+        // The write is in the database (its COMMIT went through) but the grain heard of a failure and wrote again: the second
+        // write meets the first, which is this very command (same step, person, time and note).
+        await WriteAsAnotherCopyAsync(cluster, code, new CaseCommand(CaseAction.Progress, "入户走访"));
+        var view = await cluster.Act(code, VillageUser, CaseAction.Progress, "入户走访");
+        Assert.Single(view.History, e => e.Action == CaseAction.Progress);
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM case_events WHERE case_code = $1 AND action = 'Progress'", code));
+    }
+
     private static Task<CaseView> OpenOnAsync(CommandCluster cluster, int silo, Assignee to)
     {
         var code = string.Create(CultureInfo.InvariantCulture, $"150123-20261102-{Interlocked.Increment(ref opened) + 5000:D4}");
