@@ -151,6 +151,9 @@ public sealed class CommandCluster : IAsyncDisposable
         await Running.StopSiloAsync(silo);
     }
 
+    /// <summary>Starts one more silo that joins the running cluster.</summary>
+    public async Task AddSiloAsync() => await Running.StartAdditionalSiloAsync();
+
     public async Task RestartAsync()
     {
         await KillAsync();

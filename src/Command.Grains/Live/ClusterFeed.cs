@@ -26,11 +26,13 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
     private readonly SemaphoreSlim joining = new(1, 1);
     private Outbox outbox = new();
     private Outbox spare = new();
+    private readonly Dictionary<ILiveRelay, long> listedAt = [];
     private ILiveRelay[] peers = [];
     private ILiveRelay? self;
     private long sequence;
     private bool snapshotTaken;
-    private Task loop = Task.CompletedTask;
+    private Task flushing = Task.CompletedTask;
+    private Task renewing = Task.CompletedTask;
 
     /// <summary>The other silos' relays as of the last renewal.</summary>
     public int PeerCount => Volatile.Read(ref peers).Length;
@@ -112,11 +114,14 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
     {
         ArgumentNullException.ThrowIfNull(changes);
         bool inOrder;
+        long gap = 0;
         lock (lastSequence)
         {
-            inOrder = !lastSequence.TryGetValue(changes.Origin, out var last) || changes.Sequence > last;
+            var known = lastSequence.TryGetValue(changes.Origin, out var last);
+            inOrder = !known || changes.Sequence > last;
             if (inOrder)
             {
+                gap = known ? changes.Sequence - last - 1 : 0;
                 lastSequence[changes.Origin] = changes.Sequence;
             }
         }
@@ -124,6 +129,12 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         if (!inOrder)
         {
             LogOvertaken(log, changes.Origin, changes.Sequence);
+        }
+        else if (gap > 0)
+        {
+            // Versioned workers and cases heal at their next change, counters within a minute; a missed warning change stays
+            // until that warning changes again or this silo restarts.
+            LogGap(log, gap, changes.Origin);
         }
 
         Show(changes, inOrder);
@@ -140,20 +151,27 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         return local.Export() with { Origin = origin };
     }
 
-    /// <summary>Relays while the silo is active: it can call grains from the first renewal to the last leave.</summary>
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(ClusterFeed), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    private Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Relays from the moment the silo is active (the first join is awaited, so changes from then on reach the peers) until
+    /// its grains have deactivated at shutdown (their last changes still go out).
+    /// </summary>
+    public void Participate(ISiloLifecycle lifecycle)
     {
-        loop = RunAsync(stopping.Token);
-        return Task.CompletedTask;
+        lifecycle.Subscribe(nameof(ClusterFeed), ServiceLifecycleStage.Active, StartAsync, _ => Task.CompletedTask);
+        lifecycle.Subscribe(nameof(ClusterFeed), ServiceLifecycleStage.RuntimeGrainServices, _ => Task.CompletedTask, StopAsync);
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await JoinAsync();
+        flushing = FlushLoopAsync(stopping.Token);
+        renewing = RenewLoopAsync(stopping.Token);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         await stopping.CancelAsync();
-        await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(flushing, renewing).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Flush();
         try
         {
@@ -205,20 +223,14 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(FlushEvery, TimeProvider.System);
-        var renewAt = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 Flush();
-                if (Environment.TickCount64 >= renewAt)
-                {
-                    renewAt = Environment.TickCount64 + (long)RenewEvery.TotalMilliseconds;
-                    await RenewAsync();
-                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -226,35 +238,63 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         }
     }
 
-    /// <summary>Registers this silo's relay again and learns the others; the first time there are others, takes a snapshot.</summary>
-    private async Task RenewAsync()
+    /// <summary>Renews apart from the flushes, so a directory that is slow to answer (its silo just died) holds up no batch.</summary>
+    private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
-        if (await JoinAsync() is { } others && !snapshotTaken)
+        using var timer = new PeriodicTimer(RenewEvery, TimeProvider.System);
+        try
         {
-            // A silo whose first renewal finds no peer has nothing to catch up on: a silo that joins later asks it instead.
-            snapshotTaken = true;
-            if (others.Length > 0)
+            do
             {
-                await TakeSnapshotAsync(others);
+                var others = await JoinAsync();
+                if (others is { Length: > 0 } && !snapshotTaken)
+                {
+                    await TakeSnapshotsAsync(others);
+                }
+                else if (others is not null)
+                {
+                    // A silo whose first renewal finds no peer has nothing to catch up on: a silo that joins later asks it.
+                    snapshotTaken = true;
+                }
             }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
-    /// <summary>Registers this silo's relay and returns the others (null when the directory could not be reached).</summary>
+    /// <summary>
+    /// Registers this silo's relay and returns its peers (null when the directory could not be reached). A peer stays one until
+    /// it has gone unlisted for the directory's expiry, so a directory that restarted empty (its silo died) and has not heard
+    /// from everyone again yet does not make this silo drop changes meant for them.
+    /// </summary>
     private async Task<ILiveRelay[]?> JoinAsync()
     {
         await joining.WaitAsync();
         try
         {
             self ??= grains.CreateObjectReference<ILiveRelay>(this);
-            var others = await grains.GetGrain<ILiveRelayDirectoryGrain>(0).JoinAsync(origin, self);
-            if (others.Length != Volatile.Read(ref peers).Length)
+            var listed = await grains.GetGrain<ILiveRelayDirectoryGrain>(0).JoinAsync(origin, self).WaitAsync(RenewEvery);
+            var now = Environment.TickCount64;
+            foreach (var peer in listed)
             {
-                LogPeers(log, others.Length);
+                listedAt[peer] = now;
             }
 
-            Volatile.Write(ref peers, others);
-            return others;
+            foreach (var gone in listedAt.Where(p => now - p.Value > LiveRelayDirectoryGrain.Expiry.TotalMilliseconds).Select(p => p.Key).ToList())
+            {
+                listedAt.Remove(gone);
+            }
+
+            var known = listedAt.Keys.ToArray();
+            if (known.Length != Volatile.Read(ref peers).Length)
+            {
+                LogPeers(log, known.Length);
+            }
+
+            Volatile.Write(ref peers, known);
+            return known;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -267,22 +307,30 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         }
     }
 
-    private async Task TakeSnapshotAsync(ILiveRelay[] others)
+    /// <summary>
+    /// Takes the screens' state from every peer: each learns this silo before it exports, so whatever any of them publishes
+    /// afterwards is relayed here. What a snapshot holds only fills in what this silo does not know yet.
+    /// </summary>
+    private async Task TakeSnapshotsAsync(ILiveRelay[] others)
     {
-        foreach (var peer in others)
+        var taken = await Task.WhenAll(others.Select(async peer =>
         {
             try
             {
                 var snapshot = await peer.SnapshotAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                Show(snapshot, all: true);
+                local.Merge(snapshot);
                 LogSnapshot(log, snapshot.Workers.Length, snapshot.Cases.Length, snapshot.Warnings.Length, snapshot.Counters.Length);
-                return;
+                return true;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 LogSnapshotFailed(log, e);
+                return false;
             }
-        }
+        }));
+
+        // Tried again at the next renewal when no peer could answer.
+        snapshotTaken = taken.Any(t => t);
     }
 
     /// <summary>Sends what the outbox holds to every peer, one one-way batch each.</summary>
@@ -331,6 +379,9 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
 
     [LoggerMessage(EventId = 516, Level = LogLevel.Warning, Message = "Live batch {Sequence} from {Origin} arrived after a later one: only its versioned changes were shown")]
     private static partial void LogOvertaken(ILogger logger, string origin, long sequence);
+
+    [LoggerMessage(EventId = 518, Level = LogLevel.Warning, Message = "{Missed} live batch(es) from {Origin} never arrived")]
+    private static partial void LogGap(ILogger logger, long missed, string origin);
 
     [LoggerMessage(EventId = 517, Level = LogLevel.Debug, Message = "Could not take this silo's live relay off the directory")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception);

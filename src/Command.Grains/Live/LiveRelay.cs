@@ -48,6 +48,12 @@ public interface ILocalLiveBoard : ILiveFeed
 {
     /// <summary>What the screens draw now, as changes (origin and sequence left empty).</summary>
     LiveChanges Export();
+
+    /// <summary>
+    /// Adds a peer's snapshot: newer workers and cases (they carry versions), and warnings and counters not known here yet
+    /// (what is known here may be newer than the snapshot).
+    /// </summary>
+    void Merge(LiveChanges snapshot);
 }
 
 /// <summary>Where the silos find each other's relays: each registers its own every few seconds and gets the others back.</summary>

@@ -96,6 +96,41 @@ internal sealed partial class DashboardBridge(
         }
     }
 
+    public void Merge(LiveChanges snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        foreach (var mark in snapshot.Workers)
+        {
+            WorkerChanged(mark);
+        }
+
+        foreach (var card in snapshot.Cases)
+        {
+            CaseChanged(card);
+        }
+
+        lock (gate)
+        {
+            foreach (var card in snapshot.Warnings)
+            {
+                if (!board.HasWarning(card.Id) && card.Active)
+                {
+                    pending.Warnings[card.Id] = board.Put(card);
+                    Queued();
+                }
+            }
+
+            foreach (var (code, counters) in snapshot.Counters)
+            {
+                if (board.CountersOf(code) is null && board.Put(code, counters) is { } item)
+                {
+                    pending.Counters[code] = item;
+                    Queued();
+                }
+            }
+        }
+    }
+
     public LiveChanges Export()
     {
         lock (gate)

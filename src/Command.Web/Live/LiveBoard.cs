@@ -131,6 +131,8 @@ internal sealed class LiveBoard(RegionDirectory directory)
 
     public CountersItem? CountersOf(string code) => counters.GetValueOrDefault(code);
 
+    public bool HasWarning(string id) => warnings.ContainsKey(id);
+
     /// <summary>Everything on the board, as the changes that would draw it on another silo's board.</summary>
     public LiveChanges Export() => new(
         string.Empty,

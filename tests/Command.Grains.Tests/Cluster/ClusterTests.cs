@@ -66,6 +66,24 @@ public sealed class ClusterTests
     }
 
     [SkippableFact]
+    public async Task A_silo_that_joins_later_shows_what_happened_before_and_what_happens_after_on_any_silo()
+    {
+        await using var cluster = await DomainCluster.StartAsync(StorageProvider.Postgres, silos: Silos);
+        var before = (await OpenOnAsync(cluster, 1, VillageUnit)).Code;
+        await Eventually.Until(() => Task.FromResult(cluster.Board(0).Counters.GetValueOrDefault(County)), c => c.Open == 1, what: "the county's counters");
+
+        await cluster.AddSiloAsync();
+        await DomainCluster.LoadAsync(cluster);
+        var joined = cluster.Board(Silos);
+        await Eventually.Until(() => Task.FromResult(joined.Cases.ContainsKey(before) && joined.Counters.GetValueOrDefault(County).Open == 1), ok => ok,
+            TimeSpan.FromSeconds(20), "the new silo's screens to show the case and counters from before it joined");
+
+        // From then on, changes published on either of the first two silos reach it.
+        var after = new[] { (await OpenOnAsync(cluster, 0, VillageUnit)).Code, (await OpenOnAsync(cluster, 1, VillageUnit)).Code };
+        await Eventually.Until(() => Task.FromResult(after.All(joined.Cases.ContainsKey)), ok => ok, what: "the cases opened after it joined");
+    }
+
+    [SkippableFact]
     public async Task A_sign_for_deadline_fires_once_in_a_cluster_of_two()
     {
         await using var cluster = await DomainCluster.StartAsync(StorageProvider.Postgres, silos: Silos);

@@ -39,6 +39,29 @@ internal sealed class RecordingBoard : ILocalLiveBoard
     {
     }
 
+    public void Merge(LiveChanges snapshot)
+    {
+        foreach (var mark in snapshot.Workers)
+        {
+            WorkerChanged(mark);
+        }
+
+        foreach (var card in snapshot.Cases)
+        {
+            CaseChanged(card);
+        }
+
+        foreach (var card in snapshot.Warnings)
+        {
+            Warnings.TryAdd(card.Id, card);
+        }
+
+        foreach (var (code, counters) in snapshot.Counters)
+        {
+            Counters.TryAdd(code, counters);
+        }
+    }
+
     public LiveChanges Export() => new(
         string.Empty, 0, [.. Workers.Values], [.. Cases.Values], [.. Warnings.Values], [],
         [.. Counters.Select(c => new RegionCountersChange(c.Key, c.Value))]);
