@@ -44,7 +44,15 @@ public sealed class CaseTally
     /// The grids and regions that count something now: cases open, or accepted or closed since <paramref name="since"/>, and
     /// active grid or worker warnings. Activating them at start makes the counters right at once after a restart.
     /// </summary>
-    public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default)
+    /// <summary>Since when cases count for a grid's live counters: the start of today, or the hot-spot window if it reaches further back.</summary>
+    public static DateTimeOffset CountingSince(DateTimeOffset now, TimeSpan hotSpotWindow)
+    {
+        var today = ChinaDate.StartOf(ChinaDate.Of(now));
+        var window = now - hotSpotWindow;
+        return window < today ? window : today;
+    }
+
+    public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default, string within = "")
     {
         ArgumentNullException.ThrowIfNull(database);
         var places = new List<string>();
@@ -52,11 +60,11 @@ public sealed class CaseTally
             new SqlStatement(
                 $"""
                 SELECT DISTINCT COALESCE(grid_code, region_code) FROM cases
-                 WHERE status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1
+                 WHERE (status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1) AND COALESCE(grid_code, region_code) LIKE $2
                 UNION
-                SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline')
+                SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline') AND region_code LIKE $2
                 """,
-                since.ToUnixTimeMilliseconds()),
+                since.ToUnixTimeMilliseconds(), within + "%"),
             r => places.Add(r.GetString(0)),
             cancellationToken).ConfigureAwait(false);
         return places;

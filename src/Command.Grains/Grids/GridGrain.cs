@@ -125,13 +125,7 @@ internal sealed class GridGrain(RegionDirectory directory, Database database, IO
 
     public Task<GridSnapshot> GetAsync() => Task.FromResult(new GridSnapshot(grid.Code, Counters(), new Dictionary<long, WorkerStatus>(workers)));
 
-    private DateTimeOffset Since()
-    {
-        var now = time.GetUtcNow();
-        var today = ChinaDate.StartOf(ChinaDate.Of(now));
-        var window = now - cases.Value.HotSpotWindow;
-        return window < today ? window : today;
-    }
+    private DateTimeOffset Since() => CaseTally.CountingSince(time.GetUtcNow(), cases.Value.HotSpotWindow);
 
     private RegionCounters Counters() => new RegionCounters(
         1,
