@@ -42,11 +42,14 @@ internal sealed partial class StartupData(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var demoMode = demo.Value.Enabled == true;
-        if (demoMode && await store.IsEmptyAsync(cancellationToken))
+        if (demoMode)
         {
+            // Silos that start together over one empty database: one imports, the others wait for it and find the county.
             var started = TimeProvider.System.GetTimestamp();
-            var summary = await store.SaveAsync(RegionImporter.BuildDemo(), Actor, cancellationToken);
-            LogImported(log, summary.Regions, summary.Grids, summary.Workers, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+            if (await store.ImportIfEmptyAsync(RegionImporter.BuildDemo, Actor, cancellationToken) is { } summary)
+            {
+                LogImported(log, summary.Regions, summary.Grids, summary.Workers, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+            }
         }
 
         await directory.LoadAsync(database, cancellationToken);
@@ -132,8 +135,11 @@ internal sealed partial class StartupData(
             throw new OptionsValidationException(UserOptions.Section, typeof(UserOptions), ["Auth:AdminPassword must have at least 12 characters."]);
         }
 
-        await admin.CreateAsync(new UserProfile("admin", "系统管理员", UserRole.Admin, "admin", string.Empty), hasher.Hash(users.Value.AdminPassword), Actor);
-        LogAdminCreated(log);
+        // Another silo starting at the same moment may have created it since we looked: only the one that did says so.
+        if (await admin.CreateAsync(new UserProfile("admin", "系统管理员", UserRole.Admin, "admin", string.Empty), hasher.Hash(users.Value.AdminPassword), Actor))
+        {
+            LogAdminCreated(log);
+        }
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Imported the demo county: {Regions} regions, {Grids} grids, {Workers} grid workers in {Seconds:0.0} s (township, village and grid boundaries are synthetic)")]
