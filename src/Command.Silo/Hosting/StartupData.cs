@@ -38,6 +38,7 @@ internal sealed partial class StartupData(
     ILogger<StartupData> log) : IHostedService
 {
     private const string Actor = "system";
+    private const int SeedingConcurrency = 16;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,7 +94,19 @@ internal sealed partial class StartupData(
 
         // One hash for every demo account: the password is public anyway, and hashing is deliberately slow.
         var hash = hasher.Hash(DemoAccounts.Password);
-        var created = await Task.WhenAll(accounts.Select(a => grains.GetGrain<IUserGrain>(a.UserName).CreateAsync(a, hash, Actor)));
+
+        // A few at a time: each creation activates an account that reads and writes its state, and several silos seeding
+        // at once without a bound would ask the server for every connection their pools allow together. Each account is
+        // one grain in the cluster, so it is created by exactly one of them and counted as new once.
+        var created = 0;
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = SeedingConcurrency }, async (account, _) =>
+        {
+            if (await grains.GetGrain<IUserGrain>(account.UserName).CreateAsync(account, hash, Actor))
+            {
+                Interlocked.Increment(ref created);
+            }
+        });
+
         var list = new StringBuilder();
         foreach (var account in accounts)
         {
@@ -112,7 +125,7 @@ internal sealed partial class StartupData(
         }
 
         LogDemoAccounts(
-            log, accounts.Count, created.Count(c => c), DemoAccounts.Password, Names(UserRole.DutyOfficer), Names(UserRole.Leader), Names(UserRole.Admin),
+            log, accounts.Count, created, DemoAccounts.Password, Names(UserRole.DutyOfficer), Names(UserRole.Leader), Names(UserRole.Admin),
             Names(UserRole.TownshipCenter), Names(UserRole.Department), Sample(UserRole.Village), Sample(UserRole.GridWorker), file);
     }
 
