@@ -18,7 +18,7 @@ public sealed class ClusterStartTests
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = database.ConnectionString,
+            ["Storage:ConnectionString"] = Together.SmallPools(database),
             ["Demo:Enabled"] = "true",
         };
         await using var a = new SiloFactory(settings);

@@ -125,7 +125,7 @@ public sealed class KeyRingTests
     private static Dictionary<string, string?> Settings(TestDatabase database) => new()
     {
         ["Storage:Provider"] = "Postgres",
-        ["Storage:ConnectionString"] = database.ConnectionString,
+        ["Storage:ConnectionString"] = Together.SmallPools(database),
         ["Auth:AdminPassword"] = AdminPassword,
     };
 
