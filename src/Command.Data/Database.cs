@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -18,6 +19,7 @@ public abstract class Database : IAsyncDisposable
     private readonly DataMetrics metrics;
     private Task[] writers = [];
     private CancellationTokenSource? abort;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> localLocks = new(StringComparer.Ordinal);
 
     private protected Database(int writerCount, int maxBatch, DataMetrics metrics, ILogger log)
     {
@@ -87,6 +89,44 @@ public abstract class Database : IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             row(reader);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding the lock named <paramref name="name"/>, which one caller in the whole
+    /// cluster holds at a time: on PostgreSQL a session advisory lock (a silo that dies releases it with its connection);
+    /// SQLite serves one silo (a lock file keeps a second process away), so there a lock in this process is enough.
+    /// Writes made through <see cref="WriteAsync(IReadOnlyList{SqlStatement}, CancellationToken)"/> are committed when
+    /// they complete, so work that awaits its writes leaves them visible to the next holder.
+    /// </summary>
+    public Task<T> ExclusiveAsync<T>(string name, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(work);
+        return LockedAsync(name, work, cancellationToken);
+    }
+
+    public Task ExclusiveAsync(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return ExclusiveAsync(name, async token =>
+        {
+            await work(token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    private protected virtual async Task<T> LockedAsync<T>(string name, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var gate = localLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

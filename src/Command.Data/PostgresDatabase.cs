@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -54,6 +57,44 @@ public sealed class PostgresDatabase : Database
         Bind(command.Parameters, statement.Parameters);
         return command;
     }
+
+    /// <summary>The cluster-wide lock: a session advisory lock on a connection of its own, held while the work runs.</summary>
+    private protected override async Task<T> LockedAsync<T>(string name, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var key = LockKey(name);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // However long the holder takes (an import of a whole city runs for minutes): only cancellation ends the wait.
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { CommandTimeout = 0 })
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = key });
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection);
+                release.Parameters.Add(new NpgsqlParameter { Value = key });
+                await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection broke, and the session's lock went with it.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The advisory lock key of a lock name: the first 8 bytes of its SHA-256, the same on every silo. Holding it by
+    /// hand (<c>SELECT pg_advisory_lock(key)</c>) keeps every silo out of the work that lock guards.
+    /// </summary>
+    public static long LockKey(string name) =>
+        BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("Command:" + name)));
 
     public override async ValueTask DisposeAsync()
     {

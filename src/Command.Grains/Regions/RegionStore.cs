@@ -13,10 +13,15 @@ public sealed record ImportSummary(int Regions, int Grids, int Workers, int NewW
 /// <summary>
 /// Writes an imported region tree, its workers and default units. Re-importing updates names and boundaries
 /// in place: a worker keeps id and device id (matched by grid and sequence); only new workers get new ones.
+/// Imports never interleave, on one silo or several: each holds the database's <see cref="ImportLock"/> while it reads
+/// what exists and writes, so two imports cannot hand out the same worker ids, and an import into an empty database
+/// happens once however many silos start together.
 /// </summary>
 public sealed class RegionStore(Database database, AuditLog audit, TimeProvider time)
 {
     private const int StatementsPerUnit = 500;
+    /// <summary>The database lock every import holds (<see cref="Database.ExclusiveAsync{T}"/>).</summary>
+    public const string ImportLock = "regions-import";
 
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default)
     {
@@ -25,9 +30,23 @@ public sealed class RegionStore(Database database, AuditLog audit, TimeProvider 
         return empty;
     }
 
-    public async Task<ImportSummary> SaveAsync(RegionImport import, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Imports what <paramref name="build"/> makes if no region exists yet; null if some did (nothing is built or written).</summary>
+    public Task<ImportSummary?> ImportIfEmptyAsync(Func<RegionImport> build, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return database.ExclusiveAsync(ImportLock, async token =>
+            await IsEmptyAsync(token).ConfigureAwait(false) ? await WriteAsync(build(), actor, token).ConfigureAwait(false) : null,
+            cancellationToken);
+    }
+
+    public Task<ImportSummary> SaveAsync(RegionImport import, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(import);
+        return database.ExclusiveAsync(ImportLock, token => WriteAsync(import, actor, token), cancellationToken);
+    }
+
+    private async Task<ImportSummary> WriteAsync(RegionImport import, string actor, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var statements = new List<SqlStatement>(import.Regions.Count + import.Workers.Count + 64);
         foreach (var region in import.Regions)

@@ -1,6 +1,5 @@
 using Command.Data;
 using Command.Data.Hosting;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Command.Silo.Hosting;
 
@@ -27,10 +26,9 @@ internal static class SiloExtensions
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(45));
         builder.Services.AddCommandHealth();
 
-        // Keys for antiforgery (and sign-in cookies) live with the data, so they survive restarts.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Command")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Keys for sign-in cookies, bearer tokens and antiforgery live in the database: every silo over it reads the
+        // others' tokens, and they survive restarts.
+        builder.Services.AddCommandKeyRing(dataDirectory);
         return builder;
     }
 

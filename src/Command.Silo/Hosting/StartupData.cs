@@ -38,15 +38,19 @@ internal sealed partial class StartupData(
     ILogger<StartupData> log) : IHostedService
 {
     private const string Actor = "system";
+    private const int SeedingConcurrency = 16;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var demoMode = demo.Value.Enabled == true;
-        if (demoMode && await store.IsEmptyAsync(cancellationToken))
+        if (demoMode)
         {
+            // Silos that start together over one empty database: one imports, the others wait for it and find the county.
             var started = TimeProvider.System.GetTimestamp();
-            var summary = await store.SaveAsync(RegionImporter.BuildDemo(), Actor, cancellationToken);
-            LogImported(log, summary.Regions, summary.Grids, summary.Workers, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+            if (await store.ImportIfEmptyAsync(RegionImporter.BuildDemo, Actor, cancellationToken) is { } summary)
+            {
+                LogImported(log, summary.Regions, summary.Grids, summary.Workers, TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+            }
         }
 
         await directory.LoadAsync(database, cancellationToken);
@@ -90,7 +94,19 @@ internal sealed partial class StartupData(
 
         // One hash for every demo account: the password is public anyway, and hashing is deliberately slow.
         var hash = hasher.Hash(DemoAccounts.Password);
-        var created = await Task.WhenAll(accounts.Select(a => grains.GetGrain<IUserGrain>(a.UserName).CreateAsync(a, hash, Actor)));
+
+        // A few at a time: each creation activates an account that reads and writes its state, and several silos seeding
+        // at once without a bound would ask the server for every connection their pools allow together. Each account is
+        // one grain in the cluster, so it is created by exactly one of them and counted as new once.
+        var created = 0;
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = SeedingConcurrency }, async (account, _) =>
+        {
+            if (await grains.GetGrain<IUserGrain>(account.UserName).CreateAsync(account, hash, Actor))
+            {
+                Interlocked.Increment(ref created);
+            }
+        });
+
         var list = new StringBuilder();
         foreach (var account in accounts)
         {
@@ -109,7 +125,7 @@ internal sealed partial class StartupData(
         }
 
         LogDemoAccounts(
-            log, accounts.Count, created.Count(c => c), DemoAccounts.Password, Names(UserRole.DutyOfficer), Names(UserRole.Leader), Names(UserRole.Admin),
+            log, accounts.Count, created, DemoAccounts.Password, Names(UserRole.DutyOfficer), Names(UserRole.Leader), Names(UserRole.Admin),
             Names(UserRole.TownshipCenter), Names(UserRole.Department), Sample(UserRole.Village), Sample(UserRole.GridWorker), file);
     }
 
@@ -132,8 +148,11 @@ internal sealed partial class StartupData(
             throw new OptionsValidationException(UserOptions.Section, typeof(UserOptions), ["Auth:AdminPassword must have at least 12 characters."]);
         }
 
-        await admin.CreateAsync(new UserProfile("admin", "系统管理员", UserRole.Admin, "admin", string.Empty), hasher.Hash(users.Value.AdminPassword), Actor);
-        LogAdminCreated(log);
+        // Another silo starting at the same moment may have created it since we looked: only the one that did says so.
+        if (await admin.CreateAsync(new UserProfile("admin", "系统管理员", UserRole.Admin, "admin", string.Empty), hasher.Hash(users.Value.AdminPassword), Actor))
+        {
+            LogAdminCreated(log);
+        }
     }
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Imported the demo county: {Regions} regions, {Grids} grids, {Workers} grid workers in {Seconds:0.0} s (township, village and grid boundaries are synthetic)")]
