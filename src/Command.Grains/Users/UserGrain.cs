@@ -70,23 +70,7 @@ internal sealed class UserGrain(
         }
 
         state.State = new UserState { Profile = profile, PasswordHash = passwordHash, CreatedAt = time.GetUtcNow(), CreatedBy = actor };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            // Another activation of this account created it first (silos seeding at once while the cluster's directory
-            // settles): storage refused our first write, so the account is theirs and this call created nothing.
-            await state.ReadStateAsync();
-            if (state.State.Profile is null)
-            {
-                throw;
-            }
-
-            return false;
-        }
-
+        await state.WriteStateAsync();
         return true;
     }
 
