@@ -20,6 +20,7 @@ public sealed class ClusterStartTests
             ["Storage:Provider"] = "Postgres",
             ["Storage:ConnectionString"] = Together.SmallPools(database),
             ["Demo:Enabled"] = "true",
+            ["Demo:Simulate"] = "true",
         };
         await using var a = new SiloFactory(settings);
         await using var b = new SiloFactory(settings);
@@ -68,6 +69,13 @@ public sealed class ClusterStartTests
         // Either silo signs a demo user in and shows the county.
         var token = await SignIns.TokenAsync(a, "duty", "demo");
         Assert.Equal("duty", await SignIns.WhoAsync(b, token: token));
+
+        // One silo makes the demo county live; the other waits to take over, so the county is not simulated twice.
+        await Eventually.Until(
+            () => Task.FromResult(Events(a).Concat(Events(b)).Count(e => Template(e).StartsWith("Demo activity in ", StringComparison.Ordinal))), n => n >= 1,
+            TimeSpan.FromMinutes(1), "the demo activity to start");
+        await Eventually.Until(() => WaitingAsync(database, Command.Silo.Demo.DemoActivity.SimulationLock), n => n == 1, what: "the other silo to wait for the simulation");
+        Assert.Equal(1, Events(a).Concat(Events(b)).Count(e => Template(e).StartsWith("Demo activity in ", StringComparison.Ordinal)));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Command.Data;
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
@@ -26,9 +27,11 @@ internal sealed partial class DemoActivity(
     IOptions<DemoOptions> demo,
     IOptions<CaseOptions> limits,
     IOptions<PositionOptions> presence,
+    Database database,
     TimeProvider time,
     ILogger<DemoActivity> log) : IHostedService, IDisposable
 {
+    internal const string SimulationLock = "demo-simulation";
     private static readonly TimeSpan SummaryEvery = TimeSpan.FromMinutes(1);
     private static readonly CaseStatus[] Open = [CaseStatus.Accepted, CaseStatus.Dispatched, CaseStatus.InProgress, CaseStatus.Resolved, CaseStatus.Closed, CaseStatus.Rejected];
 
@@ -60,7 +63,22 @@ internal sealed partial class DemoActivity(
 
     public void Dispose() => stopping.Dispose();
 
+    /// <summary>
+    /// One silo of a cluster simulates, whichever holds the database lock; the others wait for it, and one of them takes
+    /// over when that silo dies (its connection, and the lock with it, goes). Its cases are picked up as after a restart.
+    /// </summary>
     private async Task RunAsync(CancellationToken token)
+    {
+        try
+        {
+            await database.ExclusiveAsync(SimulationLock, SimulateAsync, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SimulateAsync(CancellationToken token)
     {
         try
         {
