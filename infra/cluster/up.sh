@@ -105,8 +105,9 @@ else
   dotnet publish "$repo/src/Command.Silo" -c Release -o "$state/app" -nologo -v quiet >&2
 fi
 
-# --- the silos, one after the other ----------------------------------------------------------------------------------
-# One at a time: each waits for /healthz (active in the cluster, database answering) before the next one starts.
+# --- the silos, all at once -----------------------------------------------------------------------------------------
+# Start-up is safe to run together (the demo import and the first sign-in key are made under database locks, accounts
+# are grains), so every silo starts at once; then each is awaited on /healthz (active in the cluster, database answering).
 start_silo() {
   local i="$1" http=$((http_base + $1 - 1)) silo_port=$((silo_base + $1 - 1)) gateway=$((gateway_base + $1 - 1))
   local pid_file data pid
@@ -122,8 +123,8 @@ start_silo() {
   done
 
   mkdir -p "$data"
-  local simulate=false
-  [ "$i" -eq 1 ] && simulate="${COMMAND_CLUSTER_SIMULATE:-true}"
+  # Every silo may simulate: one holds the database's simulation lock, another takes over if it dies.
+  local simulate="${COMMAND_CLUSTER_SIMULATE:-true}"
   log "starting silo $i: http $http, silo port $silo_port, gateway $gateway (log: $data/console.log)"
   (
     cd "$state/app"
@@ -144,7 +145,14 @@ start_silo() {
   ) &
   pid=$!
   echo "$pid" >"$pid_file"
+}
 
+await_silo() {
+  local i="$1" http=$((http_base + $1 - 1))
+  local pid_file data pid
+  pid_file=$(silo_pid_file "$i")
+  data="$state/silo-$i"
+  pid=$(cat "$pid_file" 2>/dev/null) || fail "silo $i has no pid file"
   for _ in $(seq 1 180); do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$pid_file"
@@ -162,6 +170,7 @@ start_silo() {
 }
 
 for i in $(seq 1 "$silos"); do start_silo "$i"; done
+for i in $(seq 1 "$silos"); do await_silo "$i"; done
 for pid_file in "$state"/silo-*.pid; do
   i=${pid_file##*/silo-}; i=${i%.pid}
   if [ "$i" -gt "$silos" ] && running_pid "$pid_file" "$(silo_marker)" >/dev/null; then
