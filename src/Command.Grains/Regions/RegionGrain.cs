@@ -34,12 +34,12 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
 
         await own.LoadAsync(database, code, Today(), cancellationToken);
-        await WakeCountingChildrenAsync(cancellationToken);
+        var woken = await WakeCountingChildrenAsync(cancellationToken);
         total = Sum();
         this.RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
 
         // Cases read from the database count at once, not only at the next refresh.
-        if (own.Count > 0)
+        if (own.Count > 0 || woken)
         {
             await ReportAsync();
         }
@@ -95,17 +95,21 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
     /// Children start from their imported sizes, with nothing live. Those whose cases or warnings count now are asked at once:
     /// after this region's silo died with its children, nobody else would wake them, and the counters would miss their cases.
     /// </summary>
-    private async Task WakeCountingChildrenAsync(CancellationToken cancellationToken)
+    private async Task<bool> WakeCountingChildrenAsync(CancellationToken cancellationToken)
     {
         var since = CaseTally.CountingSince(time.GetUtcNow(), cases.Value.HotSpotWindow);
         var places = await CaseTally.PlacesAsync(database, since, cancellationToken, within: region.Code);
+        var woken = false;
         foreach (var child in region.Children.Where(c => places.Any(p => p.StartsWith(c.Code, StringComparison.Ordinal))))
         {
+            woken = true;
             heard[child.Code] = time.GetUtcNow();
             children[child.Code] = child.Level == RegionLevel.Grid
                 ? (await GrainFactory.GetGrain<IGridGrain>(child.Code).GetAsync()).Counters
                 : await GrainFactory.GetGrain<IRegionGrain>(child.Code).GetCountersAsync();
         }
+
+        return woken;
     }
 
     /// <summary>
