@@ -19,7 +19,7 @@ internal static class ClusterBenchmark
     private const int Grids = 48;
     private const int FirstClients = 16;
     private const int MaxClients = 256;
-    private const int ConflictCases = 60;
+    private const int ConflictCases = 72;
     private const int ConflictParallel = 12;
     private const int PushCases = 60;
     private const double PushRate = 5;
