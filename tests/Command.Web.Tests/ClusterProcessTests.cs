@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Globalization;
 using Command.Bench;
 using Command.Data;
 using Command.Testing;
@@ -50,6 +52,65 @@ public sealed class ClusterProcessTests
             + string.Join(", ", failed.GroupBy(f => f.Phase).Select(p => $"{p.Count()} of {answers.Count(s => s.Phase == p.Key)} {p.Key}")) + "):\n"
             + string.Join('\n', failed.Take(20))
             + "\nSilo A's first errors:\n" + string.Join('\n', SiloProcess.FirstErrors(a.Output, 3)));
+    }
+
+    [SkippableFact]
+    public async Task Sign_for_deadlines_pending_on_a_killed_silo_fire_once_on_the_other()
+    {
+        await using var database = await TestDatabase.CreateAsync(StorageProvider.Postgres);
+        await using var a = await SiloProcess.StartAsync(ShortDeadlines(Settings(database)), Configuration, TimeSpan.FromMinutes(3));
+        await using var b = await SiloProcess.StartAsync(ShortDeadlines(Settings(database)), Configuration, TimeSpan.FromMinutes(3));
+        using var throughA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using var throughB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var actions = await ClusterActions.PrepareAsync([throughA, throughB]);
+        var cases = new List<string>();
+        for (var i = 0; i < Cases; i++)
+        {
+            cases.Add(await actions.CreateCaseAsync(1));
+        }
+
+        // B dies before any sign-for limit has passed; the reminders it held, and the cases it ran, go to A.
+        await b.KillAsync();
+        using var signIn = await throughA.PostAsJsonAsync("/api/auth/token", new { userName = "duty", password = "demo" });
+        signIn.EnsureSuccessStatusCode();
+        var token = (await signIn.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
+        foreach (var code in cases)
+        {
+            await Eventually.Until(() => UnsignedAsync(throughA, token, code), n => n > 0, TimeSpan.FromMinutes(2), $"the 未签收 warning on {code} through silo A");
+        }
+
+        // Once: a deadline a reminder and the sweep both reach is still one warning and one history entry.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        foreach (var code in cases)
+        {
+            Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM warnings WHERE case_code = $1 AND kind = 'unsigned'", code), CultureInfo.InvariantCulture));
+            Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM case_events WHERE case_code = $1 AND action = 'Deadline'", code), CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Deadlines short enough to fall due in a test; reminders may tick that often.</summary>
+    private static Dictionary<string, string> ShortDeadlines(Dictionary<string, string> settings)
+    {
+        settings["Cases__SignYellow"] = "00:00:20";
+        settings["Cases__SignRed"] = "00:10:00";
+        settings["Cases__DeadlineRetry"] = "00:00:05";
+        settings["Silo__ReminderMinimumPeriod"] = "00:00:05";
+        return settings;
+    }
+
+    /// <summary>How many 未签收 warnings the case shows through a silo (0 while it cannot be read).</summary>
+    private static async Task<int> UnsignedAsync(HttpClient silo, string token, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{code}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await silo.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return 0;
+        }
+
+        using var view = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return view.RootElement.GetProperty("warnings").EnumerateArray().Count(w => w.GetProperty("kind").GetString() == "unsigned");
     }
 
     private static Dictionary<string, string> Settings(TestDatabase database)
