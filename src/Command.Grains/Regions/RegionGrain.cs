@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Command.Grains.Grids;
 using Command.Grains.Cases;
 using Command.Grains.Live;
@@ -15,7 +14,7 @@ namespace Command.Grains.Regions;
 /// active for the silo's life and sends its totals again every minute, so a lost report heals and "today" rolls over.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
-internal sealed class RegionGrain(RegionDirectory directory, Database database, IOptions<CaseOptions> cases, ILiveFeed live, TimeProvider time) : Grain, IRegionGrain
+internal sealed class RegionGrain(RegionDirectory directory, Database database, ILiveFeed live, TimeProvider time) : Grain, IRegionGrain
 {
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> heard = new(StringComparer.Ordinal);
@@ -34,12 +33,11 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
 
         await own.LoadAsync(database, code, Today(), cancellationToken);
-        var woken = await WakeCountingChildrenAsync(cancellationToken);
         total = Sum();
         this.RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
 
         // Cases read from the database count at once, not only at the next refresh.
-        if (own.Count > 0 || woken)
+        if (own.Count > 0)
         {
             await ReportAsync();
         }
@@ -89,27 +87,6 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         await WakeSilentChildrenAsync();
         total = Sum();
         await ReportAsync();
-    }
-
-    /// <summary>
-    /// Children start from their imported sizes, with nothing live. Those whose cases or warnings count now are asked at once:
-    /// after this region's silo died with its children, nobody else would wake them, and the counters would miss their cases.
-    /// </summary>
-    private async Task<bool> WakeCountingChildrenAsync(CancellationToken cancellationToken)
-    {
-        var since = CaseTally.CountingSince(time.GetUtcNow(), cases.Value.HotSpotWindow);
-        var places = await CaseTally.PlacesAsync(database, since, cancellationToken, within: region.Code);
-        var woken = false;
-        foreach (var child in region.Children.Where(c => places.Any(p => p.StartsWith(c.Code, StringComparison.Ordinal))))
-        {
-            woken = true;
-            heard[child.Code] = time.GetUtcNow();
-            children[child.Code] = child.Level == RegionLevel.Grid
-                ? (await GrainFactory.GetGrain<IGridGrain>(child.Code).GetAsync()).Counters
-                : await GrainFactory.GetGrain<IRegionGrain>(child.Code).GetCountersAsync();
-        }
-
-        return woken;
     }
 
     /// <summary>

@@ -85,27 +85,6 @@ public sealed class ClusterTests
         await Eventually.Until(() => Task.FromResult(after.All(joined.Cases.ContainsKey)), ok => ok, what: "the cases opened after it joined");
     }
 
-    [Fact]
-    public async Task A_village_that_comes_back_without_its_grids_still_counts_their_cases()
-    {
-        await using var cluster = await DomainCluster.StartAsync();
-        var county = cluster.GrainFactory.GetGrain<IRegionGrain>(County);
-        await OpenAsync(cluster, VillageUnit);
-        await Eventually.Until(county.GetCountersAsync, c => c.Open == 1, what: "the open case counted");
-
-        // The village, its township and grid A go down together, as with the silo they lived on.
-        foreach (var grain in (Orleans.Runtime.IAddressable[])[
-            cluster.GrainFactory.GetGrain<IGridGrain>(GridA), cluster.GrainFactory.GetGrain<IRegionGrain>(Village), cluster.GrainFactory.GetGrain<IRegionGrain>(Township)])
-        {
-            await cluster.DeactivateAsync(grain);
-        }
-
-        // Grid B's worker brings the village back; grid A, with the open case, has nobody to wake it but the village.
-        await cluster.Positions().AppendAsync([new PositionFix(3, cluster.Clock.GetUtcNow().ToUnixTimeMilliseconds(), 40.4, 111.8)]);
-        await Eventually.Until(county.GetCountersAsync, c => c.Online == 1, what: "grid B's worker online");
-        Assert.Equal(1, (await county.GetCountersAsync()).Open);
-    }
-
     [SkippableFact]
     public async Task A_sign_for_deadline_fires_once_in_a_cluster_of_two()
     {
