@@ -40,10 +40,6 @@ public sealed class CaseTally
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The grids and regions that count something now: cases open, or accepted or closed since <paramref name="since"/>, and
-    /// active grid or worker warnings. Activating them at start makes the counters right at once after a restart.
-    /// </summary>
     /// <summary>Since when cases count for a grid's live counters: the start of today, or the hot-spot window if it reaches further back.</summary>
     public static DateTimeOffset CountingSince(DateTimeOffset now, TimeSpan hotSpotWindow)
     {
@@ -52,7 +48,11 @@ public sealed class CaseTally
         return window < today ? window : today;
     }
 
-    public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default, string within = "")
+    /// <summary>
+    /// The grids and regions that count something now: cases open, or accepted or closed since <paramref name="since"/>, and
+    /// active grid or worker warnings. Activating them at start makes the counters right at once after a restart.
+    /// </summary>
+    public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         var places = new List<string>();
@@ -60,11 +60,11 @@ public sealed class CaseTally
             new SqlStatement(
                 $"""
                 SELECT DISTINCT COALESCE(grid_code, region_code) FROM cases
-                 WHERE (status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1) AND COALESCE(grid_code, region_code) LIKE $2
+                 WHERE status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1
                 UNION
-                SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline') AND region_code LIKE $2
+                SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline')
                 """,
-                since.ToUnixTimeMilliseconds(), within + "%"),
+                since.ToUnixTimeMilliseconds()),
             r => places.Add(r.GetString(0)),
             cancellationToken).ConfigureAwait(false);
         return places;

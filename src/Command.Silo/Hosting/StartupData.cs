@@ -76,8 +76,7 @@ internal sealed partial class StartupData(
         var today = ChinaDate.StartOf(ChinaDate.Of(now));
         var recent = await PositionQueries.ReportedSinceAsync(database, today, cancellationToken);
         await Task.WhenAll(recent.Where(id => directory.FindWorker(id) is not null).Select(id => grains.GetGrain<IWorkerGrain>(id).GetAsync()));
-        var window = now - cases.Value.HotSpotWindow;
-        var places = await CaseTally.PlacesAsync(database, window < today ? window : today, cancellationToken);
+        var places = await CaseTally.PlacesAsync(database, CaseTally.CountingSince(now, cases.Value.HotSpotWindow), cancellationToken);
         await Task.WhenAll(places.Select(code => directory.FindRegion(code) switch
         {
             { Level: RegionLevel.Grid } => (Task)grains.GetGrain<IGridGrain>(code).GetAsync(),

@@ -2,8 +2,6 @@ using System.Globalization;
 using Command.Data;
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
-using Command.Grains.Grids;
-using Command.Grains.Workers;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
 using Command.Testing;
