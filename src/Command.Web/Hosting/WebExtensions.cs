@@ -16,10 +16,13 @@ namespace Command.Web.Hosting;
 
 public static class WebExtensions
 {
-    /// <summary>Adds server-rendered pages (static SSR; no interactive Blazor runtime), sign-in, problem details and OpenAPI.</summary>
+    /// <summary>
+    /// Adds the pages (static SSR by default; forms and lists that want it opt into interactive Blazor Server, whose circuit
+    /// is one more SignalR connection), sign-in, problem details and OpenAPI.
+    /// </summary>
     public static IServiceCollection AddCommandWeb(this IServiceCollection services)
     {
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCommandAuth();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();
@@ -65,7 +68,7 @@ public static class WebExtensions
             .MapWarningsApi();
         app.MapStaticAssets();
         app.MapDashboard();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
             // For the positions benchmark: the same pipeline as /osmand, with nothing behind it.
