@@ -56,6 +56,7 @@ internal static class DomainCluster
                 // Each silo's screens are a board that records what reaches it, by its own grains or relayed from the others.
                 services.AddSingleton<RecordingBoard>();
                 services.AddClusterFeed<RecordingBoard>();
+                services.AddCountingWake();
             },
         };
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);

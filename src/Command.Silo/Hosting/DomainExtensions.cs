@@ -52,6 +52,7 @@ internal static class DomainExtensions
         services.AddSingleton<CaseStatistics>();
         services.AddSingleton<WarningStore>();
         services.AddSingleton<LiveSeed>();
+        services.AddCountingWake();
 
         // Started in this order after the silo, stopped in reverse: positions flush before the silo stops, and the demo
         // activity starts once the data is loaded and stops before the position log closes.

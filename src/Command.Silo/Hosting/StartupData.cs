@@ -2,12 +2,10 @@ using System.Text;
 using Command.Grains.Dispatch;
 using Command.Grains;
 using Command.Grains.Cases;
-using Command.Grains.Grids;
 using Command.Grains.Live;
 using Command.Grains.Regions;
 using Command.Grains.Regions.Import;
 using Command.Grains.Users;
-using Command.Grains.Workers;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -29,12 +27,11 @@ internal sealed partial class StartupData(
     DispatchRules dispatchRules,
     IGrainFactory grains,
     LiveSeed live,
+    CountingWake wake,
     ICredentialHasher hasher,
     IOptions<DemoOptions> demo,
     IOptions<UserOptions> users,
-    IOptions<CaseOptions> cases,
     IOptions<StorageOptions> storage,
-    TimeProvider time,
     ILogger<StartupData> log) : IHostedService
 {
     private const string Actor = "system";
@@ -72,17 +69,7 @@ internal sealed partial class StartupData(
 
         // Workers who reported today (for their status and a pending offline warning), and the grids and regions with
         // cases or warnings that count now, wake up so the live counters are right at once after a restart.
-        var now = time.GetUtcNow();
-        var today = ChinaDate.StartOf(ChinaDate.Of(now));
-        var recent = await PositionQueries.ReportedSinceAsync(database, today, cancellationToken);
-        await Task.WhenAll(recent.Where(id => directory.FindWorker(id) is not null).Select(id => grains.GetGrain<IWorkerGrain>(id).GetAsync()));
-        var places = await CaseTally.PlacesAsync(database, CaseTally.CountingSince(now, cases.Value.HotSpotWindow), cancellationToken);
-        await Task.WhenAll(places.Select(code => directory.FindRegion(code) switch
-        {
-            { Level: RegionLevel.Grid } => (Task)grains.GetGrain<IGridGrain>(code).GetAsync(),
-            { } => grains.GetGrain<IRegionGrain>(code).GetCountersAsync(),
-            null => Task.CompletedTask,
-        }));
+        await wake.WakeAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

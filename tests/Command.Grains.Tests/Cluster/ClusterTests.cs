@@ -2,6 +2,8 @@ using System.Globalization;
 using Command.Data;
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
+using Command.Grains.Grids;
+using Command.Grains.Workers;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
 using Command.Testing;
@@ -81,6 +83,32 @@ public sealed class ClusterTests
         // From then on, changes published on either of the first two silos reach it.
         var after = new[] { (await OpenOnAsync(cluster, 0, VillageUnit)).Code, (await OpenOnAsync(cluster, 1, VillageUnit)).Code };
         await Eventually.Until(() => Task.FromResult(after.All(joined.Cases.ContainsKey)), ok => ok, what: "the cases opened after it joined");
+    }
+
+    [SkippableFact]
+    public async Task When_a_silo_dies_with_a_village_and_its_grids_the_survivor_still_counts_their_cases()
+    {
+        await using var cluster = await DomainCluster.StartAsync(StorageProvider.Postgres, silos: Silos);
+        var survivor = cluster.SiloServices[0];
+        var grains = survivor.GetRequiredService<IGrainFactory>();
+        var county = grains.GetGrain<IRegionGrain>(County);
+        await OpenAsync(cluster, VillageUnit);
+        await Eventually.Until(county.GetCountersAsync, c => c.Open == 1, what: "the open case counted");
+
+        // The village, its township and grid A go down together, as when they all lived on the silo that dies now (where
+        // they lived is the placement's choice, so they are taken down wherever they are).
+        foreach (var grain in (Orleans.Runtime.IAddressable[])[
+            grains.GetGrain<IGridGrain>(GridA), grains.GetGrain<IRegionGrain>(Village), grains.GetGrain<IRegionGrain>(Township)])
+        {
+            await cluster.DeactivateAsync(grain);
+        }
+
+        await cluster.StopSiloAsync(1);
+
+        // Grid B's worker brings the village back; grid A, with the open case, was woken by the survivor when the silo died.
+        await survivor.GetRequiredService<PositionLog>().AppendAsync([new PositionFix(3, cluster.Clock.GetUtcNow().ToUnixTimeMilliseconds(), 40.4, 111.8)]);
+        await Eventually.Until(
+            county.GetCountersAsync, c => c is { Online: 1, Open: 1 }, timeout: TimeSpan.FromSeconds(60), what: "grid B's worker online and grid A's case still open");
     }
 
     [SkippableFact]
