@@ -2,6 +2,7 @@ using System.Globalization;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Command.Grains.Cases;
 
@@ -26,6 +27,7 @@ public sealed class CaseNumberState
 internal sealed class CaseNumberGrain([PersistentState("case-numbers")] IPersistentState<CaseNumberState> state, TimeProvider time) : Grain, ICaseNumberGrain
 {
     private const int Block = 50;
+    private const int MaxAttempts = 3;
     private int next;
     private DateOnly day;
 
@@ -40,12 +42,34 @@ internal sealed class CaseNumberGrain([PersistentState("case-numbers")] IPersist
 
         if (state.State.Day != today || next > state.State.Reserved)
         {
+            await ReserveAsync(today);
+        }
+
+        var number = next++;
+        return string.Create(CultureInfo.InvariantCulture, $"{this.GetPrimaryKeyString()}-{today:yyyyMMdd}-{number:D4}");
+    }
+
+    /// <summary>
+    /// Reserves the next block. While the cluster's membership changes, a second activation may have reserved a block since
+    /// this one last read: the write then meets its ETag, and the block after the stored one is taken instead, so the
+    /// case being registered still gets a code, and no code is handed out twice.
+    /// </summary>
+    private async Task ReserveAsync(DateOnly today)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             var (oldDay, oldReserved) = (state.State.Day, state.State.Reserved);
             state.State.Day = today;
             state.State.Reserved = next + Block - 1;
             try
             {
                 await state.WriteStateAsync();
+                return;
+            }
+            catch (InconsistentStateException) when (attempt < MaxAttempts)
+            {
+                await state.ReadStateAsync();
+                next = state.State.Day == today ? Math.Max(next, state.State.Reserved + 1) : next;
             }
             catch
             {
@@ -54,8 +78,5 @@ internal sealed class CaseNumberGrain([PersistentState("case-numbers")] IPersist
                 throw;
             }
         }
-
-        var number = next++;
-        return string.Create(CultureInfo.InvariantCulture, $"{this.GetPrimaryKeyString()}-{today:yyyyMMdd}-{number:D4}");
     }
 }
