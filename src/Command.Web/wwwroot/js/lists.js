@@ -20,6 +20,7 @@ export function createLists({ user, onCase, onWarning, toast }) {
     let state = null;
     let timer = null;
     let firstRender = true;
+    let loaded = false;   // a snapshot from the hub arrived: until then the lists say 连接中…, not 暂无…
 
     const taskRoll = roll(tasks);
     const warningRoll = roll(warnings);
@@ -76,7 +77,7 @@ export function createLists({ user, onCase, onWarning, toast }) {
             .filter(c => c.status === 'dispatched' || c.status === 'in_progress')
             .sort((a, b) => (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || b.acceptedAt - a.acceptedAt);
         setText(document.getElementById('tasks-count'), items.length ? `共 ${items.length} 件` : '');
-        reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, '暂无待签收或办理中的案件');
+        reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, loaded ? '暂无待签收或办理中的案件' : '连接中…');
     }
 
     // ---------- warnings ----------
@@ -148,7 +149,7 @@ export function createLists({ user, onCase, onWarning, toast }) {
         const items = [...state.warnings.values()].sort((a, b) => b.raisedAt - a.raisedAt || (b.level - a.level));
         const red = items.filter(w => w.level >= 2).length;
         setText(document.getElementById('warnings-count'), items.length ? `共 ${items.length} 条${red ? `，红色 ${red}` : ''}` : '');
-        reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, '暂无预警');
+        reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, loaded ? '暂无预警' : '连接中…');
     }
 
     function render() {
@@ -160,9 +161,10 @@ export function createLists({ user, onCase, onWarning, toast }) {
     }
 
     return {
-        /** A new state (snapshot or scope): render at once. */
-        replace(current) {
+        /** A new state (a hub snapshot, `live`, or a region without the hub's lists): render at once. */
+        replace(current, live) {
             state = current;
+            loaded = live;
             firstRender = true;
             taskRows.clear();
             warningRows.clear();

@@ -54,6 +54,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     let childBounds = new Map();      // child code → LatLngBounds
     let scopeBounds = null;
     let baseZoom = null;
+    let drillable = false;            // the scope's children are regions to drill into (not a village's grids)
     let drawToken = 0;
     let retryTimer = null;
 
@@ -68,6 +69,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         childBounds = new Map();
         scopeBounds = null;
         baseZoom = null;
+        drillable = false;
     }
 
     /** Shows the scope's children (fetching their boundaries) and fits the view to them. */
@@ -100,9 +102,10 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
             const p = feature.properties ?? {};
             const glow = L.geoJSON(feature, { renderer: outlines, style: () => GLOW, interactive: false });
             const outline = L.geoJSON(feature, { renderer: outlines, style: () => OUTLINE, interactive: false });
-            const drillable = DRILLABLE.has(p.level) && p.code !== scope.code;
-            const hit = L.geoJSON(feature, { renderer, style: () => HIT, interactive: drillable });
-            if (drillable) {
+            const canDrill = DRILLABLE.has(p.level) && p.code !== scope.code;
+            drillable ||= canDrill;
+            const hit = L.geoJSON(feature, { renderer, style: () => HIT, interactive: canDrill });
+            if (canDrill) {
                 hit.on('mouseover', () => outline.setStyle(OUTLINE_HOVER));
                 hit.on('mouseout', () => outline.setStyle(OUTLINE));
                 hit.on('click', () => onDrill(p.code));
@@ -269,6 +272,14 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         renderer,
         setScope,
         applyCounts,
+        /**
+         * Whether a click on a worker's dot opens the worker: not at a scope's own view while its children are regions to
+         * drill into (there a click means that region: a county's thousands of dots would take almost every click);
+         * once zoomed in, or inside a village (its children are grids), it does.
+         */
+        workersClickable() {
+            return !drillable || baseZoom == null || map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP;
+        },
         /** Forgets the scope drawn, so the next setScope draws even the same code again. */
         reset() {
             scopeCode = null;

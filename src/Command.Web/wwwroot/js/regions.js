@@ -34,7 +34,9 @@ export function createRegions({ county, onDrill, onFocus }) {
     function titleOf(scope, path) {
         const owner = path.find(p => p.code.length === 6) ?? (county && scope.code.startsWith(county.code) ? county : null);
         const prefix = owner && scope.code.length > 6 ? owner.name : '';
-        return `${prefix}${scope.name}综治中心指挥调度平台`;
+        // A village or community has no 综治中心 of its own (DOMAIN.md).
+        const centre = scope.level === 'Village' || scope.level === 'Grid' ? '' : '综治中心';
+        return `${prefix}${scope.name}${centre}指挥调度平台`;
     }
 
     function cells(row, c) {

@@ -11,6 +11,7 @@ import { createPanels } from './panels.js';
 import { createLists } from './lists.js';
 import { createRegions } from './regions.js';
 import { createCards } from './cards.js';
+import { createUnits } from './units.js';
 import { createTrack } from './track.js';
 
 const screen = document.getElementById('screen');
@@ -59,7 +60,10 @@ const base = createMap(document.getElementById('map'), {
     onRegionFailed: e => toast(`区域边界加载失败：${e.message}`),
 });
 const track = createTrack(base.map);
-const cards = createCards({ track, onSelect: code => markers.select(code) });
+const units = createUnits({ county: config.county });
+const cards = createCards({
+    track, user: config.user, units, toast, onSelect: code => markers.select(code), cases: () => state.cases.values(),
+});
 const markers = createMarkers(base, {
     onWorker: id => cards.openWorker(id),
     onCase: code => cards.openCase(code),
@@ -88,7 +92,7 @@ function applySnapshot(snapshot) {
     base.applyCounts(state.counters);
     regions.setScope(state);
     panels.setScope(state);
-    lists.replace(state);
+    lists.replace(state, Array.isArray(snapshot.cases));
 }
 
 // A batch only updates the state (cheap); what it changed reaches the page in the next animation frame, together
@@ -120,12 +124,15 @@ function drawPending() {
     pending = [];
     const counters = new Map();
     const open = cards.workerId;
+    const openCase = cards.caseCode;
     let listsChanged = false;
     for (const { changes } of batches) {
         markers.apply(changes);
         for (const c of changes.counters) counters.set(c.code, c);
         if (changes.cases.length || changes.casesRemoved.length || changes.warnings.length || changes.warningsRemoved.length) listsChanged = true;
         if (open != null) for (const w of changes.workers) if (w[W_ID] === open) cards.workerChanged(w);
+        // The open case card follows its case, to its final state when it closes.
+        if (openCase != null && changes.caseCodes.includes(openCase)) cards.caseChanged(openCase);
     }
     markers.draw(window.commandScreen.probe instanceof Map ? window.commandScreen.probe : null);
     if (counters.size) {
