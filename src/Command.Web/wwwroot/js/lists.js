@@ -3,7 +3,7 @@
 // header counts all); a list longer than its box moves up a row every few seconds (a CSS transition of a transform,
 // run by the compositor) and pauses while the pointer is over it.
 
-import { el, setText, postJson, now, formatWhen, formatSpan } from './util.js';
+import { el, setText, getJson, postJson, now, formatWhen, formatSpan } from './util.js';
 
 const MAX_ROWS = 100;
 const ROLL_EVERY_MS = 3000;
@@ -17,6 +17,8 @@ export function createLists({ user, onCase, onWarning, toast }) {
     const taskRows = new Map();     // code → li
     const warningRows = new Map();  // id → li
     const ackedByMe = new Map();    // warning id → display name, for acknowledgements made here
+    const people = new Map([[user.name, user.displayName]]);   // account name → display name (GET /api/people/{name})
+    const asked = new Set();
     let state = null;
     let timer = null;
     let firstRender = true;
@@ -115,8 +117,20 @@ export function createLists({ user, onCase, onWarning, toast }) {
         return child?.name ?? (code === state.scope?.code ? state.scope.name : '');
     }
 
+    /** Who acknowledged, by display name: looked up once per account, the rows redrawn when it arrives. */
+    function personOf(name) {
+        if (people.has(name)) return people.get(name);
+        if (!asked.has(name)) {
+            asked.add(name);
+            getJson(`/api/people/${encodeURIComponent(name)}`)
+                .then(p => people.set(name, p.displayName), () => people.set(name, '其他用户'))
+                .then(() => { for (const li of warningRows.values()) if (li.card.ackedBy === name) renderAck(li.parts.ack, li.card); });
+        }
+        return '…';
+    }
+
     function renderAck(cell, w) {
-        const by = ackedByMe.get(w.id) ?? (w.ackedBy ? (w.ackedBy === user.name ? user.displayName : w.ackedBy) : null);
+        const by = ackedByMe.get(w.id) ?? (w.ackedBy ? personOf(w.ackedBy) : null);
         const key = by ? `acked:${by}` : user.canAck ? 'button' : 'none';
         if (cell.dataset.key === key) return;
         cell.dataset.key = key;

@@ -1,10 +1,14 @@
 // Where the screen is: the title, the breadcrumb (#crumbs) and the list of child regions with their counts
-// (#regions), both clickable to move up or down.
+// (#regions), both clickable to move up or down. A list longer than its box rolls: a row up every few seconds, a
+// pause at the end, then back to the top; the pointer over it stops it.
 
 import { el, setText } from './util.js';
 
 /** The title's font size: 36px, smaller for a long name so it stays on its plate (the page's rule, ScreenModel.TitleSize). */
 export const titleSize = text => Math.min(36, Math.floor(800 / text.length) - 5);
+
+const ROLL_EVERY_MS = 3000;
+const ROLL_END_PAUSE = 2;   // steps to stay at the end before going back to the top
 
 export function createRegions({ county, onDrill, onFocus }) {
     const title = document.getElementById('title');
@@ -29,6 +33,27 @@ export function createRegions({ county, onDrill, onFocus }) {
     };
     list.addEventListener('click', activate);
     list.addEventListener('keydown', activate);
+
+    let paused = false;
+    let atEnd = 0;
+    list.addEventListener('mouseenter', () => { paused = true; });
+    list.addEventListener('mouseleave', () => { paused = false; });
+    list.addEventListener('focusin', () => { paused = true; });
+    list.addEventListener('focusout', () => { paused = false; });
+    setInterval(() => {
+        if (paused || document.hidden) return;
+        const end = list.scrollHeight - list.clientHeight;
+        if (end <= 2) return;
+        if (list.scrollTop >= end - 1) {
+            if (++atEnd > ROLL_END_PAUSE) {
+                atEnd = 0;
+                list.scrollTo({ top: 0, behavior: 'smooth' });
+            }
+            return;
+        }
+        const next = [...list.children].find(row => row.offsetTop > list.scrollTop + 1);   // the list is the rows' offsetParent
+        list.scrollTo({ top: Math.min(end, next ? next.offsetTop : end), behavior: 'smooth' });
+    }, ROLL_EVERY_MS);
 
     /** "和林格尔县综治中心指挥调度平台", or with the county first below it ("和林格尔县城关镇…"). */
     function titleOf(scope, path) {
@@ -65,6 +90,8 @@ export function createRegions({ county, onDrill, onFocus }) {
 
             rows = new Map();
             list.replaceChildren();
+            list.scrollTop = 0;
+            atEnd = 0;
             for (const child of state.children) {
                 const row = {
                     open: el('span', { className: 'open' }), overdue: el('span', { className: 'overdue' }),

@@ -19,13 +19,25 @@ const config = JSON.parse(screen.dataset.config);
 syncClock(config.serverTime);
 
 // ---------- the canvas scaled to the window, letterboxed ----------
+// On a smaller window (a 1366×768 laptop: scale 0.71) the design's text would shrink below what can be read: the text
+// (not the layout) is enlarged by --boost, up to 1.3×, so body text stays at about 13 px or more on the screen.
+const READABLE = .92;
+const MAX_BOOST = 1.3;
 let scale = 1;
+let boost = 1;
 function fit() {
     scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
     const x = (window.innerWidth - 1920 * scale) / 2;
     const y = (window.innerHeight - 1080 * scale) / 2;
     screen.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    const next = Math.round(Math.min(MAX_BOOST, Math.max(1, READABLE / scale)) * 100) / 100;
+    if (next !== boost) {
+        boost = next;
+        screen.style.setProperty('--boost', String(boost));
+        panels?.restyle();
+    }
 }
+let panels = null;
 fit();
 window.addEventListener('resize', fit);
 
@@ -70,7 +82,7 @@ const markers = createMarkers(base, {
     onWarning: w => openWarning(w),
 });
 window.commandScreen.pointOf = (kind, key) => markers.pointOf(kind, key);
-const panels = createPanels({ onDrill: code => goTo(code), scale: () => scale });
+panels = createPanels({ onDrill: code => goTo(code), scale: () => scale, boost: () => boost });
 const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
 const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
 
