@@ -130,6 +130,27 @@ public sealed class WallDefectTests(ScreenSilo silo, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task While_the_screen_cannot_connect_its_lists_say_connecting_not_empty()
+    {
+        await silo.CreateCaseAsync();
+        await silo.RunAsync(nameof(While_the_screen_cannot_connect_its_lists_say_connecting_not_empty), async page =>
+        {
+            // The hub cannot be reached: the screen keeps trying, and never claims there is nothing to do.
+            await page.RouteAsync("**/hubs/dashboard/**", route => route.AbortAsync());
+            await page.SignInAsync("duty");
+            await Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", new Regex("down|reconnecting"), new() { Timeout = 10_000 });
+            await Expect(page.Locator("#tasks li.empty")).ToHaveTextAsync("连接中…");
+            await Expect(page.Locator("#warnings li.empty")).ToHaveTextAsync("连接中…");
+            await Expect(page.Locator("#screen")).Not.ToContainTextAsync("暂无待签收");
+
+            // Once it connects, the case registered before is listed.
+            await page.UnrouteAsync("**/hubs/dashboard/**");
+            await page.ExpectLiveAsync(ScreenSilo.County);
+            await Expect(page.Locator("#tasks [data-case]").First).ToBeVisibleAsync();
+        });
+    }
+
+    [SkippableFact]
     public async Task Who_acknowledged_a_warning_reads_by_name_not_by_account()
     {
         await silo.RunAsync(nameof(Who_acknowledged_a_warning_reads_by_name_not_by_account), async page =>
