@@ -128,10 +128,11 @@ export function createPanels({ onDrill, scale, boost: boostOf }) {
             },
             xAxis: { type: 'value', minInterval: 1, max: v => Math.max(1, v.max), axisLabel: { show: false }, splitLine: { lineStyle: { color: 'rgba(64,150,255,.12)', type: 'dashed' } } },
             series: [
-                { name: '在办', type: 'bar', barMaxWidth: 12, barGap: '-100%', itemStyle: { color: gradient('rgba(30,144,255,.35)', '#3ee0ff', true), borderRadius: [0, 3, 3, 0] },
+                { name: '在办', type: 'bar', barMaxWidth: 12, itemStyle: { color: gradient('rgba(30,144,255,.35)', '#3ee0ff', true), borderRadius: [0, 3, 3, 0] },
                   label: { show: true, position: 'right', color: '#fff', fontSize: fs(13), formatter: p => (p.value ? String(p.value) : '') },
                   data: rows.map(r => ({ value: r.c.open ?? 0, code: drill(r) })) },
-                { name: '超期', type: 'bar', barMaxWidth: 12, itemStyle: { color: gradient('rgba(255,77,94,.35)', '#ff4d5e', true), borderRadius: [0, 3, 3, 0] },
+                // barGap is shared by the bar series of a grid and read from the last one: -100% lays 超期 over 在办.
+                { name: '超期', type: 'bar', barMaxWidth: 12, barGap: '-100%', itemStyle: { color: gradient('rgba(255,77,94,.35)', '#ff4d5e', true), borderRadius: [0, 3, 3, 0] },
                   data: rows.map(r => ({ value: r.c.overdue ?? 0, code: drill(r) })) },
             ],
         });
