@@ -128,6 +128,17 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
         var (grid, worker) = await SomeGridAsync(3);
         var code = await CreateWaitingCaseAsync(grid, "合同纠纷：邻里借款纠纷（派给网格员）");
 
+        // The worker reports from inside their grid (the shared set-up puts workers anywhere in their township), a little
+        // away from the case, which is drawn over workers and would take the click.
+        using var admin = await silo.ApiAsync("admin");
+        var device = (await ScreenSilo.Json(await admin.GetAsync($"/api/workers/{worker}"))).GetProperty("deviceId").GetString();
+        using var duty = await silo.ApiAsync("duty");
+        var (lat, lon) = ((grid.Lat * 0.6) + (grid.Corner.Lat * 0.4), (grid.Lon * 0.6) + (grid.Corner.Lon * 0.4));
+        await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/positions", new
+        {
+            positions = new[] { new { id = device, lat, lon, timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), speed = 1.1 } },
+        }));
+
         await silo.RunAsync(nameof(The_worker_card_sends_that_worker_a_task), async page =>
         {
             await page.SignInAsync("duty");
@@ -146,7 +157,6 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
             await card.Locator("button[data-action='task']").ClickAsync();
             await Expect(page.Locator("#toast")).ToContainTextAsync("派发给");
 
-            using var duty = await silo.ApiAsync("duty");
             var view = await ScreenSilo.Json(await duty.GetAsync($"/api/cases/{code}"));
             Assert.Equal($"worker-{worker}", view.GetProperty("assignment").GetProperty("to").GetProperty("id").GetString());
             Assert.Equal("dispatched", view.GetProperty("status").GetString());
@@ -169,7 +179,7 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
         var points = ring.EnumerateArray().Select(p => (Lon: p[0].GetDouble(), Lat: p[1].GetDouble())).SkipLast(1).ToList();
         var worker = grid.GetProperty("workers")[0].GetProperty("id").GetInt64();
         output.WriteLine($"grid {code} of {grid.GetProperty("township").GetProperty("name").GetString()}, worker {worker}");
-        return (new Grid(code, grid.GetProperty("township").GetProperty("name").GetString()!, points.Average(p => p.Lat), points.Average(p => p.Lon)), worker);
+        return (new Grid(code, grid.GetProperty("township").GetProperty("name").GetString()!, points.Average(p => p.Lat), points.Average(p => p.Lon), (points[0].Lat, points[0].Lon)), worker);
     }
 
     /// <summary>A 合同纠纷 (no rule sends it anywhere): it waits 待分派 at the county center, for the duty officer.</summary>
@@ -202,5 +212,6 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
         return ((float)point.GetProperty("x").GetDouble(), (float)point.GetProperty("y").GetDouble());
     }
 
-    private sealed record Grid(string Code, string Township, double Lat, double Lon);
+    /// <summary>A grid: its code, its township's name, a point inside it (the mean of its corners, convex cells) and one corner.</summary>
+    private sealed record Grid(string Code, string Township, double Lat, double Lon, (double Lat, double Lon) Corner);
 }
