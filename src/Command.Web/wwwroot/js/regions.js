@@ -97,8 +97,10 @@ export function createRegions({ county, onDrill, onFocus }) {
                     open: el('span', { className: 'open' }), overdue: el('span', { className: 'overdue' }),
                     warn: el('span', { className: 'warn' }), online: el('span', { className: 'online' }),
                 };
-                list.append(el('div', { className: 'rt-row', dataset: { region: child.code, level: child.level }, attrs: { role: 'button', tabindex: 0, title: child.levelName } },
-                    el('span', { className: 'name', text: child.name }), row.open, row.overdue, row.warn, row.online));
+                // A grid's name repeats its village's ("昭君道社区第1网格"): inside the village it reads "第1网格".
+                const name = child.name.startsWith(scope.name) && child.name.length > scope.name.length ? child.name.slice(scope.name.length) : child.name;
+                list.append(el('div', { className: 'rt-row', dataset: { region: child.code, level: child.level }, attrs: { role: 'button', tabindex: 0, title: `${child.name}（${child.levelName}）` } },
+                    el('span', { className: 'name', text: name }), row.open, row.overdue, row.warn, row.online));
                 cells(row, state.counters.get(child.code));
                 rows.set(child.code, row);
             }
