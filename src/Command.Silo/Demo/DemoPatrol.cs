@@ -5,14 +5,20 @@ namespace Command.Silo.Demo;
 
 /// <summary>
 /// Grid workers on patrol: a fixed share of the county's full-time workers (the same ones every run) walk a random
-/// path inside their own grid, a few tens of metres a step, and their phones report each step through the position
-/// log as a tracker's would. A few of them put the phone away for a while now and then, long enough for the
+/// path inside their own grid at a walking pace (0.8–1.5 m/s: a step is that pace times the step's period), and their
+/// phones report each step through the position log as a tracker's would. Most of the other full-time workers are on
+/// duty at their post: their phones report the same place in the background about once a minute (在岗, not 巡查中),
+/// as DOMAIN.md describes. A few patrolling workers put the phone away for a while now and then, long enough for the
 /// 网格员离线 warning, and come back later.
 /// </summary>
 internal sealed class DemoPatrol
 {
     private const double DropOutShare = 0.05;
     private const double MetresPerDegree = 111_320;
+    private const double SlowestPace = 0.8;   // m/s: a patrol on foot, looking around
+    private const double FastestPace = 1.5;   // m/s: a brisk walk
+    private const double OnDutyShare = 0.75;  // of the full-time workers not on patrol, those whose phone reports from their post
+    private static readonly TimeSpan Background = TimeSpan.FromSeconds(60);   // a phone's background report period
 
     private readonly RegionDirectory directory;
     private readonly PositionLog positions;
@@ -20,6 +26,8 @@ internal sealed class DemoPatrol
     private readonly TimeSpan offlineWarning;
     private readonly Random random;
     private readonly List<Walker> walkers = [];
+    private readonly int backgroundSteps;
+    private long steps;
 
     /// <param name="offlineWarning">How long a phone must be silent before the offline warning (offline limit plus the warning's delay).</param>
     public DemoPatrol(RegionDirectory directory, PositionLog positions, string county, double share, TimeSpan every, TimeSpan offlineWarning, Random random)
@@ -29,10 +37,13 @@ internal sealed class DemoPatrol
         this.every = every;
         this.offlineWarning = offlineWarning;
         this.random = random;
+        backgroundSteps = Math.Max(1, (int)Math.Round(Background / every));
         var starts = new Dictionary<string, (double Lat, double Lon)?>(StringComparer.Ordinal);
         foreach (var worker in directory.WorkersWithin(county))
         {
-            if (!worker.FullTime || Share(worker.Id, 1) >= share)
+            var drawn = Share(worker.Id, 1);
+            var onDuty = drawn >= share;
+            if (!worker.FullTime || (onDuty && drawn >= share + ((1 - share) * OnDutyShare)))
             {
                 continue;
             }
@@ -44,8 +55,9 @@ internal sealed class DemoPatrol
 
             if (start is { } point)
             {
-                walkers.Add(new Walker(worker.Id, worker.GridCode, point.Lat, point.Lon, Share(worker.Id, 2) < DropOutShare)
+                walkers.Add(new Walker(worker.Id, worker.GridCode, point.Lat, point.Lon, !onDuty && Share(worker.Id, 2) < DropOutShare)
                 {
+                    AtPost = onDuty,
                     Heading = random.NextDouble() * 360,
                     Battery = 60 + (random.NextDouble() * 40),
                 });
@@ -53,10 +65,11 @@ internal sealed class DemoPatrol
         }
     }
 
-    /// <summary>Workers whose phones reported in the last step.</summary>
+    /// <summary>Workers on patrol whose phones reported in the last step.</summary>
     public int Patrolling { get; private set; }
 
-    public int Walkers => walkers.Count;
+    /// <summary>Workers on patrol.</summary>
+    public int Walkers => walkers.Count(w => !w.AtPost);
 
     /// <summary>Moves every worker out on patrol one step and reports the positions; completes when they are durable.</summary>
     public Task StepAsync(DateTimeOffset now)
@@ -64,20 +77,34 @@ internal sealed class DemoPatrol
         var fixes = new PositionFix[walkers.Count];
         var count = 0;
         var time = now.ToUnixTimeMilliseconds();
+        var patrolling = 0;
+        var background = steps++ % backgroundSteps == 0;
         foreach (var walker in walkers)
         {
+            if (walker.AtPost)
+            {
+                // The same place each time: not moving, so 在岗 rather than 巡查中.
+                if (background)
+                {
+                    fixes[count++] = new PositionFix(walker.WorkerId, time, walker.Lat, walker.Lon, Speed: 0, Accuracy: 15, Battery: Math.Round(walker.Battery));
+                }
+
+                continue;
+            }
+
             if (!walker.IsOut(now, this))
             {
                 continue;
             }
 
+            patrolling++;
             var metres = Walk(walker);
             walker.Battery = walker.Battery < 15 ? 100 : walker.Battery - 0.1;
             fixes[count++] = new PositionFix(walker.WorkerId, time, walker.Lat, walker.Lon,
-                Speed: Math.Min(metres / every.TotalSeconds, 1.6), Bearing: walker.Heading, Accuracy: 5 + (random.NextDouble() * 10), Battery: Math.Round(walker.Battery));
+                Speed: metres / every.TotalSeconds, Bearing: walker.Heading, Accuracy: 5 + (random.NextDouble() * 10), Battery: Math.Round(walker.Battery));
         }
 
-        Patrolling = count;
+        Patrolling = patrolling;
         return count == 0 ? Task.CompletedTask : positions.AppendAsync(fixes.AsSpan(0, count));
     }
 
@@ -95,7 +122,7 @@ internal sealed class DemoPatrol
         {
             var heading = attempt == 0 ? walker.Heading + ((random.NextDouble() - 0.5) * 90) : walker.Heading + 180 + ((random.NextDouble() - 0.5) * 120);
             heading = (heading % 360 + 360) % 360;
-            var metres = 20 + (random.NextDouble() * 40);
+            var metres = (SlowestPace + (random.NextDouble() * (FastestPace - SlowestPace))) * every.TotalSeconds;
             var (lat, lon) = Move(walker.Lat, walker.Lon, heading, metres);
             if (directory.LocateGrid(lat, lon)?.Code == walker.GridCode)
             {
@@ -132,6 +159,9 @@ internal sealed class DemoPatrol
         public double Heading { get; set; }
 
         public double Battery { get; set; }
+
+        /// <summary>On duty at the post: reports the same place in the background, does not walk.</summary>
+        public bool AtPost { get; init; }
 
         /// <summary>Whether the phone reports now. One who drops out reports for a while, then is silent past the offline warning.</summary>
         public bool IsOut(DateTimeOffset now, DemoPatrol patrol)

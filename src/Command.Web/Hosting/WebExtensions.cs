@@ -45,7 +45,7 @@ public static class WebExtensions
     public static WebApplication MapCommandWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusPages.WriteAsync);   // a Chinese page for a browser, Chinese problem details for the rest
         app.Use(WaitForDirectory);
         app.Use(CrossSiteGuard.Check);
         app.UseAuthentication();
@@ -65,7 +65,8 @@ public static class WebExtensions
             .MapPositionsApi()
             .MapCasesApi()
             .MapStatsApi()
-            .MapWarningsApi();
+            .MapWarningsApi()
+            .MapPeopleApi();
         app.MapStaticAssets();
         app.MapDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -10,8 +10,8 @@ using Command.Web.Live;
 
 namespace Command.Web.Components.Screen;
 
-/// <summary>Who is looking at the screen.</summary>
-public sealed record ScreenUser(string Name, string DisplayName, string Role, string RoleName, bool CanAck);
+/// <summary>Who is looking at the screen: the unit and scope decide which case actions its cards offer (the server decides for good).</summary>
+public sealed record ScreenUser(string Name, string DisplayName, string Role, string RoleName, bool CanAck, string UnitId, string Scope);
 
 /// <summary>
 /// What the page renders on the server (so the title, the region list and the counts are there before any script runs)
@@ -31,7 +31,10 @@ public sealed record ScreenModel(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>"和林格尔县综治中心指挥调度平台"; below the county the county's name comes first ("和林格尔县城关镇…").</summary>
+    /// <summary>
+    /// "和林格尔县综治中心指挥调度平台"; below the county the county's name comes first ("和林格尔县城关镇…"). A village or
+    /// community has no 综治中心 of its own (DOMAIN.md): "和林格尔县水磨村指挥调度平台".
+    /// </summary>
     public string Title => TitleOf(Scope, County);
 
     /// <summary>The title's font size in px: 36, smaller for a long name so it stays on its plate (regions.js has the same rule).</summary>
@@ -47,7 +50,8 @@ public sealed record ScreenModel(
     {
         ArgumentNullException.ThrowIfNull(scope);
         var prefix = county is not null && scope.Code.Length > county.Code.Length ? county.Name : string.Empty;
-        return $"{prefix}{scope.Name}综治中心指挥调度平台";
+        var centre = scope.Level is "Village" or "Grid" ? string.Empty : "综治中心";
+        return $"{prefix}{scope.Name}{centre}指挥调度平台";
     }
 
     /// <summary>
@@ -80,7 +84,7 @@ public sealed record ScreenModel(
         var profile = user.Profile();
         var canAck = Live.ScopeCheck.CanAcknowledge(profile.Role);
         return new ScreenModel(
-            new ScreenUser(profile.UserName, profile.DisplayName, profile.Role.ToString(), profile.Role.ToChinese(), canAck),
+            new ScreenUser(profile.UserName, profile.DisplayName, profile.Role.ToString(), profile.Role.ToChinese(), canAck, profile.UnitId, profile.Scope),
             home.Code,
             requested is { Length: <= 32 } ? requested : shown.Code,
             ScopeView.Of(shown),

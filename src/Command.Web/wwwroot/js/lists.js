@@ -3,7 +3,7 @@
 // header counts all); a list longer than its box moves up a row every few seconds (a CSS transition of a transform,
 // run by the compositor) and pauses while the pointer is over it.
 
-import { el, setText, postJson, now, formatWhen, formatSpan } from './util.js';
+import { el, setText, getJson, postJson, now, formatWhen, formatSpan } from './util.js';
 
 const MAX_ROWS = 100;
 const ROLL_EVERY_MS = 3000;
@@ -17,9 +17,12 @@ export function createLists({ user, onCase, onWarning, toast }) {
     const taskRows = new Map();     // code → li
     const warningRows = new Map();  // id → li
     const ackedByMe = new Map();    // warning id → display name, for acknowledgements made here
+    const people = new Map([[user.name, user.displayName]]);   // account name → display name (GET /api/people/{name})
+    const asked = new Set();
     let state = null;
     let timer = null;
     let firstRender = true;
+    let loaded = false;   // a snapshot from the hub arrived: until then the lists say 连接中…, not 暂无…
 
     const taskRoll = roll(tasks);
     const warningRoll = roll(warnings);
@@ -76,7 +79,7 @@ export function createLists({ user, onCase, onWarning, toast }) {
             .filter(c => c.status === 'dispatched' || c.status === 'in_progress')
             .sort((a, b) => (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || b.acceptedAt - a.acceptedAt);
         setText(document.getElementById('tasks-count'), items.length ? `共 ${items.length} 件` : '');
-        reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, '暂无待签收或办理中的案件');
+        reconcile(tasks, taskRows, items.slice(0, MAX_ROWS), c => c.code, buildTask, updateTask, loaded ? '暂无待签收或办理中的案件' : '连接中…');
     }
 
     // ---------- warnings ----------
@@ -114,8 +117,20 @@ export function createLists({ user, onCase, onWarning, toast }) {
         return child?.name ?? (code === state.scope?.code ? state.scope.name : '');
     }
 
+    /** Who acknowledged, by display name: looked up once per account, the rows redrawn when it arrives. */
+    function personOf(name) {
+        if (people.has(name)) return people.get(name);
+        if (!asked.has(name)) {
+            asked.add(name);
+            getJson(`/api/people/${encodeURIComponent(name)}`)
+                .then(p => people.set(name, p.displayName), () => people.set(name, '其他用户'))
+                .then(() => { for (const li of warningRows.values()) if (li.card.ackedBy === name) renderAck(li.parts.ack, li.card); });
+        }
+        return '…';
+    }
+
     function renderAck(cell, w) {
-        const by = ackedByMe.get(w.id) ?? (w.ackedBy ? (w.ackedBy === user.name ? user.displayName : w.ackedBy) : null);
+        const by = ackedByMe.get(w.id) ?? (w.ackedBy ? personOf(w.ackedBy) : null);
         const key = by ? `acked:${by}` : user.canAck ? 'button' : 'none';
         if (cell.dataset.key === key) return;
         cell.dataset.key = key;
@@ -148,7 +163,7 @@ export function createLists({ user, onCase, onWarning, toast }) {
         const items = [...state.warnings.values()].sort((a, b) => b.raisedAt - a.raisedAt || (b.level - a.level));
         const red = items.filter(w => w.level >= 2).length;
         setText(document.getElementById('warnings-count'), items.length ? `共 ${items.length} 条${red ? `，红色 ${red}` : ''}` : '');
-        reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, '暂无预警');
+        reconcile(warnings, warningRows, items.slice(0, MAX_ROWS), w => w.id, buildWarning, updateWarning, loaded ? '暂无预警' : '连接中…');
     }
 
     function render() {
@@ -160,9 +175,10 @@ export function createLists({ user, onCase, onWarning, toast }) {
     }
 
     return {
-        /** A new state (snapshot or scope): render at once. */
-        replace(current) {
+        /** A new state (a hub snapshot, `live`, or a region without the hub's lists): render at once. */
+        replace(current, live) {
             state = current;
+            loaded = live;
             firstRender = true;
             taskRows.clear();
             warningRows.clear();

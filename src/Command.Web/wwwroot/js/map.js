@@ -12,7 +12,8 @@ import { el, getJson } from './util.js';
 const DRILLABLE = new Set(['City', 'County', 'Township', 'Village']);
 const DETAIL_ZOOM_STEP = 1.5;   // finer boundaries from this many zoom levels above the scope's fitted view
 const GRID_ZOOM_STEP = 3;       // the grids of the villages in view from this many (a county: past its villages)
-const SCOPE_RETRY_MS = 5000;    // a scope whose boundaries failed to load is asked for again after this
+const SCOPE_RETRY_MS = 5000;
+const FIT_PADDING = 10;         // px around the scope's regions when it is fitted to the map    // a scope whose boundaries failed to load is asked for again after this
 
 const OUTLINE = { stroke: true, color: '#3fb6ff', weight: 1.6, opacity: .95, fill: true, fillColor: '#0d4aa0', fillOpacity: .16 };
 const OUTLINE_HOVER = { fillColor: '#1e7bff', fillOpacity: .36, color: '#9fe6ff', weight: 2.2 };
@@ -33,6 +34,9 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     map.getPane('regions').classList.add('leaflet-regions-pane');
     map.createPane('labels').style.zIndex = 450;
     map.getPane('labels').style.pointerEvents = 'none';
+    // Villages' and grids' names lie under the workers' dots (pane 399), which they would otherwise hide when zoomed in.
+    map.createPane('sublabels').style.zIndex = 380;
+    map.getPane('sublabels').style.pointerEvents = 'none';
     const outlines = L.canvas({ pane: 'regions', padding: .3 });
     const renderer = L.canvas({ padding: .3, tolerance: 4 });  // interactive: region hit areas, workers, cases
 
@@ -54,6 +58,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
     let childBounds = new Map();      // child code → LatLngBounds
     let scopeBounds = null;
     let baseZoom = null;
+    let drillable = false;            // the scope's children are regions to drill into (not a village's grids)
     let drawToken = 0;
     let retryTimer = null;
 
@@ -68,6 +73,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         childBounds = new Map();
         scopeBounds = null;
         baseZoom = null;
+        drillable = false;
     }
 
     /** Shows the scope's children (fetching their boundaries) and fits the view to them. */
@@ -100,9 +106,10 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
             const p = feature.properties ?? {};
             const glow = L.geoJSON(feature, { renderer: outlines, style: () => GLOW, interactive: false });
             const outline = L.geoJSON(feature, { renderer: outlines, style: () => OUTLINE, interactive: false });
-            const drillable = DRILLABLE.has(p.level) && p.code !== scope.code;
-            const hit = L.geoJSON(feature, { renderer, style: () => HIT, interactive: drillable });
-            if (drillable) {
+            const canDrill = DRILLABLE.has(p.level) && p.code !== scope.code;
+            drillable ||= canDrill;
+            const hit = L.geoJSON(feature, { renderer, style: () => HIT, interactive: canDrill });
+            if (canDrill) {
                 hit.on('mouseover', () => outline.setStyle(OUTLINE_HOVER));
                 hit.on('mouseout', () => outline.setStyle(OUTLINE));
                 hit.on('click', () => onDrill(p.code));
@@ -123,9 +130,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
             hit.eachLayer(l => l.bringToBack());
         }
         scopeBounds = L.latLngBounds([...childBounds.values()].flatMap(b => [b.getSouthWest(), b.getNorthEast()]));
-        if (fit && scopeBounds.isValid()) {
-            map.fitBounds(scopeBounds, { padding: [24, 24], animate: false });
-        }
+        if (fit && scopeBounds.isValid()) fitExactly(scopeBounds);
         baseZoom = map.getZoom();
         applyCounts(lastCounts);
         declutter();
@@ -138,7 +143,8 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         const node = el('span', {}, p.name ?? p.code, badge);
         const icon = L.divIcon({ className: 'region-label', html: el('div', {}, node), iconSize: null });
         const centre = centreOf(geometry);
-        const marker = L.marker(centre?.at ?? bounds.getCenter(), { icon, pane: 'labels', interactive: false, keyboard: false });
+        const pane = p.level === 'Grid' ? 'sublabels' : 'labels';
+        const marker = L.marker(centre?.at ?? bounds.getCenter(), { icon, pane, interactive: false, keyboard: false });
         return { marker, badge, node, area: centre?.area ?? 0 };
     }
 
@@ -156,6 +162,20 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
             const clash = placed.some(q => box.left < q.right && box.right > q.left && box.top < q.bottom && box.bottom > q.top);
             element.style.visibility = clash ? 'hidden' : '';
             if (!clash) placed.push(box);
+        }
+    }
+
+    /**
+     * Fits the scope to the map as tightly as it goes: the zoom is not rounded down to the next quarter step (a tall
+     * county in the wide map lost a fifth of its height to that), and the padding is small.
+     */
+    function fitExactly(bounds) {
+        const snap = map.options.zoomSnap;
+        map.options.zoomSnap = 0;
+        try {
+            map.fitBounds(bounds, { padding: [FIT_PADDING, FIT_PADDING], animate: false });
+        } finally {
+            map.options.zoomSnap = snap;
         }
     }
 
@@ -242,7 +262,7 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
                 if (!centre) continue;
                 const node = el('span', { text: f.properties?.name ?? '' });
                 const icon = L.divIcon({ className: 'region-label small', html: el('div', {}, node), iconSize: null });
-                labelled.push({ marker: L.marker(centre.at, { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(group), node, area: centre.area });
+                labelled.push({ marker: L.marker(centre.at, { icon, pane: 'sublabels', interactive: false, keyboard: false }).addTo(group), node, area: centre.area });
             }
             group.labels = labelled;
             // The villages among them, whose grids show when zoomed in further.
@@ -269,6 +289,14 @@ export function createMap(element, { tileUrl, onDrill, onRegionFailed }) {
         renderer,
         setScope,
         applyCounts,
+        /**
+         * Whether a click on a worker's dot opens the worker: not at a scope's own view while its children are regions to
+         * drill into (there a click means that region: a county's thousands of dots would take almost every click);
+         * once zoomed in, or inside a village (its children are grids), it does.
+         */
+        workersClickable() {
+            return !drillable || baseZoom == null || map.getZoom() >= baseZoom + DETAIL_ZOOM_STEP;
+        },
         /** Forgets the scope drawn, so the next setScope draws even the same code again. */
         reset() {
             scopeCode = null;

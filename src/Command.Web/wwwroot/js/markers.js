@@ -27,7 +27,7 @@ function caseStyle(c) {
 const styleKey = c => `${c.urgency}|${c.status}|${c.overdue ? 1 : 0}`;
 const located = item => typeof item.lat === 'number' && typeof item.lon === 'number';
 
-export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }) {
+export function createMarkers({ map, renderer, workersClickable }, { onWorker, onCase, onWarning }) {
     const element = map.getContainer();
     const cases = new Map();       // code → CircleMarker (with .key)
     const warnings = new Map();    // id → WarningCard (those with a place: each a pin)
@@ -41,7 +41,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
     element.addEventListener('click', e => {
         if (!onMap(e) || map.dragging?.moved?.()) return;
         const point = map.mouseEventToContainerPoint(e);
-        if (caseAt(point)) return;
+        if (caseAt(point) || !workersClickable()) return;
         const id = workers.hit(point);
         if (id == null) return;
         e.stopPropagation();   // not the region under it (a drill-down)
@@ -56,7 +56,7 @@ export function createMarkers({ map, renderer }, { onWorker, onCase, onWarning }
         hoverAsked = true;
         requestAnimationFrame(() => {
             hoverAsked = false;
-            element.classList.toggle('over-worker', hoverAt != null && workers.hit(hoverAt) != null);
+            element.classList.toggle('over-worker', hoverAt != null && workersClickable() && workers.hit(hoverAt) != null);
         });
     });
     element.addEventListener('mouseleave', () => {

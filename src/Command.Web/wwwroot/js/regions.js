@@ -1,10 +1,14 @@
 // Where the screen is: the title, the breadcrumb (#crumbs) and the list of child regions with their counts
-// (#regions), both clickable to move up or down.
+// (#regions), both clickable to move up or down. A list longer than its box rolls: a row up every few seconds, a
+// pause at the end, then back to the top; the pointer over it stops it.
 
 import { el, setText } from './util.js';
 
 /** The title's font size: 36px, smaller for a long name so it stays on its plate (the page's rule, ScreenModel.TitleSize). */
 export const titleSize = text => Math.min(36, Math.floor(800 / text.length) - 5);
+
+const ROLL_EVERY_MS = 3000;
+const ROLL_END_PAUSE = 2;   // steps to stay at the end before going back to the top
 
 export function createRegions({ county, onDrill, onFocus }) {
     const title = document.getElementById('title');
@@ -30,11 +34,34 @@ export function createRegions({ county, onDrill, onFocus }) {
     list.addEventListener('click', activate);
     list.addEventListener('keydown', activate);
 
+    let paused = false;
+    let atEnd = 0;
+    list.addEventListener('mouseenter', () => { paused = true; });
+    list.addEventListener('mouseleave', () => { paused = false; });
+    list.addEventListener('focusin', () => { paused = true; });
+    list.addEventListener('focusout', () => { paused = false; });
+    setInterval(() => {
+        if (paused || document.hidden) return;
+        const end = list.scrollHeight - list.clientHeight;
+        if (end <= 2) return;
+        if (list.scrollTop >= end - 1) {
+            if (++atEnd > ROLL_END_PAUSE) {
+                atEnd = 0;
+                list.scrollTo({ top: 0, behavior: 'smooth' });
+            }
+            return;
+        }
+        const next = [...list.children].find(row => row.offsetTop > list.scrollTop + 1);   // the list is the rows' offsetParent
+        list.scrollTo({ top: Math.min(end, next ? next.offsetTop : end), behavior: 'smooth' });
+    }, ROLL_EVERY_MS);
+
     /** "和林格尔县综治中心指挥调度平台", or with the county first below it ("和林格尔县城关镇…"). */
     function titleOf(scope, path) {
         const owner = path.find(p => p.code.length === 6) ?? (county && scope.code.startsWith(county.code) ? county : null);
         const prefix = owner && scope.code.length > 6 ? owner.name : '';
-        return `${prefix}${scope.name}综治中心指挥调度平台`;
+        // A village or community has no 综治中心 of its own (DOMAIN.md).
+        const centre = scope.level === 'Village' || scope.level === 'Grid' ? '' : '综治中心';
+        return `${prefix}${scope.name}${centre}指挥调度平台`;
     }
 
     function cells(row, c) {
@@ -63,13 +90,17 @@ export function createRegions({ county, onDrill, onFocus }) {
 
             rows = new Map();
             list.replaceChildren();
+            list.scrollTop = 0;
+            atEnd = 0;
             for (const child of state.children) {
                 const row = {
                     open: el('span', { className: 'open' }), overdue: el('span', { className: 'overdue' }),
                     warn: el('span', { className: 'warn' }), online: el('span', { className: 'online' }),
                 };
-                list.append(el('div', { className: 'rt-row', dataset: { region: child.code, level: child.level }, attrs: { role: 'button', tabindex: 0, title: child.levelName } },
-                    el('span', { className: 'name', text: child.name }), row.open, row.overdue, row.warn, row.online));
+                // A grid's name repeats its village's ("昭君道社区第1网格"): inside the village it reads "第1网格".
+                const name = child.name.startsWith(scope.name) && child.name.length > scope.name.length ? child.name.slice(scope.name.length) : child.name;
+                list.append(el('div', { className: 'rt-row', dataset: { region: child.code, level: child.level }, attrs: { role: 'button', tabindex: 0, title: `${child.name}（${child.levelName}）` } },
+                    el('span', { className: 'name', text: name }), row.open, row.overdue, row.warn, row.online));
                 cells(row, state.counters.get(child.code));
                 rows.set(child.code, row);
             }

@@ -11,6 +11,7 @@ import { createPanels } from './panels.js';
 import { createLists } from './lists.js';
 import { createRegions } from './regions.js';
 import { createCards } from './cards.js';
+import { createUnits } from './units.js';
 import { createTrack } from './track.js';
 
 const screen = document.getElementById('screen');
@@ -18,13 +19,25 @@ const config = JSON.parse(screen.dataset.config);
 syncClock(config.serverTime);
 
 // ---------- the canvas scaled to the window, letterboxed ----------
+// On a smaller window (a 1366×768 laptop: scale 0.71) the design's text would shrink below what can be read: the text
+// (not the layout) is enlarged by --boost, up to 1.3×, so body text stays at about 13 px or more on the screen.
+const READABLE = .92;
+const MAX_BOOST = 1.3;
 let scale = 1;
+let boost = 1;
 function fit() {
     scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
     const x = (window.innerWidth - 1920 * scale) / 2;
     const y = (window.innerHeight - 1080 * scale) / 2;
     screen.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    const next = Math.round(Math.min(MAX_BOOST, Math.max(1, READABLE / scale)) * 100) / 100;
+    if (next !== boost) {
+        boost = next;
+        screen.style.setProperty('--boost', String(boost));
+        panels?.restyle();
+    }
 }
+let panels = null;
 fit();
 window.addEventListener('resize', fit);
 
@@ -59,14 +72,17 @@ const base = createMap(document.getElementById('map'), {
     onRegionFailed: e => toast(`区域边界加载失败：${e.message}`),
 });
 const track = createTrack(base.map);
-const cards = createCards({ track, onSelect: code => markers.select(code) });
+const units = createUnits({ county: config.county });
+const cards = createCards({
+    track, user: config.user, units, toast, onSelect: code => markers.select(code), cases: () => state.cases.values(),
+});
 const markers = createMarkers(base, {
     onWorker: id => cards.openWorker(id),
     onCase: code => cards.openCase(code),
     onWarning: w => openWarning(w),
 });
 window.commandScreen.pointOf = (kind, key) => markers.pointOf(kind, key);
-const panels = createPanels({ onDrill: code => goTo(code), scale: () => scale });
+panels = createPanels({ onDrill: code => goTo(code), scale: () => scale, boost: () => boost });
 const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
 const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
 
@@ -88,7 +104,7 @@ function applySnapshot(snapshot) {
     base.applyCounts(state.counters);
     regions.setScope(state);
     panels.setScope(state);
-    lists.replace(state);
+    lists.replace(state, Array.isArray(snapshot.cases));
 }
 
 // A batch only updates the state (cheap); what it changed reaches the page in the next animation frame, together
@@ -120,12 +136,15 @@ function drawPending() {
     pending = [];
     const counters = new Map();
     const open = cards.workerId;
+    const openCase = cards.caseCode;
     let listsChanged = false;
     for (const { changes } of batches) {
         markers.apply(changes);
         for (const c of changes.counters) counters.set(c.code, c);
         if (changes.cases.length || changes.casesRemoved.length || changes.warnings.length || changes.warningsRemoved.length) listsChanged = true;
         if (open != null) for (const w of changes.workers) if (w[W_ID] === open) cards.workerChanged(w);
+        // The open case card follows its case, to its final state when it closes.
+        if (openCase != null && changes.caseCodes.includes(openCase)) cards.caseChanged(openCase);
     }
     markers.draw(window.commandScreen.probe instanceof Map ? window.commandScreen.probe : null);
     if (counters.size) {

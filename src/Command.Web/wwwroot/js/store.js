@@ -75,6 +75,7 @@ export class ScreenState {
     #case(c, changes) {
         const held = this.cases.get(c.code);
         if ((held?.v ?? this.casesGone.get(c.code)?.v ?? -Infinity) >= c.v || !this.inScope(c.regionCode)) return;
+        changes.caseCodes.push(c.code);
         if (c.open === false) {
             if (held) {
                 this.cases.delete(c.code);
@@ -140,5 +141,5 @@ function bury(gone, key, v) {
 }
 
 function emptyChanges() {
-    return { workers: [], newWorkers: 0, cases: [], casesRemoved: [], warnings: [], warningsRemoved: [], warningsAdded: 0, counters: [] };
+    return { workers: [], newWorkers: 0, cases: [], casesRemoved: [], caseCodes: [], warnings: [], warningsRemoved: [], warningsAdded: 0, counters: [] };
 }

@@ -32,12 +32,13 @@ export class ApiError extends Error {
 // site can make the browser post a form with our cookie, but cannot add a header to it.
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-async function send(url, method) {
+async function send(url, method, payload) {
     const headers = { accept: 'application/json' };
     if (WRITES.has(method)) headers['X-Command-Csrf'] = '1';
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     let response;
     try {
-        response = await fetch(url, { method, credentials: 'same-origin', headers });
+        response = await fetch(url, { method, credentials: 'same-origin', headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
     } catch {
         throw new ApiError('网络连接失败，请稍后重试', 0);
     }
@@ -54,7 +55,8 @@ async function send(url, method) {
 }
 
 export const getJson = url => send(url, 'GET');
-export const postJson = url => send(url, 'POST');
+/** POSTs `payload` (if any) as JSON; a refusal throws ApiError with the problem's Chinese detail. */
+export const postJson = (url, payload) => send(url, 'POST', payload);
 
 // ---- the sign-in: a screen runs for weeks, its cookie may expire under it ----
 
