@@ -64,6 +64,7 @@ public static class WebExtensions
             .MapUnitsApi()
             .MapPositionsApi()
             .MapCasesApi()
+            .MapAttachmentsApi()
             .MapStatsApi()
             .MapWarningsApi();
         app.MapStaticAssets();
