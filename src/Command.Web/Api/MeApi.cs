@@ -16,7 +16,12 @@ using Orleans;
 namespace Command.Web.Api;
 
 /// <summary>The signed-in grid worker's own profile, as the phone shows it; <see cref="DeviceId"/> is for an OsmAnd/Traccar app.</summary>
-public sealed record MyWorkerView(long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos);
+public sealed record MyWorkerView(
+    long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos,
+    IReadOnlyList<CategoryChoice> Categories);
+
+/// <summary>A category the phone offers by name (事件上报 picks by name, never by code).</summary>
+public sealed record CategoryChoice(string Code, string Name);
 
 /// <summary>Where an SOS was sent from; both or neither.</summary>
 public sealed record SosInput(double? Lat, double? Lon, double? Accuracy);
@@ -86,7 +91,7 @@ public static class MeApi
         return TypedResults.Ok(new { result.Profile.UserName, result.Profile.DisplayName, result.Profile.WorkerId, ExpiresAt = expires });
     }
 
-    private static IResult GetWorker(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
+    private static async Task<IResult> GetWorker(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
     {
         if (Own(user, directory) is not { } worker)
         {
@@ -95,7 +100,8 @@ public static class MeApi
 
         return TypedResults.Ok(new MyWorkerView(
             worker.Id, worker.Name, worker.Phone, worker.KindName, worker.GridCode, directory.FindRegion(worker.GridCode)?.Name ?? worker.GridCode,
-            worker.DeviceId, "/osmand", null));
+            worker.DeviceId, "/osmand", await grains.GetGrain<IWorkerGrain>(worker.Id).ActiveSosAsync(),
+            [.. Grains.Cases.CaseCategories.All.Select(c => new CategoryChoice(c.Code, c.Name))]));
     }
 
     private static async Task<IResult> PostPositionsAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
