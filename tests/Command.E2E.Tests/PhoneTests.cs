@@ -42,6 +42,13 @@ public sealed class PhoneTests(ScreenSilo silo)
             var moved = await DotAsync(county, worker.Id, first);
             Assert.NotEqual(first, moved);
 
+            // Today's patrol shows the distance walked and the track.
+            await phone.Locator("nav.tabs button[data-go=patrol]").ClickAsync();
+            await Expect(phone.Locator("#patrol-track polyline")).ToHaveCountAsync(1, new() { Timeout = Soon });
+            Assert.NotEqual("–", await phone.Locator("#patrol-km").TextContentAsync());
+            await Shoot(phone, "phone-patrol");
+            await phone.Locator("nav.tabs button[data-go=tasks]").ClickAsync();
+
             await task.ClickAsync();
             await phone.Locator("#task-actions button[data-action=sign]").ClickAsync();
             await Expect(phone.Locator("#task-detail")).ToContainTextAsync("处置中", new() { Timeout = Soon });
@@ -90,16 +97,18 @@ public sealed class PhoneTests(ScreenSilo silo)
 
             await Expect(phone.Locator("#net")).ToContainTextAsync("离线");
             await Expect(phone.Locator("#net")).ToContainTextAsync("待发送");
+            await Expect(phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title })).ToContainTextAsync("照片 1 张");
             await Shoot(phone, "phone-offline-report");
             Assert.Null(await CaseTitledAsync(worker, title));
 
             // Even a reload while offline starts the page from the service worker's cache and keeps the outbox.
             await phone.ReloadAsync();
-            await Expect(phone.Locator("#net")).ToContainTextAsync("待发送", new() { Timeout = Soon });
+            await Expect(phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title })).ToBeVisibleAsync(new() { Timeout = Soon });
 
             await context.SetOfflineAsync(false);
             await Expect(phone.Locator("#toast")).ToContainTextAsync("上报已送达", new() { Timeout = 30_000 });
             await Expect(phone.Locator("#net")).Not.ToContainTextAsync("待发送");
+            await Expect(phone.Locator("#pending-list [data-pending]")).ToHaveCountAsync(0);
             var code = await CaseTitledAsync(worker, title);
             Assert.NotNull(code);
             using var duty = await silo.ApiAsync("duty");

@@ -111,7 +111,22 @@ document.addEventListener('click', event => {
     if (target) go(target.dataset.go);
 });
 
+/** Reports still on the phone, above the tasks, so the worker sees they are kept. */
+async function renderPending() {
+    const reports = (await outbox.all()).filter(i => i.kind === 'report');
+    $('pending-list').replaceChildren(...reports.map(r => {
+        const card = el('li', { className: 'card' });
+        card.dataset.pending = r.id;
+        card.append(el('div', { className: 'title', textContent: r.body.title }),
+            el('div', { className: 'meta' }, el('span', { className: 'tag warn', textContent: '待发送' }),
+                el('span', { textContent: `${new Date(r.createdAt).toLocaleTimeString('zh-CN', { hour12: false })} 上报` }),
+                ...(r.photos.length ? [el('span', { textContent: `照片 ${r.photos.length} 张` })] : [])));
+        return card;
+    }));
+}
+
 async function net() {
+    renderPending();
     const pending = await outbox.count();
     const badge = $('net');
     badge.classList.toggle('off', !navigator.onLine);
@@ -152,7 +167,7 @@ function renderTasks(list) {
         card.addEventListener('click', () => openTask(t.code));
         return card;
     }));
-    $('tasks-empty').hidden = list.length > 0;
+    $('tasks-empty').hidden = list.length > 0 || $('pending-list').children.length > 0;
     $('tasks-source').textContent = tasks.sourceName();
     const unsigned = list.filter(t => t.box === 'sign').length;
     $('tasks-badge').hidden = unsigned === 0;
