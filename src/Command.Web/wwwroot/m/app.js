@@ -153,7 +153,19 @@ const describe = item => ({ report: '上报', sos: '报警', positions: '位置'
 
 // ---- tasks ---------------------------------------------------------------------------------------------------------
 
+let knownTasks = null; // codes seen so far; null until the first list, which is no news
+
+function announce(list) {
+    if (!tasks.fromServer()) return;
+    const fresh = knownTasks ? list.filter(t => t.box === 'sign' && !knownTasks.has(t.code)) : [];
+    knownTasks = new Set(list.map(t => t.code));
+    if (fresh.length === 0) return;
+    toast(`收到新任务：${fresh[0].title}${fresh.length > 1 ? ` 等 ${fresh.length} 件` : ''}`, 5000);
+    navigator.vibrate?.([200, 100, 200]);
+}
+
 function renderTasks(list) {
+    announce(list);
     $('task-list').replaceChildren(...list.map(t => {
         const card = el('li', { className: `card ${t.box === 'sign' ? 'sign' : ''} ${t.overdue ? 'overdue' : ''}`.trim() });
         card.dataset.code = t.code;

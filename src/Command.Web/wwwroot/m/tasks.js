@@ -10,11 +10,13 @@ const items = new Map();
 const listeners = new Set();
 let source = '';
 let poller = null;
+let heard = false; // the server has answered at least once (the list is not only the one kept from last time)
 
 export const onTasks = fn => listeners.add(fn);
 export const taskList = () => [...items.values()].sort((a, b) => (a.box === 'sign' ? 0 : 1) - (b.box === 'sign' ? 0 : 1) || (b.v || 0) - (a.v || 0));
 export const boxName = box => BOX_NAMES[box] || '';
 export const sourceName = () => source;
+export const fromServer = () => heard;
 
 function emit() {
     kv.set('tasks', taskList());
@@ -46,6 +48,7 @@ function fromSummary(c) {
 export async function refresh() {
     try {
         const page = await api('GET', '/api/cases?mine=true&pageSize=100');
+        heard = true;
         merge(page.items.map(fromSummary).filter(i => i.box), true);
         return true;
     } catch {
@@ -62,6 +65,7 @@ function poll() {
 async function watchHub(connection) {
     const result = await connection.invoke('Watch');
     if (!result?.ok) throw new Error(result?.error?.message || 'watch refused');
+    heard = true;
     merge(result.snapshot.items, true);
     source = '实时';
     emit();
