@@ -68,8 +68,19 @@ async function watchHub(connection) {
     heard = true;
     merge(result.snapshot.items, true);
     source = '实时';
+    clearInterval(poller);
+    poller = null;
     emit();
 }
+
+let hub = null;
+
+/** After an offline start the hub is tried again when the network is back (the list API serves meanwhile). */
+addEventListener('online', () => {
+    if (hub && source !== '实时' && hub.state === signalR.HubConnectionState.Disconnected) {
+        hub.start().then(() => watchHub(hub)).catch(() => { /* still not there: keep polling */ });
+    }
+});
 
 export async function start() {
     const cached = await kv.get('tasks');
@@ -81,6 +92,7 @@ export async function start() {
         .withAutomaticReconnect({ nextRetryDelayInMilliseconds: c => Math.min(30000, 1000 * 2 ** c.previousRetryCount) })
         .configureLogging(signalR.LogLevel.None)
         .build();
+    hub = connection;
     connection.on('inbox', batch => merge(batch.items));
     connection.onreconnected(() => watchHub(connection).catch(poll));
     connection.onclose(() => poll());
