@@ -152,6 +152,13 @@ public sealed class ScreenSilo : IAsyncLifetime
         }
     }
 
+    /// <summary>A browser context of the shared Chromium with options of the caller's (a phone's viewport, geolocation); the caller disposes it.</summary>
+    public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        Chromium.Require(missing);
+        return browser!.NewContextAsync(options);
+    }
+
     /// <summary>An API client with a bearer token of a demo account.</summary>
     public async Task<HttpClient> ApiAsync(string userName)
     {

@@ -23,6 +23,9 @@ public enum WarningKind
 
     /// <summary>待回访: a planned revisit is due.</summary>
     RevisitDue,
+
+    /// <summary>一键报警: a grid worker in danger pressed SOS on the phone (or their tracker sent alarm=sos).</summary>
+    Sos,
 }
 
 public enum WarningLevel
@@ -41,6 +44,7 @@ public static class WarningNames
         WarningKind.RedRisk => "red_risk",
         WarningKind.HotSpot => "hot_spot",
         WarningKind.WorkerOffline => "worker_offline",
+        WarningKind.Sos => "sos",
         _ => "revisit_due",
     };
 
@@ -54,6 +58,7 @@ public static class WarningNames
         WarningKind.RedRisk => "红色风险",
         WarningKind.HotSpot => "热点",
         WarningKind.WorkerOffline => "网格员离线",
+        WarningKind.Sos => "一键报警",
         _ => "待回访",
     };
 

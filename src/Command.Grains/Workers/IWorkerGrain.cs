@@ -17,7 +17,21 @@ public interface IWorkerGrain : IGrainWithIntegerKey
 
     [ReadOnly]
     Task<WorkerSnapshot> GetAsync();
+
+    /// <summary>一键报警: raises (or, while one is active, renews with the new place) a red SOS warning; answers its id.</summary>
+    Task<string> RaiseSosAsync(SosCall call);
+
+    /// <summary>The worker called the SOS off; false when none was active.</summary>
+    Task<bool> CancelSosAsync(string by);
+
+    /// <summary>The active SOS warning's id, if any.</summary>
+    [ReadOnly]
+    Task<string?> ActiveSosAsync();
 }
+
+/// <summary>An SOS: who sent it (the worker's account, or their tracker) and where they were, if known.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SosCall(string By, double? Lat, double? Lon);
 
 /// <summary>What a worker looks like now.</summary>
 [GenerateSerializer, Immutable]

@@ -17,8 +17,9 @@ namespace Command.Grains.Workers;
 /// state of its own: at activation it reads today's fixes back. Its status follows its fixes (离线 after the
 /// offline limit, 巡查中 while moving, else 在岗) and every change is reported to its grid.
 /// </summary>
-internal sealed class WorkerGrain(
-    RegionDirectory directory, Database database, IOptions<PositionOptions> options, IOptions<CaseOptions> cases, WorkCalendar calendar, ILiveFeed live, TimeProvider time)
+internal sealed partial class WorkerGrain(
+    RegionDirectory directory, Database database, IOptions<PositionOptions> options, IOptions<CaseOptions> cases, WorkCalendar calendar, ILiveFeed live,
+    Audit.AuditLog audit, TimeProvider time)
     : Grain, IWorkerGrain
 {
     private const double MovedMetres = 15;
@@ -58,6 +59,7 @@ internal sealed class WorkerGrain(
         }
 
         offlineWarning = await WarningRows.ActiveIdAsync(database, SubjectOf(id), WarningKind.WorkerOffline, cancellationToken);
+        sosWarning = await WarningRows.ActiveIdAsync(database, SubjectOf(id), WarningKind.Sos, cancellationToken);
         await database.QueryAsync(
             new SqlStatement("SELECT code FROM cases WHERE unit_id = $1 AND status = $2", Assignee.WorkerKey(id), CaseStatus.InProgress.Wire()),
             r => handling.Add(r.GetString(0)), cancellationToken);
@@ -204,7 +206,7 @@ internal sealed class WorkerGrain(
             await database.WriteAsync(WarningRows.Clear(id, at));
             live.WarningChanged(WarningCard.Cleared(id, WarningKind.WorkerOffline, info.GridCode, at));
             offlineWarning = null;
-            await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, false);
+            await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, sosWarning is not null);
         }
         else if (offlineWarning is null && OfflineWarningAt() is { } warnAt && now >= warnAt)
         {

@@ -2,6 +2,7 @@ using Command.Data;
 using Command.Data.Hosting;
 using Microsoft.Extensions.Options;
 using Command.Grains;
+using Command.Grains.Attachments;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Live;
@@ -36,6 +37,8 @@ internal static class DomainExtensions
             .ValidateOnStart();
         // The domain's tables, migrated with the silo's own before the runtime starts.
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
+        services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, AttachmentStore.MigrationComponent));
+        services.AddSingleton<AttachmentStore>();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json;
+using Command.Grains.Attachments;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Grains.Users;
@@ -8,7 +10,9 @@ using Orleans.Runtime;
 using Command.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Command.Web.Api;
 
@@ -19,6 +23,9 @@ public sealed record CaseCreated(
 /// <summary>POST /api/cases, GET /api/cases, GET /api/cases/{code}, POST /api/cases/{code}/{action}.</summary>
 public static class CasesApi
 {
+    /// <summary>The request header that makes POST /api/cases safe to resend: the first request with a key opens the case, later ones answer it (200).</summary>
+    public const string IdempotencyKey = "Idempotency-Key";
+
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("cases");
@@ -30,8 +37,15 @@ public static class CasesApi
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CaseIntakeService intake)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CaseIntakeService intake, IGrainFactory grains)
     {
+        // A client that may resend (the phone's outbox) names each report once; the same key never opens a second case.
+        var key = request.Headers[IdempotencyKey].ToString();
+        if (key.Length > 100 || !TextRules.IsClean(key) || key.Contains('/', StringComparison.Ordinal))
+        {
+            return Problems.BadRequest($"{IdempotencyKey} 请求头不能超过 100 个字符，且不能包含控制字符或“/”");
+        }
+
         var (input, problem) = await JsonBody.ReadAsync<CaseInput>(request);
         if (problem is not null)
         {
@@ -46,11 +60,22 @@ public static class CasesApi
 
         try
         {
-            var view = await intake.SubmitAsync(parsed!, user.Profile());
+            var replayed = false;
+            CaseView view;
+            if (key.Length > 0)
+            {
+                (view, replayed) = await grains.GetGrain<ICaseSubmissionGrain>(CaseSubmission.KeyOf(user.UserName(), key)).SubmitAsync(parsed!, user.Profile());
+            }
+            else
+            {
+                view = await intake.SubmitAsync(parsed!, user.Profile());
+            }
+
             var dispatch = view.History.FirstOrDefault(e => e.Action == CaseAction.Dispatch);
-            return TypedResults.Created($"/api/cases/{view.Code}", new CaseCreated(
+            var created = new CaseCreated(
                 view.Code, view.Location.GridCode, view.Location.VillageCode, view.Location.TownshipCode, view.Location.CountyCode,
-                view.Assignment?.To, dispatch?.Detail?.RuleName, view));
+                view.Assignment?.To, dispatch?.Detail?.RuleName, view);
+            return replayed ? TypedResults.Ok(created) : TypedResults.Created($"/api/cases/{view.Code}", created);
         }
         catch (CaseRefusedException e)
         {
@@ -90,7 +115,7 @@ public static class CasesApi
         return TypedResults.Ok(await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50));
     }
 
-    private static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, IGrainFactory grains, AttachmentStore attachments, IOptions<JsonOptions> json)
     {
         if (Precheck(code, user) is { } refused)
         {
@@ -103,7 +128,15 @@ public static class CasesApi
             return Problems.NotFound($"没有案件 {code}");
         }
 
-        return view.VisibleTo(user.Profile()) ? TypedResults.Ok(view) : Problems.OutOfScope(view.Location.RegionCode);
+        if (!view.VisibleTo(user.Profile()))
+        {
+            return Problems.OutOfScope(view.Location.RegionCode);
+        }
+
+        // The case as the grain tells it, with its attachments (kept in their own table) alongside.
+        var body = JsonSerializer.SerializeToNode(view, json.Value.SerializerOptions)!.AsObject();
+        body["attachments"] = JsonSerializer.SerializeToNode(await attachments.ListAsync(view.Code), json.Value.SerializerOptions);
+        return TypedResults.Ok(body);
     }
 
     private static async Task<IResult> ActAsync(string code, string action, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -141,7 +174,7 @@ public static class CasesApi
     }
 
     /// <summary>A case code starts with its county: refuse codes that cannot be a case, or lie outside the user's county, before asking.</summary>
-    private static IResult? Precheck(string code, ClaimsPrincipal user)
+    internal static IResult? Precheck(string code, ClaimsPrincipal user)
     {
         if (code.Length is < 15 or > 40 || code[6] != '-' || code.AsSpan(0, 6).ContainsAnyExceptInRange('0', '9'))
         {

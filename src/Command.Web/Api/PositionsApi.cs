@@ -7,7 +7,9 @@ using Command.Grains.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans;
 
 namespace Command.Web.Api;
 
@@ -31,6 +33,7 @@ public static class PositionsApi
         return api;
     }
 
+    /// <summary>OsmAnd protocol with Traccar's extras: <c>alarm=sos</c> raises the worker's 一键报警 at the fix.</summary>
     public static IEndpointRouteBuilder MapOsmAnd(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/osmand", [HttpMethods.Get, HttpMethods.Post], OsmAndAsync)
@@ -107,6 +110,12 @@ public static class PositionsApi
         }
 
         await durable;
+        if (string.Equals(query["alarm"].ToString(), "sos", StringComparison.OrdinalIgnoreCase))
+        {
+            // Traccar's and OsmAnd's SOS button: the same 一键报警 as the phone page's, at this fix.
+            await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall($"tracker:{worker.Id}", lat, lon));
+        }
+
         return Results.Ok();
     }
 
@@ -199,7 +208,7 @@ public static class PositionsApi
     }
 
     /// <summary>Hands the fixes to the log; the task completes when they are durable. A full log answers 503.</summary>
-    private static IResult? Append(PositionLog positions, ReadOnlySpan<PositionFix> fixes, out Task durable)
+    internal static IResult? Append(PositionLog positions, ReadOnlySpan<PositionFix> fixes, out Task durable)
     {
         try
         {

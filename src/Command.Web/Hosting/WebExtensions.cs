@@ -7,6 +7,7 @@ using Command.Web.Api;
 using Command.Web.Auth;
 using Command.Web.Components;
 using Command.Web.Live;
+using Command.Web.Phone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,7 @@ public static class WebExtensions
         services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
         services.AddDashboard();
+        services.AddPhone();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -55,6 +57,7 @@ public static class WebExtensions
         app.MapOpenApi();
         app.MapCommandAuth();
         app.MapOsmAnd();
+        app.MapPhone();
         app.MapGroup("/api")
             .RequireAuthorization()
             .MapRegionsApi()
@@ -64,6 +67,8 @@ public static class WebExtensions
             .MapUnitsApi()
             .MapPositionsApi()
             .MapCasesApi()
+            .MapAttachmentsApi()
+            .MapMeApi()
             .MapStatsApi()
             .MapWarningsApi()
             .MapPeopleApi();

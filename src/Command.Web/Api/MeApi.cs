@@ -1,0 +1,212 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Command.Grains.Regions;
+using Command.Grains.Users;
+using Command.Grains.Workers;
+using Command.Web.Auth;
+using Command.Web.Phone;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Orleans;
+
+namespace Command.Web.Api;
+
+/// <summary>The signed-in grid worker's own profile, as the phone shows it; <see cref="DeviceId"/> is for an OsmAnd/Traccar app.</summary>
+public sealed record MyWorkerView(
+    long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos,
+    IReadOnlyList<CategoryChoice> Categories);
+
+/// <summary>A category the phone offers by name (事件上报 picks by name, never by code).</summary>
+public sealed record CategoryChoice(string Code, string Name);
+
+/// <summary>Where an SOS was sent from; both or neither.</summary>
+public sealed record SosInput(double? Lat, double? Lon, double? Accuracy);
+
+public sealed record SosView(string WarningId, bool Active);
+
+/// <summary>
+/// The phone's API: a long-lived sign-in for grid workers (POST/DELETE /api/me/session), the worker's own profile and tracker
+/// id (GET /api/me/worker), positions under the signed-in worker's identity (POST /api/me/positions) and 一键报警
+/// (POST/DELETE /api/me/sos). No device id travels: the session says who the worker is.
+/// </summary>
+public static class MeApi
+{
+    public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder api)
+    {
+        var me = api.MapGroup("/me").WithTags("phone");
+        me.MapGet("/worker", GetWorker).WithSummary("The signed-in grid worker: grid, phone and the device id to enter in an OsmAnd/Traccar tracker app.");
+        me.MapPost("/positions", PostPositionsAsync).DisableAntiforgery()
+            .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}]}, no id); answers once durable.");
+        me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery().WithSummary("一键报警: a red warning with the worker's place on every screen that sees the worker.");
+        me.MapDelete("/sos", CancelSosAsync).WithSummary("The worker calls their SOS off.");
+        me.MapDelete("/session", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.NoContent();
+        }).WithSummary("Signs the phone out.");
+        return api;
+    }
+
+    /// <summary>POST /api/me/session: the phone's sign-in, for grid workers only, lasting <see cref="PhoneOptions.SessionLifetime"/> from its last use.</summary>
+    public static IEndpointRouteBuilder MapPhoneSession(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/me/session", SignInAsync).AllowAnonymous().DisableAntiforgery().WithTags("phone")
+            .WithSummary("Signs a grid worker's phone in ({\"userName\", \"password\"}) with a long-lived cookie; send the X-Command-Csrf header.");
+        return app;
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, SignInService signIn, IOptions<PhoneOptions> phone, TimeProvider time)
+    {
+        // A custom header cannot be sent cross-site without a preflight we never grant: no other site signs a phone in.
+        if (!context.Request.Headers.ContainsKey(CrossSiteGuard.Header))
+        {
+            return Problems.Forbidden($"请从本系统页面登录（缺少 {CrossSiteGuard.Header} 请求头）");
+        }
+
+        var (input, problem) = await JsonBody.ReadAsync<TokenRequest>(context.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await signIn.SignInAsync(input!.UserName, input.Password);
+        if (result.Status != SignInStatus.Succeeded)
+        {
+            return Problems.Unauthorized(SignInService.Explain(result, time));
+        }
+
+        if (result.Profile!.Role != UserRole.GridWorker)
+        {
+            return Problems.Forbidden("手机端仅供网格员使用，其他岗位请在电脑上登录");
+        }
+
+        var principal = CommandClaims.Principal(result.Profile, CookieAuthenticationDefaults.AuthenticationScheme);
+        var expires = time.GetUtcNow() + phone.Value.SessionLifetime;
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,
+            new AuthenticationProperties { IsPersistent = true, AllowRefresh = true, ExpiresUtc = expires });
+        return TypedResults.Ok(new { result.Profile.UserName, result.Profile.DisplayName, result.Profile.WorkerId, ExpiresAt = expires });
+    }
+
+    private static async Task<IResult> GetWorker(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
+    {
+        if (Own(user, directory) is not { } worker)
+        {
+            return NotAWorker();
+        }
+
+        return TypedResults.Ok(new MyWorkerView(
+            worker.Id, worker.Name, worker.Phone, worker.KindName, worker.GridCode, directory.FindRegion(worker.GridCode)?.Name ?? worker.GridCode,
+            worker.DeviceId, "/osmand", await grains.GetGrain<IWorkerGrain>(worker.Id).ActiveSosAsync(),
+            [.. Grains.Cases.CaseCategories.All.Select(c => new CategoryChoice(c.Code, c.Name))]));
+    }
+
+    private static async Task<IResult> PostPositionsAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    {
+        if (Own(user, directory) is not { } worker)
+        {
+            return NotAWorker();
+        }
+
+        PositionBatch? batch;
+        try
+        {
+            batch = await JsonSerializer.DeserializeAsync(context.Request.Body, PositionJson.Default.PositionBatch, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}");
+        }
+        catch (BadHttpRequestException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效");
+        }
+
+        var rules = options.Value;
+        if (batch?.Positions is not { Count: > 0 } items || items.Count > rules.MaxBatch)
+        {
+            return Problems.BadRequest($"请求体应为 {{\"positions\": [...]}}，含 1 到 {rules.MaxBatch} 个位置");
+        }
+
+        var now = time.GetUtcNow();
+        var county = directory.CountyOf(worker.GridCode);
+        var fixes = new PositionFix[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { Lat: { } lat, Lon: { } lon, Timestamp: > 0 } item)
+            {
+                return Problems.BadRequest($"positions[{i}]：缺少纬度、经度或时间戳，没有存储任何位置");
+            }
+
+            fixes[i] = new PositionFix(worker.Id, item.Timestamp, lat, lon, item.Speed ?? double.NaN, item.Bearing ?? double.NaN,
+                item.Altitude ?? double.NaN, item.Accuracy ?? double.NaN, item.Batt ?? double.NaN);
+            if (PositionValidator.Check(fixes[i], county, now, rules) is { } error)
+            {
+                return Problems.BadRequest($"positions[{i}]：{error}，没有存储任何位置");
+            }
+        }
+
+        if (PositionsApi.Append(positions, fixes, out var durable) is { } busy)
+        {
+            return busy;
+        }
+
+        await durable;
+        return TypedResults.Ok(new PositionsAccepted(fixes.Length));
+    }
+
+    private static async Task<IResult> RaiseSosAsync(
+        HttpRequest request, ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    {
+        if (Own(user, directory) is not { } worker)
+        {
+            return NotAWorker();
+        }
+
+        var (input, problem) = await JsonBody.ReadAsync<SosInput>(request, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        double? lat = null, lon = null;
+        if (input is { Lat: { } y, Lon: { } x })
+        {
+            // The place is kept as a position too, so the worker's dot is where the SOS came from.
+            var fix = new PositionFix(worker.Id, time.GetUtcNow().ToUnixTimeMilliseconds(), y, x, double.NaN, double.NaN, double.NaN, input.Accuracy ?? double.NaN, double.NaN);
+            if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } error)
+            {
+                return Problems.BadRequest(error);
+            }
+
+            if (PositionsApi.Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is null)
+            {
+                await durable;
+            }
+
+            (lat, lon) = (y, x);
+        }
+
+        var id = await grains.GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall(user.UserName(), lat, lon));
+        return TypedResults.Ok(new SosView(id, true));
+    }
+
+    private static async Task<IResult> CancelSosAsync(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)
+    {
+        if (Own(user, directory) is not { } worker)
+        {
+            return NotAWorker();
+        }
+
+        var cancelled = await grains.GetGrain<IWorkerGrain>(worker.Id).CancelSosAsync(user.UserName());
+        return cancelled ? Results.NoContent() : Problems.NotFound("当前没有进行中的报警");
+    }
+
+    private static WorkerInfo? Own(ClaimsPrincipal user, RegionDirectory directory) =>
+        user.Role() == UserRole.GridWorker && user.WorkerId() is { } id ? directory.FindWorker(id) : null;
+
+    private static IResult NotAWorker() => Problems.Forbidden("仅网格员本人可用");
+}

@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Command.Bench;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Command.E2E.Tests;
+
+/// <summary>
+/// The grid worker's phone at /m in a 390×844 Chromium with emulated geolocation, against the real silo, with the county's
+/// big screen beside it where a test needs one.
+/// </summary>
+[Collection(ScreenCollection.Name)]
+public sealed class PhoneTests(ScreenSilo silo)
+{
+    private static readonly float Soon = 15_000;
+
+    /// <summary>The smallest valid PNG: one pixel.</summary>
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    [SkippableFact]
+    public async Task The_worker_signs_for_a_task_and_resolves_it_with_a_photo_and_their_dot_moves_on_the_county_screen()
+    {
+        var worker = await WorkerAsync(3);
+        var code = await TaskForAsync(worker, "楼道堆放杂物（测试）");
+
+        await RunAsync(nameof(The_worker_signs_for_a_task_and_resolves_it_with_a_photo_and_their_dot_moves_on_the_county_screen), worker, async (phone, context, county) =>
+        {
+            await county.SignInAsync("duty");
+            await county.ExpectLiveAsync(ScreenSilo.County);
+
+            await SignInAsync(phone, worker);
+            var task = phone.Locator($"#task-list [data-code='{code}']");
+            await Expect(task).ToBeVisibleAsync(new() { Timeout = Soon });
+            await Expect(task).ToContainTextAsync("待签收");
+            await Shoot(phone, "phone-tasks");
+
+            // The phone shares its position: the worker's dot appears on the county screen, and moves when they walk.
+            var first = await DotAsync(county, worker.Id, null);
+            await context.SetGeolocationAsync(new() { Latitude = (float)worker.Elsewhere.Lat, Longitude = (float)worker.Elsewhere.Lon, Accuracy = 10 });
+            var moved = await DotAsync(county, worker.Id, first);
+            Assert.NotEqual(first, moved);
+
+            // Today's patrol shows the distance walked and the track.
+            await phone.Locator("nav.tabs button[data-go=patrol]").ClickAsync();
+            await Expect(phone.Locator("#patrol-track polyline")).ToHaveCountAsync(1, new() { Timeout = Soon });
+            Assert.NotEqual("–", await phone.Locator("#patrol-km").TextContentAsync());
+            await Shoot(phone, "phone-patrol");
+            await phone.Locator("nav.tabs button[data-go=tasks]").ClickAsync();
+
+            await task.ClickAsync();
+            await phone.Locator("#task-actions button[data-action=sign]").ClickAsync();
+            await Expect(phone.Locator("#task-detail")).ToContainTextAsync("处置中", new() { Timeout = Soon });
+
+            await phone.Locator("#task-actions button[data-action=resolve]").ClickAsync();
+            await phone.Locator("#task-form textarea[name=note]").FillAsync("已协调物业清理完毕");
+            await phone.Locator("#task-form input[name=photos]").SetInputFilesAsync(new FilePayload { Name = "现场.png", MimeType = "image/png", Buffer = Png });
+            await Expect(phone.Locator("#task-thumbs img")).ToHaveCountAsync(1);
+            await Shoot(phone, "phone-resolve");
+            await phone.Locator("#task-form-submit").ClickAsync();
+            await Expect(phone.Locator("#task-detail")).ToContainTextAsync("待验证", new() { Timeout = Soon });
+            await Shoot(phone, "phone-resolved");
+
+            using var duty = await silo.ApiAsync("duty");
+            var view = await ScreenSilo.Json(await duty.GetAsync($"/api/cases/{code}"));
+            Assert.Equal("resolved", view.GetProperty("status").GetString());
+            var photo = Assert.Single(view.GetProperty("attachments").EnumerateArray());
+            Assert.Equal("image/jpeg", photo.GetProperty("contentType").GetString()); // recompressed on the phone
+            Assert.Equal(worker.UserName, photo.GetProperty("uploadedBy").GetString());
+            await Shoot(county, "county-with-phone-worker");
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_report_made_offline_is_kept_on_the_phone_and_delivered_when_the_network_is_back()
+    {
+        var worker = await WorkerAsync(4);
+        var title = $"路灯损坏（离线测试 {Guid.NewGuid().ToString("N")[..6]}）";
+
+        await RunAsync(nameof(A_report_made_offline_is_kept_on_the_phone_and_delivered_when_the_network_is_back), worker, async (phone, context, _) =>
+        {
+            await SignInAsync(phone, worker);
+            await phone.Locator("nav.tabs button[data-go=report]").ClickAsync();
+            await Expect(phone.Locator("#report-where")).ToContainTextAsync("GPS", new() { Timeout = Soon });
+
+            // The page was installed (its service worker holds the shell) before the network goes.
+            await phone.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = Soon });
+            await context.SetOfflineAsync(true);
+            var form = phone.Locator("#report-form");
+            await form.Locator("select[name=category]").SelectOptionAsync(new SelectOptionValue { Label = "安全隐患" });
+            await form.Locator("input[name=title]").FillAsync(title);
+            await form.Locator("textarea[name=description]").FillAsync("小区东门路灯不亮，夜间行人易摔倒");
+            await form.Locator("input[name=photos]").SetInputFilesAsync(new FilePayload { Name = "路灯.png", MimeType = "image/png", Buffer = Png });
+            await Expect(phone.Locator("#report-thumbs img")).ToHaveCountAsync(1);
+            await form.GetByRole(AriaRole.Button, new() { Name = "上报" }).ClickAsync();
+
+            await Expect(phone.Locator("#net")).ToContainTextAsync("离线");
+            await Expect(phone.Locator("#net")).ToContainTextAsync("待发送");
+            await Expect(phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title })).ToContainTextAsync("照片 1 张");
+            await Shoot(phone, "phone-offline-report");
+            Assert.Null(await CaseTitledAsync(worker, title));
+
+            // Even a reload while offline starts the page from the service worker's cache and keeps the outbox.
+            await phone.ReloadAsync();
+            await Expect(phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title })).ToBeVisibleAsync(new() { Timeout = Soon });
+
+            await context.SetOfflineAsync(false);
+            await Expect(phone.Locator("#toast")).ToContainTextAsync("上报已送达", new() { Timeout = 30_000 });
+            await Expect(phone.Locator("#net")).Not.ToContainTextAsync("待发送");
+            await Expect(phone.Locator("#pending-list [data-pending]")).ToHaveCountAsync(0);
+            var code = await CaseTitledAsync(worker, title);
+            Assert.NotNull(code);
+            using var duty = await silo.ApiAsync("duty");
+            var view = await ScreenSilo.Json(await duty.GetAsync($"/api/cases/{code}"));
+            Assert.Equal("grid", view.GetProperty("channel").GetString());
+            Assert.Single(view.GetProperty("attachments").EnumerateArray());
+        });
+    }
+
+    [SkippableFact]
+    public async Task An_SOS_from_the_phone_appears_on_the_county_screen()
+    {
+        var worker = await WorkerAsync(5);
+
+        await RunAsync(nameof(An_SOS_from_the_phone_appears_on_the_county_screen), worker, async (phone, _, county) =>
+        {
+            await county.SignInAsync("duty");
+            await county.ExpectLiveAsync(ScreenSilo.County);
+            await SignInAsync(phone, worker);
+
+            await phone.Locator("#sos").ClickAsync();
+            await phone.Locator("#sos-ok").ClickAsync();
+            await Expect(phone.Locator("#sos-banner")).ToBeVisibleAsync();
+            await Expect(phone.Locator("#sos-text")).ToContainTextAsync("已报警", new() { Timeout = Soon });
+
+            var warning = county.Locator("#warnings [data-warning]").Filter(new() { HasText = "一键报警" }).Filter(new() { HasText = worker.Name });
+            await Expect(warning.First).ToBeVisibleAsync(new() { Timeout = Soon });
+            await Shoot(phone, "phone-sos");
+            await Shoot(county, "county-sos");
+
+            await phone.Locator("#sos-cancel").ClickAsync();
+            await Expect(phone.Locator("#sos-banner")).ToBeHiddenAsync();
+        });
+    }
+
+    private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home, (double Lat, double Lon) Elsewhere);
+
+    /// <summary>The n-th worker of 城关镇 (each test its own), with two points inside their grid.</summary>
+    private async Task<Worker> WorkerAsync(int n)
+    {
+        using var admin = await silo.ApiAsync("admin");
+        // The account worker-{grid} is the grid's full-time worker (a grid may also have a part-time helper).
+        var item = (await ScreenSilo.Json(await admin.GetAsync($"/api/workers?region={ScreenSilo.Chengguan}&pageSize=40"))).GetProperty("items").EnumerateArray()
+            .Where(w => w.GetProperty("kind").GetString() == "专职网格员").ElementAt(n);
+        var grid = item.GetProperty("gridCode").GetString()!;
+        using var duty = await silo.ApiAsync("duty");
+        var shapes = BoundaryPoints.Parse(await duty.GetStringAsync(new Uri($"/api/regions/{grid[..12]}/boundaries", UriKind.Relative)));
+        var random = new Random(n);
+        return new Worker(item.GetProperty("id").GetInt64(), item.GetProperty("name").GetString()!, grid, $"worker-{grid}",
+            shapes.RandomPoint(grid, random), shapes.RandomPoint(grid, random));
+    }
+
+    /// <summary>The duty officer registers a case in the worker's grid and sends it to the worker: a task 待签收 on their phone.</summary>
+    private async Task<string> TaskForAsync(Worker worker, string title)
+    {
+        using var duty = await silo.ApiAsync("duty");
+        var created = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/cases", new
+        {
+            channel = "walk_in", category = "99", urgency = "medium", title, description = "群众反映楼道堆放杂物，存在消防隐患", lat = worker.Home.Lat, lon = worker.Home.Lon,
+        }));
+        var code = created.GetProperty("code").GetString()!;
+        await ScreenSilo.Json(await duty.PostAsJsonAsync($"/api/cases/{code}/dispatch", new { to = $"worker-{worker.Id}", note = "请网格员核实处置" }));
+        return code;
+    }
+
+    private async Task<string?> CaseTitledAsync(Worker worker, string title)
+    {
+        using var duty = await silo.ApiAsync("duty");
+        var page = await ScreenSilo.Json(await duty.GetAsync($"/api/cases?region={worker.GridCode[..12]}&pageSize=200"));
+        return page.GetProperty("items").EnumerateArray().FirstOrDefault(c => c.GetProperty("title").GetString() == title) is { ValueKind: JsonValueKind.Object } c
+            ? c.GetProperty("code").GetString()
+            : null;
+    }
+
+    private static async Task SignInAsync(IPage phone, Worker worker)
+    {
+        await phone.GotoAsync("/m");
+        await phone.GetByLabel("用户名").FillAsync(worker.UserName);
+        await phone.GetByLabel("密码").FillAsync("demo");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(phone.Locator("#who-name")).ToHaveTextAsync(worker.Name, new() { Timeout = Soon });
+    }
+
+    /// <summary>Where the county screen draws the worker's dot, once it is drawn and differs from <paramref name="before"/>.</summary>
+    private static async Task<string> DotAsync(IPage county, long workerId, string? before)
+    {
+        var handle = await county.WaitForFunctionAsync(
+            "([id, before]) => { const p = window.commandScreen?.pointOf('worker', id); if (!p) return null; const s = `${Math.round(p.x)},${Math.round(p.y)}`; return s !== before ? s : null; }",
+            new object?[] { workerId, before }, new() { Timeout = 30_000, PollingInterval = 200 });
+        return (await handle.JsonValueAsync<string>())!;
+    }
+
+    private static Task Shoot(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), $"{name}.png") });
+
+    /// <summary>A 390×844 phone (geolocation granted, at the worker's home point) and a 1920×1080 county screen; on failure both are kept.</summary>
+    private async Task RunAsync(string test, Worker worker, Func<IPage, IBrowserContext, IPage, Task> body)
+    {
+        await using var phoneContext = await silo.NewContextAsync(new()
+        {
+            BaseURL = silo.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+            Permissions = ["geolocation"],
+            Geolocation = new() { Latitude = (float)worker.Home.Lat, Longitude = (float)worker.Home.Lon, Accuracy = 10 },
+        });
+        await using var screenContext = await silo.NewContextAsync(new()
+        {
+            BaseURL = silo.BaseAddress.ToString(), ViewportSize = new() { Width = 1920, Height = 1080 }, Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
+        });
+        var phone = await phoneContext.NewPageAsync();
+        var county = await screenContext.NewPageAsync();
+        var console = new ConcurrentQueue<string>();
+        var thrown = new ConcurrentQueue<string>();
+        phone.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} phone {m.Type}: {m.Text}");
+        phone.PageError += (_, e) => { console.Enqueue($"phone uncaught: {e}"); thrown.Enqueue(e); };
+        county.PageError += (_, e) => console.Enqueue($"county uncaught: {e}");
+        try
+        {
+            await body(phone, phoneContext, county);
+            Assert.True(thrown.IsEmpty, "The phone page threw:\n" + string.Join("\n", thrown));
+        }
+        catch
+        {
+            var folder = ScreenSilo.Artifacts("e2e");
+            await phone.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{test}.phone.png") });
+            await county.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{test}.county.png") });
+            await File.WriteAllLinesAsync(Path.Combine(folder, $"{test}.console.txt"), console);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Command.Grains.Regions;
+using Command.Web.Tests.Live;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Tests;
+
+/// <summary>The grid worker's phone: a long sign-in, positions and SOS under the worker's own identity, and the tracker id to set up an app.</summary>
+public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
+{
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_worker_signs_the_phone_in_once_for_a_month_and_other_roles_are_sent_to_a_computer()
+    {
+        var (_, _, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
+        using var browser = silo.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+        var noHeader = await browser.PostAsJsonAsync("/api/me/session", new { userName = $"worker-{grid}", password = "demo" });
+        var duty = await SignIn(browser, "duty");
+        var worker = await SignIn(browser, $"worker-{grid}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, noHeader.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, duty.StatusCode);
+        Assert.Contains("网格员", (await duty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, worker.StatusCode);
+        var cookie = worker.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Web.Auth.AuthExtensions.CookieName, StringComparison.Ordinal));
+        var expires = DateTimeOffset.Parse(cookie.Split("expires=", 2)[1].Split(';')[0], CultureInfo.InvariantCulture);
+        Assert.True(expires > DateTimeOffset.UtcNow.AddDays(29), cookie);
+        Assert.Equal($"worker-{grid}", await SignIns.WhoAsync(silo.Factory, cookie: cookie.Split(';')[0]));
+    }
+
+    [Fact]
+    public async Task A_worker_sees_their_own_tracker_id_and_others_get_403()
+    {
+        var (id, device, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
+        using var worker = await silo.As($"worker-{grid}");
+        using var town = await silo.As($"town-{DemoSilo.Chengguan}");
+
+        var me = await DemoSilo.Json(await worker.GetAsync("/api/me/worker"));
+
+        Assert.Equal(id, me.GetProperty("id").GetInt64());
+        Assert.Equal(device, me.GetProperty("deviceId").GetString());
+        Assert.Equal("/osmand", me.GetProperty("trackerPath").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await town.GetAsync("/api/me/worker")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Positions_sent_without_any_device_id_move_the_signed_in_worker()
+    {
+        var (id, _, grid) = await silo.WorkerIn(DemoSilo.Shengle);
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        using var worker = await silo.As($"worker-{grid}");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var response = await worker.PostAsJsonAsync("/api/me/positions", new
+        {
+            positions = new[] { new { lat = point.Lat, lon = point.Lon, timestamp = now - 2000 }, new { lat = point.Lat + 0.0002, lon = point.Lon, timestamp = now - 1000 } },
+        });
+        var bad = await worker.PostAsJsonAsync("/api/me/positions", new { positions = new[] { new { lat = 0.0, lon = 0.0, timestamp = now } } });
+
+        Assert.Equal(2, (await DemoSilo.Json(response)).GetProperty("accepted").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var seen = await DemoSilo.Json(await worker.GetAsync($"/api/workers/{id}"));
+        Assert.Equal(point.Lat + 0.0002, seen.GetProperty("lastPosition").GetProperty("lat").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task An_SOS_reaches_the_county_screen_red_at_the_workers_place_and_the_worker_can_call_it_off()
+    {
+        var (id, _, grid) = await silo.WorkerIn($"{DemoSilo.Chengguan}001");
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        await using var screen = await DashboardConnection.ConnectAsync(silo.Factory, await silo.TokenOf("duty"));
+        Assert.True((await screen.WatchAsync(DemoSilo.County)).GetProperty("ok").GetBoolean());
+        using var worker = await silo.As($"worker-{grid}");
+
+        var raised = await DemoSilo.Json(await worker.PostAsJsonAsync("/api/me/sos", new { lat = point.Lat, lon = point.Lon }));
+        var warningId = raised.GetProperty("warningId").GetString()!;
+
+        var batch = await screen.NextChangesAsync(b => Warning(b, warningId) is { } w && w.GetProperty("active").GetBoolean(), Soon);
+        var card = Warning(batch, warningId)!.Value;
+        Assert.Equal("一键报警", card.GetProperty("kindName").GetString());
+        Assert.Equal(2, card.GetProperty("level").GetInt32());
+        Assert.Equal(id, card.GetProperty("workerId").GetInt64());
+        Assert.Equal(point.Lat, card.GetProperty("lat").GetDouble(), 6);
+        using var duty = await silo.As("duty");
+        var listed = await DemoSilo.Json(await duty.GetAsync($"/api/warnings?kind=sos&region={grid}"));
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), w => w.GetProperty("id").GetString() == warningId);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await worker.DeleteAsync("/api/me/sos")).StatusCode);
+        await screen.NextChangesAsync(b => Warning(b, warningId) is { } w && !w.GetProperty("active").GetBoolean(), Soon);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.DeleteAsync("/api/me/sos")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await duty.PostAsJsonAsync("/api/me/sos", new { lat = point.Lat, lon = point.Lon })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tracker_apps_alarm_sos_raises_the_same_warning()
+    {
+        var (id, device, grid) = await silo.WorkerIn($"{DemoSilo.Chengguan}002");
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        using var tracker = silo.Anonymous();
+
+        var response = await tracker.GetAsync(string.Create(CultureInfo.InvariantCulture,
+            $"/osmand?id={device}&lat={point.Lat}&lon={point.Lon}&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}&alarm=sos"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var duty = await silo.As("duty");
+        var listed = await DemoSilo.Json(await duty.GetAsync($"/api/warnings?kind=sos&region={grid}"));
+        var warning = Assert.Single(listed.GetProperty("items").EnumerateArray(), w => w.GetProperty("workerId").GetInt64() == id);
+        Assert.Equal("red", warning.GetProperty("level").GetString());
+    }
+
+    private static Task<HttpResponseMessage> SignIn(HttpClient browser, string userName)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/me/session") { Content = JsonContent.Create(new { userName, password = "demo" }) };
+        request.Headers.Add(Web.Auth.CrossSiteGuard.Header, "1");
+        return browser.SendAsync(request);
+    }
+
+    private static JsonElement? Warning(JsonElement batch, string id) =>
+        batch.GetProperty("warnings").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(w => w!.Value.GetProperty("id").GetString() == id);
+}
