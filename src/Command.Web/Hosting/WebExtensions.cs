@@ -28,6 +28,7 @@ public static class WebExtensions
         services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
         services.AddDashboard();
+        services.AddInbox();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -68,6 +69,7 @@ public static class WebExtensions
             .MapWarningsApi();
         app.MapStaticAssets();
         app.MapDashboard();
+        app.MapInbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
