@@ -6,6 +6,7 @@ using Command.Grains.Regions;
 using Command.Web.Api;
 using Command.Web.Auth;
 using Command.Web.Components;
+using Command.Web.Components.Console;
 using Command.Web.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,7 +29,7 @@ public static class WebExtensions
         services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
         services.AddDashboard();
-        services.AddInbox();
+        services.AddConsole();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
