@@ -52,7 +52,9 @@ public sealed class ConsoleTests(ScreenSilo silo)
             await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "dispatched", new() { Timeout = 10_000 });
             await Expect(page.Locator("[data-handler]")).ToContainTextAsync(name);
             await Expect(page.Locator(".c-timeline")).ToContainTextAsync("请网格员到现场核实");
-            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-case.png"), FullPage = true });
+            await Expect(page.Locator("#case-map")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 10_000 });
+            await Expect(page.Locator("#case-map path.leaflet-interactive").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-case.png") });
 
             // Back in the inbox, the case has left the township's boxes.
             await page.GotoAsync("/console");
@@ -102,6 +104,39 @@ public sealed class ConsoleTests(ScreenSilo silo)
             await page.Locator("input[type='search']").FillAsync(own);
             await Expect(page.Locator("table.c-list")).ToHaveAttributeAsync("data-count", "1");
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-department.png") });
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_walk_in_registered_at_the_desk_is_located_coded_and_dispatched_by_the_rules()
+    {
+        await silo.RunAsync(nameof(A_walk_in_registered_at_the_desk_is_located_coded_and_dispatched_by_the_rules), async page =>
+        {
+            await page.SetViewportSizeAsync(1366, 768);
+            await page.SignInAsync(Town);
+            await page.GotoAsync("/console/new");
+            await Expect(page.Locator("#intake-map")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 20_000 });
+
+            // The category by its name; the place by region. 邻里纠纷 goes to the village's mediation by rule.
+            await page.GetByLabel("类别").SelectOptionAsync(new SelectOptionValue { Label = "邻里纠纷" });
+            await page.GetByLabel("紧急程度").SelectOptionAsync("high");
+            await page.GetByLabel("标题").FillAsync("楼上漏水引发邻里争吵");
+            await page.GetByLabel("事项描述").FillAsync("楼上住户卫生间漏水，双方多次争吵，要求调解");
+            await page.GetByLabel("反映人").FillAsync("赵先生");
+            await page.GetByLabel("联系电话").FillAsync("13700000003");
+            var village = page.GetByLabel("村(社区)");
+            var first = await village.Locator("option:nth-child(2)").GetAttributeAsync("value");
+            await village.SelectOptionAsync(first!);
+            var villageName = (await village.Locator("option:nth-child(2)").InnerTextAsync()).Trim();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-intake.png") });
+            await page.GetByRole(AriaRole.Button, new() { Name = "受理登记" }).ClickAsync();
+
+            await page.WaitForURLAsync("**/console/cases/**", new() { Timeout = 15_000 });
+            await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "dispatched", new() { Timeout = 15_000 });
+            await Expect(page.Locator("[data-handler]")).ToContainTextAsync(villageName);
+            await Expect(page.Locator(".c-facts")).ToContainTextAsync("邻里纠纷");
+            await Expect(page.Locator(".c-facts")).ToContainTextAsync("赵先生");
+            await Expect(page.Locator(".c-timeline")).ToContainTextAsync("村(社区)调解");
         });
     }
 

@@ -22,9 +22,12 @@ async function boundaries(region) {
   return response.ok ? response.json() : null;
 }
 
-export function drawArea(L, map, geojson) {
+export function drawArea(L, map, geojson, highlight) {
+  const marked = (feature) => highlight && highlight.startsWith(feature.properties?.code ?? '\u0000');
   const layer = L.geoJSON(geojson, {
-    style: { color: '#2a6fc9', weight: 1, fillColor: '#0d3b7a', fillOpacity: 0.35 },
+    style: (feature) => marked(feature)
+      ? { color: '#ffd27f', weight: 2, fillColor: '#ffd27f', fillOpacity: 0.25 }
+      : { color: '#2a6fc9', weight: 1, fillColor: '#0d3b7a', fillOpacity: 0.35 },
     onEachFeature: (feature, shape) => {
       const name = feature.properties?.name;
       if (name) {
@@ -36,7 +39,7 @@ export function drawArea(L, map, geojson) {
 }
 
 /** Draws the case's area and point into the element with this id. */
-export async function show(id, lat, lon, region) {
+export async function show(id, lat, lon, region, highlight) {
   const element = document.getElementById(id);
   if (!element) {
     return;
@@ -44,12 +47,14 @@ export async function show(id, lat, lon, region) {
   const L = await leaflet();
   const map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
   const area = await boundaries(region);
-  const layer = area ? drawArea(L, map, area) : null;
+  const layer = area ? drawArea(L, map, area, highlight) : null;
   if (lat != null && lon != null) {
     L.circleMarker([lat, lon], { radius: 8, color: '#fff', weight: 2, fillColor: '#ff4d4f', fillOpacity: 1 }).addTo(map);
-    map.setView([lat, lon], 13);
+    map.setView([lat, lon], 14);
   } else if (layer) {
-    map.fitBounds(layer.getBounds());
+    // No point: the area the case is known by (its grid or region) is outlined.
+    const own = layer.getLayers().find(l => highlight && highlight.startsWith(l.feature?.properties?.code ?? '\u0000'));
+    map.fitBounds((own ?? layer).getBounds());
   } else {
     element.textContent = '没有位置信息';
   }
