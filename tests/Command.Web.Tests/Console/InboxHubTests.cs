@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Command.Grains.Cases;
+using Command.Grains.Live;
 using Command.Grains.Regions;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,6 +90,24 @@ public sealed class InboxHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.DoesNotContain(mine, i => i.GetProperty("code").GetString() == other);
         Assert.DoesNotContain(await SnapshotOf("town-" + DemoSilo.Chengguan), i => i.GetProperty("code").GetString() == other);
         Assert.Contains(await SnapshotOf("town-" + DemoSilo.Shengle), i => i.GetProperty("code").GetString() == other);
+    }
+
+    [Fact]
+    public async Task A_card_relayed_from_another_silo_reaches_this_silos_consoles_and_tells_the_unit_it_left()
+    {
+        await using var town = await WatchingAsync("town-" + DemoSilo.Chengguan);
+        var board = silo.Factory.Services.GetRequiredService<ILocalLiveBoard>();
+        const string code = "150123-20261102-8001";
+        var card = new CaseCard(code, "他处受理的案件", "17", "民生服务", Urgency.Medium, "中", CaseStatus.Dispatched, "待签收", RiskColor.Green, Supervision.None,
+            false, null, null, DemoSilo.Chengguan, "城关镇综治中心", null, null, 0, true, 3, Inbox: [new InboxEntry("center-" + DemoSilo.Chengguan, InboxBox.Sign)]);
+
+        // What ClusterFeed does with a peer's batch: this silo's board, and through it the inboxes.
+        board.CaseChanged(card);
+        await town.NextItemAsync(code, i => i.GetProperty("box").GetString() == "sign", Within);
+        board.CaseChanged(card with { V = 2, Inbox = [new InboxEntry("center-150123", InboxBox.Dispatch)] });
+        board.CaseChanged(card with { V = 4, Status = CaseStatus.Accepted, Inbox = [new InboxEntry("center-150123", InboxBox.Dispatch)], Left = ["center-" + DemoSilo.Chengguan] });
+        var left = await town.NextItemAsync(code, i => i.GetProperty("box").ValueKind == JsonValueKind.Null, Within);
+        Assert.Equal(4, left.GetProperty("v").GetInt64());
     }
 
     [Fact]
