@@ -37,6 +37,13 @@ public sealed class ConsoleTests(ScreenSilo silo)
             // 签收 on the case page.
             await row.Locator("a").ClickAsync();
             await page.WaitForURLAsync($"**/console/cases/{code}");
+
+            // A refusal shows the case's own Chinese reason and changes nothing.
+            await page.Locator("[data-action='return']").ClickAsync();
+            await page.Locator("form[data-form='return'] button[type='submit']").ClickAsync();
+            await Expect(page.Locator(".c-error")).ToContainTextAsync("请填写回退理由");
+            await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "dispatched");
+
             await page.Locator("[data-action='sign']").ClickAsync();
             await page.Locator("form[data-form='sign'] button[type='submit']").ClickAsync();
             await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "in_progress", new() { Timeout = 10_000 });
