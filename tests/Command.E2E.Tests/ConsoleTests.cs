@@ -19,7 +19,10 @@ public sealed class ConsoleTests(ScreenSilo silo)
         {
             await page.SetViewportSizeAsync(1366, 768);
             await page.SignInAsync(Town);
-            await page.GotoAsync("/console");
+
+            // From the township's big screen to its desk.
+            await page.GetByRole(AriaRole.Link, new() { Name = "进入工作台" }).ClickAsync();
+            await page.WaitForURLAsync("**/console");
             await Expect(page.Locator("#console")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
 
             // The county registers a case no rule dispatches, and sends it to 城关镇 by hand.
