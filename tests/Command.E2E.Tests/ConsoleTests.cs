@@ -114,6 +114,17 @@ public sealed class ConsoleTests(ScreenSilo silo)
             await page.Locator("input[type='search']").FillAsync(own);
             await Expect(page.Locator("table.c-list")).ToHaveAttributeAsync("data-count", "1");
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-department.png") });
+
+            // It handles the case: signs for it, then reports the result, which goes back to the county to verify.
+            await page.Locator($"tr[data-code='{own}'] a").ClickAsync();
+            await page.Locator("[data-action='sign']").ClickAsync();
+            await page.Locator("form[data-form='sign'] button[type='submit']").ClickAsync();
+            await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "in_progress", new() { Timeout = 10_000 });
+            await page.Locator("[data-action='resolve']").ClickAsync();
+            await page.Locator("form[data-form='resolve'] textarea").FillAsync("已出警处置，双方和解");
+            await page.Locator("form[data-form='resolve'] button[type='submit']").ClickAsync();
+            await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "resolved", new() { Timeout = 10_000 });
+            await Expect(page.Locator("[data-action]")).ToHaveCountAsync(0);
         });
     }
 
