@@ -139,6 +139,9 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
 
     public Task<CaseView?> GetAsync() => Task.FromResult(state is null ? null : View());
 
+    public Task<IReadOnlyList<CaseAction>> AllowedAsync(UserProfile actor) =>
+        Task.FromResult<IReadOnlyList<CaseAction>>(state is null ? [] : machine.Allowed(() => CaseStore.Deserialize(payload), actor, time.GetUtcNow()));
+
     public Task ReceiveReminder(string reminderName, TickStatus status) => CatchUpAsync();
 
     public async Task CatchUpAsync()
@@ -300,7 +303,7 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
     /// <summary>Puts the case, and each warning that changed with it, on the screens (after the write).</summary>
     private void Show(CaseState? before, CaseState next, CaseDeadlines deadlines, DateTimeOffset now)
     {
-        live.CaseChanged(CaseCard.Of(next, deadlines));
+        live.CaseChanged(CaseCard.Of(next, deadlines, before));
         foreach (var (kind, active) in next.Warnings)
         {
             if (before?.Warnings.GetValueOrDefault(kind) != active)

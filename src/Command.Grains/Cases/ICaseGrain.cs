@@ -18,6 +18,10 @@ public interface ICaseGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CaseView?> GetAsync();
 
+    /// <summary>The actions the actor may take now (the rules of <see cref="ActAsync"/>, tried on a copy); none when out of scope.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<CaseAction>> AllowedAsync(UserProfile actor);
+
     /// <summary>Acts on every deadline that has passed and re-arms for the next (what its reminder does; the sweep calls it).</summary>
     Task CatchUpAsync();
 }

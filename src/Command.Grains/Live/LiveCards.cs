@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Command.Grains.Cases;
 using Command.Grains.Warnings;
 using Command.Grains.Workers;
@@ -32,12 +33,22 @@ public sealed record CaseCard(
     long? HandleBy,
     long AcceptedAt,
     bool Open,
-    long V)
+    long V,
+    long? YellowAt = null,
+    IReadOnlyList<InboxEntry>? Inbox = null,
+    IReadOnlyList<string>? Left = null,
+    [property: JsonIgnore] string? Reporter = null,
+    [property: JsonIgnore] string? Phone = null)
 {
-    public static CaseCard Of(CaseState s, CaseDeadlines deadlines)
+    /// <summary>
+    /// The card of a case; <paramref name="before"/> is the state it had before this change (null when unknown), so the
+    /// inboxes it left can be told. Who reported it and their phone ride along for inbox search and never reach a screen.
+    /// </summary>
+    public static CaseCard Of(CaseState s, CaseDeadlines deadlines, CaseState? before = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(deadlines);
+        var inbox = CaseInbox.Of(s);
         var unsigned = s.Status == CaseStatus.Dispatched && s.Current is { SignedAt: null };
         return new CaseCard(
             s.Code, s.Intake.Title, s.Intake.Category, CaseCategories.Find(s.Intake.Category)?.Name ?? s.Intake.Category,
@@ -45,7 +56,10 @@ public sealed record CaseCard(
             s.Location.Lat, s.Location.Lon, s.Location.RegionCode, s.Current?.To.Name ?? "待分派",
             unsigned ? Ms(deadlines.SignRed) : null,
             s.Status == CaseStatus.InProgress ? Ms(deadlines.HandleDue) : null,
-            s.AcceptedAt.ToUnixTimeMilliseconds(), s.IsOpen, s.Version);
+            s.AcceptedAt.ToUnixTimeMilliseconds(), s.IsOpen, s.Version,
+            s.Status == CaseStatus.InProgress ? Ms(deadlines.HandleYellow) : null,
+            inbox, before is null ? [] : CaseInbox.Left(CaseInbox.Of(before), inbox),
+            s.Intake.ReporterName ?? s.Intake.Hotline?.Caller, s.Intake.ReporterPhone ?? s.Intake.Hotline?.CallerPhone);
     }
 
     private static long? Ms(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();

@@ -52,6 +52,7 @@ internal static class DomainExtensions
         services.AddOptions<CalendarOptions>().Bind(builder.Configuration.GetSection(CalendarOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CaseIntakeService>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<CaseInboxQueries>();
         services.AddSingleton<CaseStatistics>();
         services.AddSingleton<WarningStore>();
         services.AddSingleton<LiveSeed>();

@@ -6,6 +6,7 @@ using Command.Grains.Regions;
 using Command.Web.Api;
 using Command.Web.Auth;
 using Command.Web.Components;
+using Command.Web.Components.Console;
 using Command.Web.Live;
 using Command.Web.Phone;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +31,7 @@ public static class WebExtensions
         services.AddOpenApi();
         services.AddDashboard();
         services.AddPhone();
+        services.AddConsole();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -74,6 +76,7 @@ public static class WebExtensions
             .MapPeopleApi();
         app.MapStaticAssets();
         app.MapDashboard();
+        app.MapInbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {

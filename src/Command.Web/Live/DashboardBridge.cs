@@ -15,7 +15,7 @@ namespace Command.Web.Live;
 /// and SignalR drops a connection whose send is stuck past the transport's send timeout; it reconnects to a snapshot).
 /// </summary>
 internal sealed partial class DashboardBridge(
-    IHubContext<DashboardHub, IDashboardClient> hub, RegionDirectory directory, TimeProvider time, ILogger<DashboardBridge> log)
+    IHubContext<DashboardHub, IDashboardClient> hub, RegionDirectory directory, InboxRouter inboxes, TimeProvider time, ILogger<DashboardBridge> log)
     : BackgroundService, ILocalLiveBoard
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
@@ -45,6 +45,8 @@ internal sealed partial class DashboardBridge(
 
     public void CaseChanged(CaseCard card)
     {
+        // Every card, kept here or not (a closed case still waits for its revisits), also goes to the consoles' inboxes.
+        inboxes.CaseChanged(card);
         lock (gate)
         {
             if (board.Put(card))
@@ -90,6 +92,7 @@ internal sealed partial class DashboardBridge(
 
     public void Seed(IReadOnlyList<CaseCard> openCases, IReadOnlyList<WarningCard> activeWarnings)
     {
+        inboxes.Seed(openCases);
         lock (gate)
         {
             board.Seed(openCases, activeWarnings);

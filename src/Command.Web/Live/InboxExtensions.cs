@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Live;
+
+public static class InboxExtensions
+{
+    public const string HubPath = "/hubs/inbox";
+
+    /// <summary>The inbox router (fed by the dashboard bridge's case cards), its snapshots and hub.</summary>
+    public static IServiceCollection AddInbox(this IServiceCollection services)
+    {
+        services.AddSingleton<InboxRouter>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxRouter>());
+        services.AddSingleton<InboxSnapshots>();
+        return services;
+    }
+
+    public static WebApplication MapInbox(this WebApplication app)
+    {
+        app.MapHub<InboxHub>(HubPath, o =>
+            {
+                o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
+                o.TransportSendTimeout = TimeSpan.FromSeconds(5);
+            })
+            .RequireAuthorization();
+        return app;
+    }
+}
