@@ -49,6 +49,7 @@ public static class WebExtensions
         app.Use(WaitForDirectory);
         app.Use(CrossSiteGuard.Check);
         app.UseAuthentication();
+        app.Use(SessionCheck.Check);
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -59,6 +60,7 @@ public static class WebExtensions
             .RequireAuthorization()
             .MapRegionsApi()
             .MapDispatchRulesApi()
+            .MapUsersApi()
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
