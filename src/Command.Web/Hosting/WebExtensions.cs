@@ -24,6 +24,7 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCommandAuth();
+        services.AddScoped<Command.Web.Components.Admin.AdminAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
