@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -41,6 +42,56 @@ public sealed class AdminTests(ScreenSilo silo)
             await page.SignInAsync("e2e-desk", "Chengguan2026");
             await page.ExpectLiveAsync(ScreenSilo.Chengguan);
         });
+    }
+
+    [SkippableFact]
+    public async Task The_admin_edits_a_dispatch_rule_and_a_bad_rule_is_refused_in_chinese()
+    {
+        using var admin = await silo.ApiAsync("admin");
+        var original = await ScreenSilo.Json(await admin.GetAsync("/api/dispatch-rules"));
+        var wages = original.EnumerateArray().Select((rule, i) => (rule, i))
+            .Single(r => r.rule.GetProperty("category").GetString() == "10" && r.rule.GetProperty("urgency").GetString() == "").i + 1;
+        try
+        {
+            await silo.RunAsync(nameof(The_admin_edits_a_dispatch_rule_and_a_bad_rule_is_refused_in_chinese), async page =>
+            {
+                await page.SetViewportSizeAsync(1366, 768);
+                await page.SignInAsync("admin");
+                await page.GotoAsync("/admin/dispatch-rules");
+                await page.ExpectAdminReadyAsync();
+                var rules = page.Locator("[data-list=rules] tbody tr");
+                await Expect(rules).ToHaveCountAsync(original.GetArrayLength());
+
+                // A new rule without a target is refused, in Chinese, and nothing is saved.
+                await page.Locator("[data-action=add-rule]").ClickAsync();
+                await page.Locator("[data-action=save-rules]").ClickAsync();
+                await Expect(page.Locator(".admin-error")).ToContainTextAsync("派单目标");
+                await Expect(page.Locator(".admin-error")).ToContainTextAsync("名称不能为空");
+                await rules.Last.Locator("[data-action=remove]").ClickAsync();
+
+                // 劳动争议/欠薪 goes to the township's 司法所 inside 城关镇, with a copy to 县人社局.
+                var row = page.Locator($"[data-list=rules] tr[data-rule='{wages}']");
+                await row.Locator("[data-field=name]").FillAsync("城关镇欠薪→司法所");
+                await row.Locator("[data-field=region]").SelectOptionAsync(new SelectOptionValue { Label = $"{ScreenSilo.CountyName} · 城关镇" });
+                await row.Locator("[data-field=target]").SelectOptionAsync(new SelectOptionValue { Label = "司法所" });
+                await row.Locator("[data-field=copy]").SelectOptionAsync(new SelectOptionValue { Label = "县人社局" });
+                await row.Locator("[data-action=up]").ClickAsync();
+                await page.Locator("[data-action=save-rules]").ClickAsync();
+                await Expect(page.Locator(".admin-ok")).ToContainTextAsync("已保存");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "admin-dispatch-rules.png"), FullPage = true });
+            });
+
+            var saved = (await ScreenSilo.Json(await admin.GetAsync("/api/dispatch-rules"))).EnumerateArray().ToList();
+            var rule = saved.Single(r => r.GetProperty("name").GetString() == "城关镇欠薪→司法所");
+            Assert.Equal(original.GetArrayLength(), saved.Count);
+            Assert.Equal((ScreenSilo.Chengguan, "10", "township:justice"), (rule.GetProperty("region").GetString(), rule.GetProperty("category").GetString(), rule.GetProperty("target").GetString()));
+            Assert.Equal(["县人社局"], rule.GetProperty("copyNames").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal(wages - 1, rule.GetProperty("id").GetInt64());
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync("/api/dispatch-rules", original)).EnsureSuccessStatusCode();
+        }
     }
 }
 

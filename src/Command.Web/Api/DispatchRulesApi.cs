@@ -27,6 +27,7 @@ public static class DispatchRulesApi
         var rules = api.MapGroup("/dispatch-rules").WithTags("dispatch-rules");
         rules.MapGet("/", List).WithSummary("The auto-dispatch rules (自动派单规则), by id, with Chinese names of regions, categories and targets.");
         rules.MapPut("/", ReplaceAsync)
+            .RequireAuthorization(AuthExtensions.AdminPolicy)
             .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, and then nothing changes.");
         return api;
     }
