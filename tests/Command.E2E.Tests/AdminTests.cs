@@ -93,6 +93,41 @@ public sealed class AdminTests(ScreenSilo silo)
             (await admin.PutAsJsonAsync("/api/dispatch-rules", original)).EnsureSuccessStatusCode();
         }
     }
+
+    [SkippableFact]
+    public async Task The_admin_sets_a_categorys_handling_limit_and_a_bad_one_is_refused_in_chinese()
+    {
+        using var admin = await silo.ApiAsync("admin");
+        try
+        {
+            await silo.RunAsync(nameof(The_admin_sets_a_categorys_handling_limit_and_a_bad_one_is_refused_in_chinese), async page =>
+            {
+                await page.SetViewportSizeAsync(1366, 768);
+                await page.SignInAsync("admin");
+                await page.GotoAsync("/admin/categories");
+                await page.ExpectAdminReadyAsync();
+                var row = page.Locator("[data-list=categories] tr[data-category='02']");
+                await Expect(row).ToContainTextAsync("邻里纠纷");
+
+                await row.Locator("[data-field=limit]").FillAsync("-1");
+                await row.Locator("[data-action=save-category]").ClickAsync();
+                await Expect(page.Locator(".admin-error")).ToContainTextAsync("办理时限");
+
+                await row.Locator("[data-field=limit]").FillAsync("5");
+                await row.Locator("[data-action=save-category]").ClickAsync();
+                await Expect(page.Locator(".admin-ok")).ToContainTextAsync("办理时限 5 天");
+                await Expect(row).ToContainTextAsync("已调整");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "admin-categories.png"), FullPage = true });
+            });
+
+            var neighbours = (await ScreenSilo.Json(await admin.GetAsync("/api/categories"))).EnumerateArray().Single(c => c.GetProperty("code").GetString() == "02");
+            Assert.Equal("5 天", neighbours.GetProperty("limitName").GetString());
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync("/api/categories/02", new { })).EnsureSuccessStatusCode();
+        }
+    }
 }
 
 internal static class AdminPages

@@ -41,8 +41,10 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
         }
 
         var plan = rules.Plan(location, intake.Category, intake.Urgency);
+        var settings = await grains.GetGrain<ICategorySettingsGrain>(ICategorySettingsGrain.Key).GetAsync();
+        var category = settings.FirstOrDefault(s => s.Code == intake.Category);
         var code = await grains.GetGrain<ICaseNumberGrain>(location.CountyCode).NextAsync();
-        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor));
+        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor, category));
     }
 
     private CaseLocation Locate(CaseIntake intake)

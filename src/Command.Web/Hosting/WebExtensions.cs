@@ -62,6 +62,7 @@ public static class WebExtensions
             .MapRegionsApi()
             .MapDispatchRulesApi()
             .MapUsersApi()
+            .MapCategoriesApi()
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()
