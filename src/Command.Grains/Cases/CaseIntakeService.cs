@@ -40,6 +40,7 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
             throw Refuse(RefusalKind.Forbidden, $"案件所在区域 {location.RegionCode} 不在您的管辖范围内");
         }
 
+        await rules.RefreshAsync();
         var plan = rules.Plan(location, intake.Category, intake.Urgency);
         var settings = await grains.GetGrain<ICategorySettingsGrain>(ICategorySettingsGrain.Key).GetAsync();
         var category = settings.FirstOrDefault(s => s.Code == intake.Category);

@@ -32,8 +32,16 @@ public static class DispatchRulesApi
         return api;
     }
 
-    private static Results<Ok<List<DispatchRuleView>>, ProblemHttpResult> List(DispatchRules rules, RegionDirectory directory) =>
-        rules.IsLoaded ? TypedResults.Ok(View(rules.All, directory)) : NotLoaded();
+    private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> List(DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
+    {
+        if (!rules.IsLoaded)
+        {
+            return NotLoaded();
+        }
+
+        await rules.RefreshAsync(cancellationToken);
+        return TypedResults.Ok(View(rules.All, directory));
+    }
 
     private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> ReplaceAsync(
         List<DispatchRuleInput?>? body, ClaimsPrincipal user, DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
