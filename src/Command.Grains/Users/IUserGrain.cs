@@ -16,6 +16,9 @@ public interface IUserGrain : IGrainWithStringKey
 
     Task<SignInResult> SignInAsync(string password);
 
+    /// <summary>Puts an account created before the <c>users</c> table in it (creation does it for a new one).</summary>
+    Task EnsureListedAsync();
+
     [ReadOnly]
     Task<UserProfile?> GetAsync();
 

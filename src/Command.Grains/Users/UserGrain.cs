@@ -173,18 +173,28 @@ internal sealed class UserGrain(
         }
     }
 
+    public Task EnsureListedAsync() => OnFreshStateAsync(async () =>
+    {
+        await ListAsync();
+        return true;
+    });
+
+    /// <summary>An account from before the users table is listed once, then remembered.</summary>
+    private async Task ListAsync()
+    {
+        if (!state.State.Listed && Account(state.State) is { } older)
+        {
+            await database.WriteAsync(UserStore.InsertIfMissing(older));
+            state.State.Listed = true;
+            await state.WriteStateAsync();
+        }
+    }
+
     private async Task<bool> TryCreateAsync(UserProfile profile, string passwordHash, string actor)
     {
         if (state.State.Profile is not null)
         {
-            if (!state.State.Listed && Account(state.State) is { } older)
-            {
-                // An account from before the users table: listed once, then remembered.
-                await database.WriteAsync(UserStore.InsertIfMissing(older));
-                state.State.Listed = true;
-                await state.WriteStateAsync();
-            }
-
+            await ListAsync();
             return false;
         }
 
