@@ -38,7 +38,8 @@ public sealed class AdminTests(ScreenSilo silo)
             await Expect(row).ToContainTextAsync("乡镇综治中心");
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "admin-users.png") });
 
-            await page.Context.ClearCookiesAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.Ordinal));
             await page.SignInAsync("e2e-desk", "Chengguan2026");
             await page.ExpectLiveAsync(ScreenSilo.Chengguan);
         });
