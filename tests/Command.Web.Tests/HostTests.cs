@@ -124,7 +124,7 @@ public sealed class HostTests
         var county = await client.GetFromJsonAsync<JsonElement>("/api/regions/150123");
         Assert.Equal(10, county.GetProperty("children").GetArrayLength());
         Assert.Equal(129, county.GetProperty("children").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "150123100").GetProperty("counts").GetProperty("grids").GetInt32());
-        Assert.Equal(3L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'command'")));
+        Assert.Equal(5L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM schema_migrations WHERE component = 'command'")));
     }
 
     [Fact]

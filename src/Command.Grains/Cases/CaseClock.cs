@@ -88,7 +88,7 @@ public sealed class CaseClock(IOptions<CaseOptions> options, WorkCalendar calend
             return (o.DepartmentYellow + current.Extension, o.DepartmentRed + current.Extension);
         }
 
-        var limit = (state.Intake.Hotline?.Limit ?? o.HandlingLimit(state.Intake.Category, state.Complexity)) + current.Extension;
+        var limit = (state.Intake.Hotline?.Limit ?? state.HandlingLimit ?? o.HandlingLimit(state.Intake.Category, state.Complexity)) + current.Extension;
         return (limit * o.EarlyWarningShare, limit);
     }
 

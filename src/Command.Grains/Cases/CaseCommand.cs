@@ -19,9 +19,12 @@ public sealed record CaseCommand(
     Satisfaction? Satisfaction = null,
     Supervision? Level = null);
 
-/// <summary>Everything a new case starts with: what was reported, where, the auto-dispatch decision, who took it.</summary>
+/// <summary>
+/// Everything a new case starts with: what was reported, where, the auto-dispatch decision, who took it, and the admin's
+/// setting of its category at that moment (its default complexity and handling limit).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record CaseOpening(CaseIntake Intake, CaseLocation Location, Dispatch.DispatchPlan? Plan, string Holder, UserProfile Actor);
+public sealed record CaseOpening(CaseIntake Intake, CaseLocation Location, Dispatch.DispatchPlan? Plan, string Holder, UserProfile Actor, CategorySetting? Category = null);
 
 /// <summary>One step of a case's history (append-only).</summary>
 [GenerateSerializer, Immutable]

@@ -40,9 +40,12 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
             throw Refuse(RefusalKind.Forbidden, $"案件所在区域 {location.RegionCode} 不在您的管辖范围内");
         }
 
+        await rules.RefreshAsync();
         var plan = rules.Plan(location, intake.Category, intake.Urgency);
+        var settings = await grains.GetGrain<ICategorySettingsGrain>(ICategorySettingsGrain.Key).GetAsync();
+        var category = settings.FirstOrDefault(s => s.Code == intake.Category);
         var code = await grains.GetGrain<ICaseNumberGrain>(location.CountyCode).NextAsync();
-        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor));
+        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor, category));
     }
 
     private CaseLocation Locate(CaseIntake intake)

@@ -26,7 +26,8 @@ public sealed partial class CaseMachine(CaseClock clock, CaseUnits units)
         state.Code = code;
         state.Intake = intake;
         state.Location = opening.Location;
-        state.Complexity = intake.Complexity ?? category.Complexity;
+        state.Complexity = intake.Complexity ?? opening.Category?.Complexity ?? category.Complexity;
+        state.HandlingLimit = opening.Category?.Limit;
         state.Risk = intake.Risk ?? (intake.Urgency == Urgency.High ? RiskColor.Red : RiskColor.Green);
         state.Status = CaseStatus.Accepted;
         state.Holder = opening.Holder;

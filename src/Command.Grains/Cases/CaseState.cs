@@ -23,6 +23,9 @@ public sealed class CaseState
 
     public Complexity Complexity { get; set; }
 
+    /// <summary>The category's handling limit set by the admin when the case was accepted; null: by complexity from the options.</summary>
+    public TimeSpan? HandlingLimit { get; set; }
+
     public RiskColor Risk { get; set; }
 
     public CaseStatus Status { get; set; }

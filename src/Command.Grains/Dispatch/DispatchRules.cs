@@ -3,15 +3,17 @@ using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Command.Data;
+using Orleans;
 
 namespace Command.Grains.Dispatch;
 
 /// <summary>
 /// The auto-dispatch rule table (自动派单, region × category × urgency → handler and copies), held in memory for every
 /// new case and replaced as a whole by the admin. Loaded at start, right after the region directory; an empty table is
-/// seeded with <see cref="DefaultDispatchRules"/>.
+/// seeded with <see cref="DefaultDispatchRules"/>. In a cluster every silo holds the table: a replacement is announced to
+/// <see cref="IDispatchRulesVersionGrain"/>, and <see cref="RefreshAsync"/> reads a newer table before it is used.
 /// </summary>
-public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, TimeProvider time)
+public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, TimeProvider time, IGrainFactory? grains = null)
 {
     private const string Columns = "id, name, region, category, urgency, target, copies";
 
@@ -20,6 +22,9 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
     private Database? database;
 
     public bool IsLoaded => table is not null;
+
+    /// <summary>When the table held here was written (unix milliseconds); 0 before it is loaded.</summary>
+    public long Version => table?.Version ?? 0;
 
     /// <summary>The rules, by id.</summary>
     public IReadOnlyList<DispatchRule> All => Current.ById;
@@ -30,17 +35,57 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
     public async Task LoadAsync(Database database, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var rules = new List<DispatchRule>();
-        await database.QueryAsync(new SqlStatement($"SELECT {Columns} FROM dispatch_rules ORDER BY id"), r => rules.Add(Read(r)), cancellationToken)
-            .ConfigureAwait(false);
+        var (rules, version) = await ReadAsync(database, cancellationToken).ConfigureAwait(false);
         if (rules.Count == 0)
         {
             rules.AddRange(DefaultDispatchRules.All);
-            await database.WriteAsync(Statements(rules, "system", "seed-dispatch-rules"), cancellationToken).ConfigureAwait(false);
+            version = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await database.WriteAsync(Statements(rules, "system", "seed-dispatch-rules", version), cancellationToken).ConfigureAwait(false);
         }
 
         this.database = database;
-        table = new Table(rules);
+        table = new Table(rules, version);
+    }
+
+    /// <summary>Reads the table again when the cluster's current one (<see cref="IDispatchRulesVersionGrain"/>) is newer than the one held here.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        if (grains is null || database is not { } source)
+        {
+            return;
+        }
+
+        var current = await grains.GetGrain<IDispatchRulesVersionGrain>(IDispatchRulesVersionGrain.Key).GetAsync().ConfigureAwait(false);
+        if (current <= Version)
+        {
+            return;
+        }
+
+        await replacing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (current > Version)
+            {
+                var (rules, version) = await ReadAsync(source, cancellationToken).ConfigureAwait(false);
+                table = new Table(rules, version);
+            }
+        }
+        finally
+        {
+            replacing.Release();
+        }
+    }
+
+    private static async Task<(List<DispatchRule> Rules, long Version)> ReadAsync(Database database, CancellationToken cancellationToken)
+    {
+        var rules = new List<DispatchRule>();
+        long version = 0;
+        await database.QueryAsync(new SqlStatement($"SELECT {Columns}, updated_at FROM dispatch_rules ORDER BY id"), r =>
+        {
+            rules.Add(Read(r));
+            version = Math.Max(version, Convert.ToInt64(r.GetValue(7), CultureInfo.InvariantCulture));
+        }, cancellationToken).ConfigureAwait(false);
+        return (rules, version);
     }
 
     /// <summary>
@@ -112,25 +157,31 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
         }
 
         var target = database ?? throw new InvalidOperationException("The dispatch rules are not loaded yet.");
+        var clusterVersion = grains is null ? 0 : await grains.GetGrain<IDispatchRulesVersionGrain>(IDispatchRulesVersionGrain.Key).GetAsync().ConfigureAwait(false);
         rules = [.. rules.Select(r => r with { Copies = [.. r.Copies] })]; // the caller's lists stay theirs
         await replacing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Serialised so that the table served is always the one written last.
-            await target.WriteAsync(Statements(rules, actor, "replace-dispatch-rules"), cancellationToken).ConfigureAwait(false);
-            table = new Table(rules);
+            // Serialised so that the table served is always the one written last; a version later than any held anywhere.
+            var version = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), Math.Max(Version, clusterVersion) + 1);
+            await target.WriteAsync(Statements(rules, actor, "replace-dispatch-rules", version), cancellationToken).ConfigureAwait(false);
+            table = new Table(rules, version);
         }
         finally
         {
             replacing.Release();
         }
 
+        if (grains is not null)
+        {
+            await grains.GetGrain<IDispatchRulesVersionGrain>(IDispatchRulesVersionGrain.Key).ReplacedAsync(Version).ConfigureAwait(false);
+        }
+
         return All;
     }
 
-    private List<SqlStatement> Statements(IReadOnlyList<DispatchRule> rules, string actor, string action)
+    private List<SqlStatement> Statements(IReadOnlyList<DispatchRule> rules, string actor, string action, long now)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var statements = new List<SqlStatement>(rules.Count + 2) { new("DELETE FROM dispatch_rules") };
         statements.AddRange(rules.Select(r => new SqlStatement(
             $"INSERT INTO dispatch_rules ({Columns}, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -155,8 +206,10 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
             id, r.GetString(1), r.GetString(2), r.GetString(3), urgency, r.GetString(5), r.GetString(6).Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private sealed class Table(IReadOnlyList<DispatchRule> rules)
+    private sealed class Table(IReadOnlyList<DispatchRule> rules, long version)
     {
+        public long Version { get; } = version;
+
         public List<DispatchRule> ById { get; } = [.. rules.OrderBy(r => r.Id)];
 
         public List<DispatchRule> BySpecificity { get; } =

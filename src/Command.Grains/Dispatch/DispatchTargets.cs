@@ -37,6 +37,9 @@ public static class DispatchTargets
         ["county:land"] = "县自然资源局",
     };
 
+    /// <summary>Every valid target with what users read for it, from the grid up to the county.</summary>
+    public static IReadOnlyCollection<KeyValuePair<string, string>> All => Names;
+
     /// <summary>Null when <paramref name="target"/> is a valid "level:role"; otherwise what is wrong with it, in Chinese.</summary>
     public static string? Check(string? target)
     {

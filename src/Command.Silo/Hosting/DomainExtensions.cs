@@ -42,6 +42,8 @@ internal static class DomainExtensions
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<UserAdministration>();
         services.AddSingleton<RegionStore>();
         services.AddCaseServices();
         services.AddOptions<CaseOptions>().Bind(builder.Configuration.GetSection(CaseOptions.Section))

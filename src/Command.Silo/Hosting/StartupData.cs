@@ -120,6 +120,7 @@ internal sealed partial class StartupData(
         var admin = grains.GetGrain<IUserGrain>("admin");
         if (await admin.GetAsync() is not null)
         {
+            await admin.EnsureListedAsync();
             return;
         }
 

@@ -27,12 +27,21 @@ public static class DispatchRulesApi
         var rules = api.MapGroup("/dispatch-rules").WithTags("dispatch-rules");
         rules.MapGet("/", List).WithSummary("The auto-dispatch rules (自动派单规则), by id, with Chinese names of regions, categories and targets.");
         rules.MapPut("/", ReplaceAsync)
+            .RequireAuthorization(AuthExtensions.AdminPolicy)
             .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, and then nothing changes.");
         return api;
     }
 
-    private static Results<Ok<List<DispatchRuleView>>, ProblemHttpResult> List(DispatchRules rules, RegionDirectory directory) =>
-        rules.IsLoaded ? TypedResults.Ok(View(rules.All, directory)) : NotLoaded();
+    private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> List(DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
+    {
+        if (!rules.IsLoaded)
+        {
+            return NotLoaded();
+        }
+
+        await rules.RefreshAsync(cancellationToken);
+        return TypedResults.Ok(View(rules.All, directory));
+    }
 
     private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> ReplaceAsync(
         List<DispatchRuleInput?>? body, ClaimsPrincipal user, DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)

@@ -45,6 +45,7 @@ public static class AuthExtensions
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<UserOptions>>((cookie, users) => cookie.ExpireTimeSpan = users.Value.TokenLifetime);
         services.AddAuthorization(o => o.AddPolicy(AdminPolicy, p => p.RequireRole(nameof(UserRole.Admin))));
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiRefusals>();
         return services;
     }
 
@@ -106,7 +107,7 @@ public static class AuthExtensions
             return Problems.Unauthorized(SignInService.Explain(result, time));
         }
 
-        var principal = CommandClaims.Principal(result.Profile!, BearerTokenDefaults.AuthenticationScheme);
+        var principal = CommandClaims.Principal(result, BearerTokenDefaults.AuthenticationScheme);
         var properties = new AuthenticationProperties { ExpiresUtc = time.GetUtcNow() + users.Value.TokenLifetime };
         var ticket = new AuthenticationTicket(principal, properties, BearerTokenDefaults.AuthenticationScheme);
         var token = bearer.Get(BearerTokenDefaults.AuthenticationScheme).BearerTokenProtector.Protect(ticket);

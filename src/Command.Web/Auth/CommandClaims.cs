@@ -13,6 +13,18 @@ public static class CommandClaims
     public const string Worker = "command:worker";
     public const string DisplayName = "command:display";
 
+    /// <summary>The account's session stamp when the token or cookie was issued (absent: 0, as before accounts had one).</summary>
+    public const string Stamp = "command:stamp";
+
+    /// <summary>The principal of a successful sign-in, with the account's session stamp.</summary>
+    public static ClaimsPrincipal Principal(SignInResult signIn, string authenticationType)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        var principal = Principal(signIn.Profile ?? throw new ArgumentException("The sign-in did not succeed.", nameof(signIn)), authenticationType);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Stamp, signIn.Stamp.ToString(CultureInfo.InvariantCulture)));
+        return principal;
+    }
+
     public static ClaimsPrincipal Principal(UserProfile profile, string authenticationType)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -42,6 +54,9 @@ public static class CommandClaims
 
     public static long? WorkerId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(Worker), CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static int SessionStamp(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(Stamp), CultureInfo.InvariantCulture, out var stamp) ? stamp : 0;
 
     /// <summary>Who the signed-in user is, as the grains take an actor.</summary>
     public static UserProfile Profile(this ClaimsPrincipal user) => new(

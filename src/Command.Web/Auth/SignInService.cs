@@ -25,6 +25,7 @@ public sealed class SignInService(IGrainFactory grains)
     /// <summary>What the user reads when a sign-in is refused.</summary>
     public static string Explain(SignInResult result, TimeProvider time) => result.Status switch
     {
+        SignInStatus.Disabled => "账号已停用，请联系管理员",
         SignInStatus.LockedOut => $"密码错误次数过多，账号已锁定，请于 {ChinaTime.Convert(result.LockedUntil ?? time.GetUtcNow()):HH:mm} 后重试",
         _ => "用户名或密码错误",
     };

@@ -26,6 +26,7 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCommandAuth();
+        services.AddScoped<Command.Web.Components.Admin.AdminAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();
         services.AddOpenApi();
@@ -53,6 +54,7 @@ public static class WebExtensions
         app.Use(WaitForDirectory);
         app.Use(CrossSiteGuard.Check);
         app.UseAuthentication();
+        app.Use(SessionCheck.Check);
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -64,6 +66,8 @@ public static class WebExtensions
             .RequireAuthorization()
             .MapRegionsApi()
             .MapDispatchRulesApi()
+            .MapUsersApi()
+            .MapCategoriesApi()
             .MapGridsApi()
             .MapWorkersApi()
             .MapUnitsApi()

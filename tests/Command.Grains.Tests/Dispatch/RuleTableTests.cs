@@ -1,3 +1,6 @@
+using Command.Grains.Audit;
+using Command.Grains.Regions;
+using Microsoft.Extensions.DependencyInjection;
 using Command.Grains.Cases;
 using Command.Grains.Dispatch;
 using Command.Data;
@@ -69,6 +72,32 @@ public abstract class RuleTableTests(StorageProvider provider)
         Assert.Equal("worker-1", after.Plan(CaseLocation.Of(DomainCluster.GridA), "10", Urgency.Low)?.To.Id); // no longer 人社
         Assert.Equal("dept-150123100-police", after.Plan(CaseLocation.Of(OtherVillage), "01", Urgency.Low)?.To.Id);
         Assert.Equal(1L, await CountAsync(cluster, "SELECT count(*) FROM audit_log WHERE action = 'replace-dispatch-rules' AND actor = 'admin'"));
+    }
+
+    [SkippableFact]
+    public async Task A_table_replaced_through_one_silo_is_read_by_another_before_it_dispatches()
+    {
+        await using var cluster = await DispatchCluster.StartAsync(provider);
+        var here = await SiloRulesAsync(cluster);
+        var there = await SiloRulesAsync(cluster);
+        await there.RefreshAsync();
+
+        await here.ReplaceAsync(Custom, "admin");
+        var stale = there.Plan(CaseLocation.Of(DomainCluster.GridA), "10", Urgency.Low)?.To.Id;
+        await there.RefreshAsync();
+
+        Assert.Equal("dept-150123-hrss", stale);
+        Assert.Equal("worker-1", there.Plan(CaseLocation.Of(DomainCluster.GridA), "10", Urgency.Low)?.To.Id);
+        Assert.Equal(Describe(here.All), Describe(there.All));
+    }
+
+    /// <summary>A silo's rule table: loaded from the database, and told of replacements through the cluster.</summary>
+    private static async Task<DispatchRules> SiloRulesAsync(CommandCluster cluster)
+    {
+        var rules = new DispatchRules(
+            cluster.Services.GetRequiredService<RegionDirectory>(), cluster.Services.GetRequiredService<AuditLog>(), cluster.Clock, cluster.GrainFactory);
+        await rules.LoadAsync(cluster.Services.GetRequiredService<Database>());
+        return rules;
     }
 
     [SkippableFact]
