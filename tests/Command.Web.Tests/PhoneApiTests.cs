@@ -35,6 +35,27 @@ public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
+    public async Task A_phone_session_follows_the_account_a_lock_ends_it_and_after_an_unlock_the_phone_signs_in_again()
+    {
+        var (_, _, grid) = await silo.WorkerIn(DemoSilo.Shengle);
+        var name = $"worker-{grid}";
+        using var browser = silo.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        using var admin = await silo.As("admin");
+        var before = Cookie(await SignIn(browser, name));
+        Assert.Equal(name, await SignIns.WhoAsync(silo.Factory, cookie: before));
+
+        // The admin locks the account: the phone's month-long session ends at once. Unlocked, the phone signs in again, and
+        // its new session is as good as a computer's.
+        (await admin.PostAsync($"/api/users/{name}/lock", null)).EnsureSuccessStatusCode();
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        stale.Headers.Add("Cookie", before);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(stale)).StatusCode);
+        (await admin.PostAsync($"/api/users/{name}/unlock", null)).EnsureSuccessStatusCode();
+        var after = Cookie(await SignIn(browser, name));
+        Assert.Equal(name, await SignIns.WhoAsync(silo.Factory, cookie: after));
+    }
+
+    [Fact]
     public async Task A_worker_sees_their_own_tracker_id_and_others_get_403()
     {
         var (id, device, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
@@ -120,6 +141,9 @@ public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         request.Headers.Add(Web.Auth.CrossSiteGuard.Header, "1");
         return browser.SendAsync(request);
     }
+
+    private static string Cookie(HttpResponseMessage signedIn) =>
+        signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(Web.Auth.AuthExtensions.CookieName, StringComparison.Ordinal)).Split(';')[0];
 
     private static JsonElement? Warning(JsonElement batch, string id) =>
         batch.GetProperty("warnings").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(w => w!.Value.GetProperty("id").GetString() == id);

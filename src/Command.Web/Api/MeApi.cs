@@ -84,7 +84,7 @@ public static class MeApi
             return Problems.Forbidden("手机端仅供网格员使用，其他岗位请在电脑上登录");
         }
 
-        var principal = CommandClaims.Principal(result.Profile, CookieAuthenticationDefaults.AuthenticationScheme);
+        var principal = CommandClaims.Principal(result, CookieAuthenticationDefaults.AuthenticationScheme);
         var expires = time.GetUtcNow() + phone.Value.SessionLifetime;
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,
             new AuthenticationProperties { IsPersistent = true, AllowRefresh = true, ExpiresUtc = expires });
