@@ -135,6 +135,61 @@ public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal("red", warning.GetProperty("level").GetString());
     }
 
+    [Fact]
+    public async Task An_SOS_whose_position_is_outside_the_county_still_raises_the_red_warning_at_the_last_known_place()
+    {
+        var (id, _, grid) = await silo.WorkerIn($"{DemoSilo.Chengguan}003");
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        await using var screen = await DashboardConnection.ConnectAsync(silo.Factory, await silo.TokenOf("duty"));
+        Assert.True((await screen.WatchAsync(DemoSilo.County)).GetProperty("ok").GetBoolean());
+        using var worker = await silo.As($"worker-{grid}");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        (await worker.PostAsJsonAsync("/api/me/positions", new { positions = new[] { new { lat = point.Lat, lon = point.Lon, timestamp = now - 1000 } } })).EnsureSuccessStatusCode();
+
+        // A reading hundreds of kilometres away (a GPS glitch, a spoofed place): the alarm is raised all the same.
+        var response = await worker.PostAsJsonAsync("/api/me/sos", new { lat = point.Lat + 5, lon = point.Lon, accuracy = 20.0 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raised = await DemoSilo.Json(response);
+        var warningId = raised.GetProperty("warningId").GetString()!;
+        Assert.True(raised.GetProperty("active").GetBoolean());
+        Assert.Contains("位置未被采用", raised.GetProperty("positionRefused").GetString(), StringComparison.Ordinal);
+        var batch = await screen.NextChangesAsync(b => Warning(b, warningId) is { } w && w.GetProperty("active").GetBoolean(), Soon);
+        var card = Warning(batch, warningId)!.Value;
+        Assert.Equal(2, card.GetProperty("level").GetInt32());
+        Assert.Equal(id, card.GetProperty("workerId").GetInt64());
+        Assert.Equal(point.Lat, card.GetProperty("lat").GetDouble(), 6); // the last known place, not the refused one
+        var seen = await DemoSilo.Json(await worker.GetAsync($"/api/workers/{id}"));
+        Assert.Equal(point.Lat, seen.GetProperty("lastPosition").GetProperty("lat").GetDouble(), 6); // the refused place is not stored
+
+        Assert.Equal(HttpStatusCode.NoContent, (await worker.DeleteAsync("/api/me/sos")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tracker_apps_alarm_sos_with_a_stale_timestamp_still_raises_the_warning()
+    {
+        var (id, device, grid) = await silo.WorkerIn($"{DemoSilo.Chengguan}004");
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        using var tracker = silo.Anonymous();
+        var stale = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeSeconds();
+
+        var response = await tracker.GetAsync(string.Create(CultureInfo.InvariantCulture,
+            $"/osmand?id={device}&lat={point.Lat}&lon={point.Lon}&timestamp={stale}&alarm=sos"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("位置未被采用", (await DemoSilo.Json(response)).GetProperty("positionRefused").GetString(), StringComparison.Ordinal);
+        using var duty = await silo.As("duty");
+        var listed = await DemoSilo.Json(await duty.GetAsync($"/api/warnings?kind=sos&region={grid}"));
+        var warning = Assert.Single(listed.GetProperty("items").EnumerateArray(), w => w.GetProperty("workerId").GetInt64() == id);
+        Assert.Equal("red", warning.GetProperty("level").GetString());
+
+        // The same for a clock far ahead and for a fix that cannot be read at all: the alarm stands, only the place is dropped.
+        var ahead = DateTimeOffset.UtcNow.AddHours(3).ToUnixTimeSeconds();
+        Assert.Equal(HttpStatusCode.OK, (await tracker.GetAsync(string.Create(CultureInfo.InvariantCulture,
+            $"/osmand?id={device}&lat={point.Lat}&lon={point.Lon}&timestamp={ahead}&alarm=sos"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tracker.GetAsync($"/osmand?id={device}&lat=north&lon=east&alarm=sos")).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> SignIn(HttpClient browser, string userName)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/me/session") { Content = JsonContent.Create(new { userName, password = "demo" }) };

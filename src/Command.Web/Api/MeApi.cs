@@ -15,18 +15,22 @@ using Orleans;
 
 namespace Command.Web.Api;
 
-/// <summary>The signed-in grid worker's own profile, as the phone shows it; <see cref="DeviceId"/> is for an OsmAnd/Traccar app.</summary>
+/// <summary>
+/// The signed-in grid worker's own profile, as the phone shows it; <see cref="DeviceId"/> is for an OsmAnd/Traccar app, and
+/// <see cref="UserName"/> is the account the phone files its outbox under (what one account queued is never sent under another).
+/// </summary>
 public sealed record MyWorkerView(
     long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos,
-    IReadOnlyList<CategoryChoice> Categories);
+    IReadOnlyList<CategoryChoice> Categories, string UserName);
 
 /// <summary>A category the phone offers by name (事件上报 picks by name, never by code).</summary>
 public sealed record CategoryChoice(string Code, string Name);
 
-/// <summary>Where an SOS was sent from; both or neither.</summary>
-public sealed record SosInput(double? Lat, double? Lon, double? Accuracy);
+/// <summary>Where an SOS was sent from (both or neither) and, optionally, when that fix was taken (Unix ms; default: now).</summary>
+public sealed record SosInput(double? Lat, double? Lon, double? Accuracy, long? Timestamp = null);
 
-public sealed record SosView(string WarningId, bool Active);
+/// <summary>The raised SOS; <see cref="PositionRefused"/> says why the position sent with it was not used (the alarm stands).</summary>
+public sealed record SosView(string WarningId, bool Active, string? PositionRefused = null);
 
 /// <summary>
 /// The phone's API: a long-lived sign-in for grid workers (POST/DELETE /api/me/session), the worker's own profile and tracker
@@ -101,7 +105,7 @@ public static class MeApi
         return TypedResults.Ok(new MyWorkerView(
             worker.Id, worker.Name, worker.Phone, worker.KindName, worker.GridCode, directory.FindRegion(worker.GridCode)?.Name ?? worker.GridCode,
             worker.DeviceId, "/osmand", await grains.GetGrain<IWorkerGrain>(worker.Id).ActiveSosAsync(),
-            [.. Grains.Cases.CaseCategories.All.Select(c => new CategoryChoice(c.Code, c.Name))]));
+            [.. Grains.Cases.CaseCategories.All.Select(c => new CategoryChoice(c.Code, c.Name))], user.UserName()));
     }
 
     private static async Task<IResult> PostPositionsAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
@@ -172,26 +176,28 @@ public static class MeApi
             return problem;
         }
 
-        double? lat = null, lon = null;
+        // The alarm goes out first and whatever the position: a place the validator refuses (outside the county, a bad
+        // reading) only means the warning is drawn at the worker's last known position instead.
+        var now = time.GetUtcNow();
+        PositionFix? fix = null;
+        string? refused = null;
         if (input is { Lat: { } y, Lon: { } x })
         {
-            // The place is kept as a position too, so the worker's dot is where the SOS came from.
-            var fix = new PositionFix(worker.Id, time.GetUtcNow().ToUnixTimeMilliseconds(), y, x, double.NaN, double.NaN, double.NaN, input.Accuracy ?? double.NaN, double.NaN);
-            if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } error)
-            {
-                return Problems.BadRequest(error);
-            }
-
-            if (PositionsApi.Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is null)
-            {
-                await durable;
-            }
-
-            (lat, lon) = (y, x);
+            var at = input.Timestamp is > 0 and { } stamp ? stamp : now.ToUnixTimeMilliseconds();
+            var candidate = new PositionFix(worker.Id, at, y, x, double.NaN, double.NaN, double.NaN, input.Accuracy ?? double.NaN, double.NaN);
+            refused = PositionValidator.Check(candidate, directory.CountyOf(worker.GridCode), now, options.Value);
+            fix = refused is null ? candidate : null;
         }
 
-        var id = await grains.GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall(user.UserName(), lat, lon));
-        return TypedResults.Ok(new SosView(id, true));
+        var id = await grains.GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall(user.UserName(), fix?.Lat, fix?.Lon));
+
+        // The place is kept as a position too, so the worker's dot is where the SOS came from; a busy log loses only the dot.
+        if (fix is { } kept && PositionsApi.Append(positions, new ReadOnlySpan<PositionFix>(in kept), out var durable) is null)
+        {
+            await durable;
+        }
+
+        return TypedResults.Ok(new SosView(id, true, refused is null ? null : $"报警已发出，但位置未被采用（{refused}），按最近一次位置显示"));
     }
 
     private static async Task<IResult> CancelSosAsync(ClaimsPrincipal user, RegionDirectory directory, IGrainFactory grains)

@@ -76,9 +76,63 @@ public static class PositionsApi
             return Problems.BadRequest(id.Length == 0 ? "缺少设备标识(id)" : "未知的设备标识(id)");
         }
 
+        if (string.Equals(query["alarm"].ToString(), "sos", StringComparison.OrdinalIgnoreCase))
+        {
+            return await SosAsync(context, worker, query, directory, positions, time, options.Value);
+        }
+
+        var (fix, error) = Fix(worker, query, time);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } refused)
+        {
+            return Problems.BadRequest(refused);
+        }
+
+        if (Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is { } busy)
+        {
+            return busy;
+        }
+
+        await durable;
+        return Results.Ok();
+    }
+
+    /// <summary>
+    /// Traccar's and OsmAnd's SOS button: the same 一键报警 as the phone page's, raised before anything about the fix is
+    /// judged. A fix that fails (unreadable, skewed clock, stale, outside the county) or a busy log costs only the position:
+    /// the warning is then drawn at the worker's last known place, and the answer is still 200 so the app does not resend.
+    /// </summary>
+    private static async Task<IResult> SosAsync(HttpContext context, WorkerInfo worker, IQueryCollection query, RegionDirectory directory, PositionLog positions, TimeProvider time, PositionOptions rules)
+    {
+        var (fix, error) = Fix(worker, query, time);
+        error ??= PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), rules);
+        var id = await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(worker.Id)
+            .RaiseSosAsync(new SosCall($"tracker:{worker.Id}", error is null ? fix.Lat : null, error is null ? fix.Lon : null));
+        if (error is null)
+        {
+            if (Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is null)
+            {
+                await durable;
+            }
+            else
+            {
+                error = "位置写入繁忙";
+            }
+        }
+
+        return TypedResults.Ok(new SosView(id, true, error is null ? null : $"报警已发出，但位置未被采用（{error}），按最近一次位置显示"));
+    }
+
+    /// <summary>The fix an OsmAnd request carries, or why it cannot be read.</summary>
+    private static (PositionFix Fix, string? Error) Fix(WorkerInfo worker, IQueryCollection query, TimeProvider time)
+    {
         if (!PositionInput.TryParseNumber(query["lat"].ToString(), out var lat) || !PositionInput.TryParseNumber(query["lon"].ToString(), out var lon))
         {
-            return Problems.BadRequest("纬度(lat)和经度(lon)必须是数字");
+            return (default, "纬度(lat)和经度(lon)必须是数字");
         }
 
         long timestamp;
@@ -89,34 +143,16 @@ public static class PositionsApi
         }
         else if (!PositionInput.TryParseTime(stamp, out timestamp))
         {
-            return Problems.BadRequest("时间戳(timestamp)格式错误：应为 Unix 秒、毫秒或 ISO 8601");
+            return (default, "时间戳(timestamp)格式错误：应为 Unix 秒、毫秒或 ISO 8601");
         }
 
         if (!Optional(query, "speed", out var speed) || !Optional(query, "bearing", out var bearing) || !Optional(query, "altitude", out var altitude)
             || !Optional(query, "accuracy", out var accuracy) || !Optional(query, "batt", out var battery))
         {
-            return Problems.BadRequest("speed、bearing、altitude、accuracy、batt 必须是数字");
+            return (default, "speed、bearing、altitude、accuracy、batt 必须是数字");
         }
 
-        var fix = new PositionFix(worker.Id, timestamp, lat, lon, speed, bearing, altitude, accuracy, battery);
-        if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } error)
-        {
-            return Problems.BadRequest(error);
-        }
-
-        if (Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is { } busy)
-        {
-            return busy;
-        }
-
-        await durable;
-        if (string.Equals(query["alarm"].ToString(), "sos", StringComparison.OrdinalIgnoreCase))
-        {
-            // Traccar's and OsmAnd's SOS button: the same 一键报警 as the phone page's, at this fix.
-            await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall($"tracker:{worker.Id}", lat, lon));
-        }
-
-        return Results.Ok();
+        return (new PositionFix(worker.Id, timestamp, lat, lon, speed, bearing, altitude, accuracy, battery), null);
     }
 
     private static async Task<IResult> PostBatchAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
