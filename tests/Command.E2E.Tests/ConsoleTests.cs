@@ -129,6 +129,34 @@ public sealed class ConsoleTests(ScreenSilo silo)
     }
 
     [SkippableFact]
+    public async Task A_console_open_before_its_account_was_locked_can_no_longer_act()
+    {
+        // 司法所 of 城关镇: an account no other browser test signs in with, so its lock ends nobody else's session.
+        var account = $"dept-justice-{ScreenSilo.Chengguan}";
+        var code = await CreateAsync(await GridOfAsync(ScreenSilo.Chengguan), "土地承包合同纠纷");
+        await ActAsync("duty", code, "dispatch", new { to = $"dept-{ScreenSilo.Chengguan}-justice" });
+
+        await silo.RunAsync(nameof(A_console_open_before_its_account_was_locked_can_no_longer_act), async page =>
+        {
+            await page.SignInAsync(account);
+            await page.GotoAsync($"/console/cases/{code}");
+            await Expect(page.Locator("[data-action='sign']")).ToBeVisibleAsync(Soon);
+
+            // The admin locks the account while its page stays open: the next action is refused and changes nothing.
+            using var admin = await silo.ApiAsync("admin");
+            (await admin.PostAsync($"/api/users/{account}/lock", null)).EnsureSuccessStatusCode();
+            await page.Locator("[data-action='sign']").ClickAsync();
+            await page.Locator("form[data-form='sign'] button[type='submit']").ClickAsync();
+            await Expect(page.Locator(".c-error")).ToContainTextAsync("登录已失效");
+            await Expect(page.Locator("#case-page")).ToHaveAttributeAsync("data-status", "dispatched");
+        });
+
+        using var duty = await silo.ApiAsync("duty");
+        var stored = await ScreenSilo.Json(await duty.GetAsync($"/api/cases/{code}"));
+        Assert.Equal("dispatched", stored.GetProperty("status").GetString());
+    }
+
+    [SkippableFact]
     public async Task A_walk_in_registered_at_the_desk_is_located_coded_and_dispatched_by_the_rules()
     {
         await silo.RunAsync(nameof(A_walk_in_registered_at_the_desk_is_located_coded_and_dispatched_by_the_rules), async page =>

@@ -26,6 +26,8 @@ public static class WebExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCommandAuth();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
+        services.AddScoped<CircuitSession>();
         services.AddScoped<Command.Web.Components.Admin.AdminAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();

@@ -15,7 +15,7 @@ namespace Command.Web.Live;
 /// hold), and nothing else. What changes is pushed by <see cref="InboxRouter"/> to the unit's group.
 /// </summary>
 [Authorize]
-internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, TimeProvider time) : Hub<IInboxClient>
+internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, Orleans.IGrainFactory grains, TimeProvider time) : Hub<IInboxClient>
 {
     private const string UnitKey = "unit";
 
@@ -25,6 +25,12 @@ internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, Tim
         if (InboxSnapshots.UnitOf(Context.User!) is not { } unit)
         {
             return InboxWatchResult.Fail("forbidden", "您的账号没有工作台");
+        }
+
+        // A connection outlives the request that opened it: a lock, new password or new role since then ends the watching.
+        if (!await CircuitSession.IsValidAsync(grains, Context.User!))
+        {
+            return InboxWatchResult.Fail("signed_out", CircuitSession.Ended);
         }
 
         if (!Context.Items.ContainsKey(UnitKey))
