@@ -85,9 +85,9 @@ public sealed partial class CaseMachine
         Allow(state, CaseAction.Progress, IsAssignee(actor, state) || IsConsulted(actor, state), $"只有承办单位{state.Current!.To.Name}或会商单位可以填报进展");
         var note = NoteRequired(state, command, "请填写办理情况");
         var photos = command.Photos ?? [];
-        if (photos.Count > MaxPhotos || photos.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 500))
+        if (photos.Count > MaxPhotos || !photos.All(CasePhotos.IsAddress))
         {
-            throw Refuse(state, CaseAction.Progress, RefusalKind.Invalid, $"照片最多 {MaxPhotos} 张，每张须是不超过 500 字符的地址");
+            throw Refuse(state, CaseAction.Progress, RefusalKind.Invalid, $"照片最多 {MaxPhotos} 张，每张须是本系统附件路径或网页地址（不超过 500 字符）");
         }
 
         return [Event(state, now, CaseAction.Progress, actor, actor.UnitId, null, note, photos.Count == 0 ? null : new CaseEventDetail(Photos: [.. photos]))];

@@ -21,8 +21,16 @@ public sealed class CaseLoopTests
 
         var signed = await cluster.Act(code, VillageUser, CaseAction.Sign);
         Assert.Equal(CaseStatus.InProgress, signed.Status);
-        var progress = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Progress, "已上门了解情况", Photos: ["/photos/1.jpg"]), VillageUser);
-        Assert.Equal(["/photos/1.jpg"], progress.History[^1].Detail!.Photos!);
+        // A "photo" that is a script, or another scheme, is refused: the consoles link to every photo of the history.
+        foreach (var script in (string[])["javascript:alert(1)", "//evil.example/x.jpg", "data:text/html,<b>x</b>"])
+        {
+            var refused = await Refused(() => cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Progress, "看照片", Photos: [script]), VillageUser));
+            Assert.Equal(RefusalKind.Invalid, refused.Kind);
+        }
+
+        var progress = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Progress, "已上门了解情况", Photos: ["/photos/1.jpg", "https://12345.example/p/2.jpg"]), VillageUser);
+        Assert.Equal(["/photos/1.jpg", "https://12345.example/p/2.jpg"], progress.History[^1].Detail!.Photos!);
+        Assert.Single(progress.History, e => e.Action == CaseAction.Progress);
         var consult = await cluster.Case(code).ActAsync(new CaseCommand(CaseAction.Consult, "请司法所协助", Units: ["dept-150123100-justice"]), VillageUser);
         Assert.Equal("dept-150123100-justice", Assert.Single(consult.Consults).Id);
 
