@@ -35,14 +35,15 @@ public sealed record CaseCard(
     bool Open,
     long V,
     long? YellowAt = null,
-    IReadOnlyList<InboxEntry>? Inbox = null,
-    IReadOnlyList<string>? Left = null,
+    [property: JsonIgnore] IReadOnlyList<InboxEntry>? Inbox = null,
+    [property: JsonIgnore] IReadOnlyList<string>? Left = null,
     [property: JsonIgnore] string? Reporter = null,
     [property: JsonIgnore] string? Phone = null)
 {
     /// <summary>
     /// The card of a case; <paramref name="before"/> is the state it had before this change (null when unknown), so the
-    /// inboxes it left can be told. Who reported it and their phone ride along for inbox search and never reach a screen.
+    /// inboxes it left can be told. The inboxes, who reported it and their phone ride along for the consoles and never reach a
+    /// big screen.
     /// </summary>
     public static CaseCard Of(CaseState s, CaseDeadlines deadlines, CaseState? before = null)
     {

@@ -26,8 +26,11 @@ public interface IUserGrain : IGrainWithStringKey
     [ReadOnly]
     Task<UserAccount?> GetAccountAsync();
 
-    /// <summary>True while the account exists, is not locked by the admin, and <paramref name="stamp"/> is its current session stamp.</summary>
-    [ReadOnly]
+    /// <summary>
+    /// True while the account exists, is not locked by the admin, and <paramref name="stamp"/> is its current session stamp.
+    /// Asked on every signed-in request, so it does not queue behind a sign-in or a change awaiting storage.
+    /// </summary>
+    [AlwaysInterleave]
     Task<bool> IsSessionValidAsync(int stamp);
 
     /// <summary>Replaces display name, role, unit, scope and worker (the user name stays); null if there is no account.</summary>
