@@ -36,6 +36,7 @@ public sealed class AttachmentsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
         Assert.Equal("image/png", file.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Png, await file.Content.ReadAsByteArrayAsync());
+        Assert.Equal("sandbox", Assert.Single(file.Headers.GetValues("Content-Security-Policy")));
 
         using var duty = await silo.As("duty");
         var view = await DemoSilo.Json(await duty.GetAsync($"/api/cases/{code}"));

@@ -107,6 +107,9 @@ public static class AttachmentsApi
         }
 
         response.Headers.XContentTypeOptions = "nosniff";
+
+        // Shown in the browser (a PDF inline), but in a sandbox: an uploaded document runs no script with our origin.
+        response.Headers.ContentSecurityPolicy = "sandbox";
         response.Headers.CacheControl = "private, max-age=86400";
         var disposition = new ContentDispositionHeaderValue("inline");
         disposition.SetHttpFileName(file.Info.Name);
