@@ -144,6 +144,90 @@ public sealed class PhoneTests(ScreenSilo silo)
         });
     }
 
+    [SkippableFact]
+    public async Task An_SOS_pressed_without_a_network_waits_on_the_phone_and_goes_out_when_the_network_is_back()
+    {
+        var worker = await WorkerAsync(8);
+
+        await RunAsync(nameof(An_SOS_pressed_without_a_network_waits_on_the_phone_and_goes_out_when_the_network_is_back), worker, async (phone, context, county) =>
+        {
+            await county.SignInAsync("duty");
+            await county.ExpectLiveAsync(ScreenSilo.County);
+            await SignInAsync(phone, worker);
+            await phone.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = Soon });
+
+            await context.SetOfflineAsync(true);
+            await phone.Locator("#sos").ClickAsync();
+            await phone.Locator("#sos-ok").ClickAsync();
+            await Expect(phone.Locator("#sos-banner")).ToBeVisibleAsync();
+            await Expect(phone.Locator("#sos-text")).ToContainTextAsync("联网后立即发送", new() { Timeout = Soon });
+
+            await context.SetOfflineAsync(false);
+            await Expect(phone.Locator("#sos-text")).ToContainTextAsync("已报警", new() { Timeout = 30_000 });
+            var warning = county.Locator("#warnings [data-warning]").Filter(new() { HasText = "一键报警" }).Filter(new() { HasText = worker.Name });
+            await Expect(warning.First).ToBeVisibleAsync(new() { Timeout = Soon });
+
+            await phone.Locator("#sos-cancel").ClickAsync();
+            await Expect(phone.Locator("#sos-banner")).ToBeHiddenAsync();
+        });
+    }
+
+    [SkippableFact]
+    public async Task What_one_worker_queued_offline_is_never_sent_under_the_next_worker_who_signs_in_on_the_same_phone()
+    {
+        var first = await WorkerAsync(6);
+        var second = await WorkerAsync(7);
+        var title = $"井盖缺失（换人测试 {Guid.NewGuid().ToString("N")[..6]}）";
+
+        await RunAsync(nameof(What_one_worker_queued_offline_is_never_sent_under_the_next_worker_who_signs_in_on_the_same_phone), first, async (phone, context, _) =>
+        {
+            phone.Dialog += (_, dialog) => dialog.AcceptAsync(); // 退出登录 asks before leaving unsent items on the phone
+
+            // The first worker reports offline: the report waits in the outbox.
+            await SignInAsync(phone, first);
+            await phone.Locator("nav.tabs button[data-go=report]").ClickAsync();
+            await Expect(phone.Locator("#report-where")).ToContainTextAsync("GPS", new() { Timeout = Soon });
+            await phone.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = Soon });
+            await context.SetOfflineAsync(true);
+            var form = phone.Locator("#report-form");
+            await form.Locator("select[name=category]").SelectOptionAsync(new SelectOptionValue { Label = "安全隐患" });
+            await form.Locator("input[name=title]").FillAsync(title);
+            await form.Locator("textarea[name=description]").FillAsync("人行道井盖缺失，需尽快围挡");
+            await form.Locator("input[name=photos]").SetInputFilesAsync(new FilePayload { Name = "井盖.png", MimeType = "image/png", Buffer = Png });
+            await Expect(phone.Locator("#report-thumbs img")).ToHaveCountAsync(1);
+            await form.GetByRole(AriaRole.Button, new() { Name = "上报" }).ClickAsync();
+            await Expect(phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title })).ToBeVisibleAsync(new() { Timeout = Soon });
+
+            // Their session runs out while the report waits (the network comes back to a 401, and the report stays), and the
+            // second worker signs in on the same phone.
+            await context.ClearCookiesAsync();
+            await context.SetOfflineAsync(false);
+            await Expect(phone.Locator("#net")).ToContainTextAsync("在线", new() { Timeout = Soon });
+            await SignInAsync(phone, second);
+
+            // The report is kept for its own account: not listed, not counted as the second worker's, and not sent.
+            await phone.Locator("nav.tabs button[data-go=me]").ClickAsync();
+            // (the report, and perhaps the first worker's last positions, which are theirs too)
+            await Expect(phone.Locator("#me-outbox")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("其他账号的 [1-9]\\d* 条"), new() { Timeout = Soon });
+            await Expect(phone.Locator("#net")).ToContainTextAsync("在线");
+            await Expect(phone.Locator("#net")).Not.ToContainTextAsync("待发送");
+            await Expect(phone.Locator("#pending-list [data-pending]")).ToHaveCountAsync(0);
+            await phone.EvaluateAsync("() => new Promise(r => setTimeout(r, 3000))"); // the outbox has had its round
+            Assert.Null(await CaseTitledAsync(first, title));
+
+            // The second worker signs out with the button; back under the first worker, the report goes out as theirs.
+            await phone.Locator("#signout").ClickAsync();
+            await Expect(phone.Locator("#signin")).ToBeVisibleAsync(new() { Timeout = Soon });
+            await SignInAsync(phone, first);
+            await Expect(phone.Locator("#toast")).ToContainTextAsync("上报已送达", new() { Timeout = 30_000 });
+            var code = await CaseTitledAsync(first, title);
+            Assert.NotNull(code);
+            using var duty = await silo.ApiAsync("duty");
+            var view = await ScreenSilo.Json(await duty.GetAsync($"/api/cases/{code}"));
+            Assert.Equal(first.UserName, Assert.Single(view.GetProperty("attachments").EnumerateArray()).GetProperty("uploadedBy").GetString());
+        });
+    }
+
     private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home, (double Lat, double Lon) Elsewhere);
 
     /// <summary>The n-th worker of 城关镇 (each test its own), with two points inside their grid.</summary>

@@ -162,7 +162,15 @@ public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var seen = await DemoSilo.Json(await worker.GetAsync($"/api/workers/{id}"));
         Assert.Equal(point.Lat, seen.GetProperty("lastPosition").GetProperty("lat").GetDouble(), 6); // the refused place is not stored
 
+        // The phone's fresher fix moves the same warning; once called off, a late fresher fix raises nothing.
+        var fresher = new { lat = point.Lat + 0.0003, lon = point.Lon, timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), renew = true };
+        var moved = await DemoSilo.Json(await worker.PostAsJsonAsync("/api/me/sos", fresher));
+        Assert.Equal(warningId, moved.GetProperty("warningId").GetString());
+        var movedCard = Warning(await screen.NextChangesAsync(b => Warning(b, warningId) is { } w && w.GetProperty("lat").GetDouble() > point.Lat + 0.0001, Soon), warningId)!.Value;
+        Assert.True(movedCard.GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.NoContent, (await worker.DeleteAsync("/api/me/sos")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.PostAsJsonAsync("/api/me/sos", fresher)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.DeleteAsync("/api/me/sos")).StatusCode);
     }
 
     [Fact]

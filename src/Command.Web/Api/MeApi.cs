@@ -26,8 +26,11 @@ public sealed record MyWorkerView(
 /// <summary>A category the phone offers by name (事件上报 picks by name, never by code).</summary>
 public sealed record CategoryChoice(string Code, string Name);
 
-/// <summary>Where an SOS was sent from (both or neither) and, optionally, when that fix was taken (Unix ms; default: now).</summary>
-public sealed record SosInput(double? Lat, double? Lon, double? Accuracy, long? Timestamp = null);
+/// <summary>
+/// Where an SOS was sent from (both or neither) and, optionally, when that fix was taken (Unix ms; default: now).
+/// <see cref="Renew"/>: only move the worker's active SOS to this fresher place; if it was called off meanwhile, raise nothing.
+/// </summary>
+public sealed record SosInput(double? Lat, double? Lon, double? Accuracy, long? Timestamp = null, bool? Renew = null);
 
 /// <summary>The raised SOS; <see cref="PositionRefused"/> says why the position sent with it was not used (the alarm stands).</summary>
 public sealed record SosView(string WarningId, bool Active, string? PositionRefused = null);
@@ -45,7 +48,8 @@ public static class MeApi
         me.MapGet("/worker", GetWorker).WithSummary("The signed-in grid worker: grid, phone and the device id to enter in an OsmAnd/Traccar tracker app.");
         me.MapPost("/positions", PostPositionsAsync).DisableAntiforgery()
             .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}]}, no id); answers once durable.");
-        me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery().WithSummary("一键报警: a red warning with the worker's place on every screen that sees the worker.");
+        me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery()
+            .WithSummary("一键报警: a red warning with the worker's place on every screen that sees the worker; raised even when the place is refused ({\"lat\", \"lon\", \"accuracy\", \"timestamp\", \"renew\"}, all optional).");
         me.MapDelete("/sos", CancelSosAsync).WithSummary("The worker calls their SOS off.");
         me.MapDelete("/session", async (HttpContext context) =>
         {
@@ -189,7 +193,22 @@ public static class MeApi
             fix = refused is null ? candidate : null;
         }
 
-        var id = await grains.GetGrain<IWorkerGrain>(worker.Id).RaiseSosAsync(new SosCall(user.UserName(), fix?.Lat, fix?.Lon));
+        var grain = grains.GetGrain<IWorkerGrain>(worker.Id);
+        if (input?.Renew == true)
+        {
+            // A fresher place for the alarm already up: nothing to move without a usable place, nothing to raise if called off.
+            if (fix is null)
+            {
+                return Problems.BadRequest($"位置未被采用：{refused ?? "缺少纬度、经度"}");
+            }
+
+            if (await grain.ActiveSosAsync() is null)
+            {
+                return Problems.NotFound("当前没有进行中的报警");
+            }
+        }
+
+        var id = await grain.RaiseSosAsync(new SosCall(user.UserName(), fix?.Lat, fix?.Lon));
 
         // The place is kept as a position too, so the worker's dot is where the SOS came from; a busy log loses only the dot.
         if (fix is { } kept && PositionsApi.Append(positions, new ReadOnlySpan<PositionFix>(in kept), out var durable) is null)

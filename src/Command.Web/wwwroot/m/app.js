@@ -1,7 +1,7 @@
 // The grid worker's phone: sign-in, views and the glue between tasks, reports, patrol, SOS and the outbox.
 import { api, HttpError, isNetworkError, newId } from './api.js';
 import { kv, outbox } from './store.js';
-import { enqueue, flush, onOutboxChange, onSent } from './outbox.js';
+import { enqueue, flush, mine, onOutboxChange, onSent, othersCount, setOwner } from './outbox.js';
 import * as gps from './gps.js';
 import * as tasks from './tasks.js';
 import { prepareAll, storable } from './photos.js';
@@ -37,17 +37,34 @@ function toast(text, ms = 3000) {
 async function boot() {
     try {
         me = await api('GET', '/api/me/worker');
+        const before = await kv.get('me');
         await kv.set('me', me);
+        await claimUnfiled(before);
     } catch (e) {
         if (e instanceof HttpError && (e.status === 401 || e.status === 403)) { showSignIn(e.status === 403 ? '该账号不是网格员账号，请使用网格员账号登录' : ''); return; }
         me = await kv.get('me'); // offline: start with what we knew
         if (!me) { showSignIn('无法连接服务器，请联网后登录'); return; }
     }
 
+    setOwner(ownerOf(me));
     showApp();
 }
 
+/** The account the outbox files items under; a profile kept by an older page knows only the worker, until the next online start. */
+const ownerOf = profile => profile.userName || `#worker-${profile.id}`;
+
+/**
+ * Items filed under this worker before the page knew the account's name, and items queued by an older page (which carried
+ * no account) while this same worker was the one signed in, are this account's.
+ */
+async function claimUnfiled(before) {
+    for (const item of await outbox.all()) {
+        if (item.user === `#worker-${me.id}` || (!item.user && before?.id === me.id)) await outbox.put({ ...item, user: me.userName });
+    }
+}
+
 function showSignIn(message = '') {
+    setOwner(null); // whatever is queued stays filed under its account until that account signs in again
     $('app').hidden = true;
     $('signin').hidden = false;
     $('signin-error').textContent = message;
@@ -67,11 +84,12 @@ $('signin-form').addEventListener('submit', async event => {
 });
 
 $('signout').addEventListener('click', async () => {
-    if ((await outbox.count()) > 0 && !confirm('还有未发送的内容，退出后将丢失。确定退出？')) return;
+    const pending = (await mine()).length;
+    if (pending > 0 && !confirm(`还有 ${pending} 条未发送的内容，将保存在手机上，您下次登录后自动发送（不会以其他账号发送）。确定退出？`)) return;
+    await gps.stop(); // the last positions are filed under this account before it leaves
+    setOwner(null);
     try { await api('DELETE', '/api/me/session'); } catch { /* offline: forget locally anyway */ }
     await kv.clear();
-    for (const item of await outbox.all()) await outbox.remove(item.id);
-    gps.stop();
     location.reload();
 });
 
@@ -113,7 +131,7 @@ document.addEventListener('click', event => {
 
 /** Reports still on the phone, above the tasks, so the worker sees they are kept. */
 async function renderPending() {
-    const reports = (await outbox.all()).filter(i => i.kind === 'report');
+    const reports = (await mine()).filter(i => i.kind === 'report');
     $('pending-list').replaceChildren(...reports.map(r => {
         const card = el('li', { className: 'card' });
         card.dataset.pending = r.id;
@@ -127,11 +145,12 @@ async function renderPending() {
 
 async function net() {
     renderPending();
-    const pending = await outbox.count();
+    const pending = (await mine()).length;
+    const others = await othersCount();
     const badge = $('net');
     badge.classList.toggle('off', !navigator.onLine);
     badge.textContent = (navigator.onLine ? '在线' : '离线') + (pending ? ` · 待发送 ${pending}` : '');
-    $('me-outbox').textContent = String(pending);
+    $('me-outbox').textContent = String(pending) + (others ? `（另有其他账号的 ${others} 条待发送，该账号登录后发送）` : '');
 }
 
 addEventListener('online', () => { net(); toast('网络已恢复，正在发送离线内容'); tasks.refresh(); });
@@ -140,6 +159,8 @@ onOutboxChange(net);
 onSent((item, error) => {
     if (error) {
         toast(`${describe(item)}未被接受：${error.message}`, 6000);
+    } else if (item.kind === 'sos') {
+        $('sos-text').textContent = '已报警，指挥中心已收到（网络恢复后发出）';
     } else if (item.kind === 'report') {
         toast(`上报已送达，案件编号 ${item.code}`, 5000);
     } else if (item.kind === 'action') {
@@ -202,7 +223,7 @@ async function openTask(code) {
     }
 
     if (openCode !== code) return;
-    const pendingAction = (await outbox.all()).find(i => i.kind === 'action' && i.code === code);
+    const pendingAction = (await mine()).find(i => i.kind === 'action' && i.code === code);
     const status = pendingAction ? { sign: '签收待发送', progress: '进展待发送', resolve: '办结待发送' }[pendingAction.action] : view.statusName;
     const place = view.intake?.address || '';
     box.replaceChildren(
@@ -314,21 +335,59 @@ function showSos(id) {
 $('sos').addEventListener('click', () => $('sos-confirm').showModal());
 $('sos-confirm').addEventListener('close', async () => {
     if ($('sos-confirm').returnValue !== 'ok') return;
-    const fix = await gps.current(3000);
-    const body = fix ? { lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy } : {};
+    // The alarm goes at once with the last fix the phone knows (or none: the server then uses the last place it has);
+    // waiting for a fresh fix could take seconds. A fresher place follows as soon as there is one.
+    const known = gps.lastFix();
     showSos('pending');
+    $('sos-text').textContent = '正在报警…';
+    if (await raiseSos(sosBody(known), known ? '已报警，指挥中心已收到您的位置' : '已报警，正在获取您的位置…')) {
+        followSos(known);
+    }
+});
+
+const sosBody = fix => (fix ? { lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy, timestamp: Math.round(fix.at) } : {});
+
+/** POST /api/me/sos; true once the server raised it. An alarm that could not get through waits in the outbox, first in line. */
+async function raiseSos(body, done) {
     try {
-        await api('POST', '/api/me/sos', body);
-        $('sos-text').textContent = '已报警，指挥中心已收到您的位置';
+        const view = await api('POST', '/api/me/sos', body);
+        $('sos-text').textContent = view?.positionRefused || done;
+        return true;
     } catch (e) {
-        if (isNetworkError(e)) {
+        if (isNetworkError(e) || (e instanceof HttpError && (e.retryable || e.status === 401))) {
             await enqueue({ id: newId(), kind: 'sos', body });
-            $('sos-text').textContent = '网络不通，报警将在联网后立即发送；紧急情况请拨打 110';
+            $('sos-text').textContent = e instanceof HttpError && e.status === 401
+                ? '登录已过期，报警已保存，重新登录后立即发送；紧急情况请拨打 110'
+                : '网络不通，报警将在联网后立即发送；紧急情况请拨打 110';
         } else {
             $('sos-text').textContent = `报警失败：${e.message}；紧急情况请拨打 110`;
         }
+
+        return false;
     }
-});
+}
+
+/** Once the alarm is up: a fix newer than the one it carried moves the red warning there (if the worker has not called it off). */
+async function followSos(sent) {
+    const fresh = await gps.current(15000);
+    if ($('sos-banner').hidden) return;
+    if (!fresh) {
+        if (!sent) $('sos-text').textContent = '已报警；手机无法定位，指挥中心按您最近一次上报的位置显示';
+        return;
+    }
+
+    if (sent && fresh.at <= sent.at) return;
+    try {
+        await api('POST', '/api/me/sos', { ...sosBody(fresh), renew: true });
+        $('sos-text').textContent = '已报警，指挥中心已收到您的位置';
+    } catch (e) {
+        // The alarm itself is up; the place travels as an ordinary position when the network allows.
+        if (isNetworkError(e) || (e instanceof HttpError && e.retryable)) {
+            const { lat, lon, accuracy, timestamp } = sosBody(fresh);
+            await enqueue({ id: newId(), kind: 'positions', positions: [{ lat, lon, accuracy, timestamp }] });
+        }
+    }
+}
 
 $('sos-cancel').addEventListener('click', async () => {
     try {

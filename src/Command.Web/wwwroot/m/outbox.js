@@ -1,20 +1,42 @@
 // Sends what the outbox holds, oldest first, whenever the network is there. An item leaves the outbox only once the server
 // took it (or refused it for good: a refusal would repeat forever). A report carries its own id as Idempotency-Key, so a
 // resend after a lost answer is the same case, and it remembers each step done (case opened, photos uploaded).
+// Every item is filed under the account signed in when it was made, and only the signed-in account's items are sent: the
+// session is what the server takes the sender from, so a queue left by one worker (whose session ran out) is kept for that
+// worker and never goes out under the next one who signs in on the same phone. An SOS goes out before anything else.
 import { api, HttpError, isNetworkError } from './api.js';
 import { outbox } from './store.js';
 
 const listeners = new Set();
 let running = null;
 let again = false;
+let owner = null; // the signed-in account's user name; nothing is queued or sent without one
 
 export const onOutboxChange = fn => listeners.add(fn);
-const changed = async () => { const n = await outbox.count(); listeners.forEach(fn => fn(n)); };
+const changed = async () => { const n = (await mine()).length; listeners.forEach(fn => fn(n)); };
+
+/** The account whose items are queued and sent from now on (null while nobody is signed in). */
+export function setOwner(userName) {
+    owner = userName || null;
+    if (owner) flush();
+}
+
+/** The signed-in account's items, oldest first. */
+export async function mine() {
+    return owner ? (await outbox.all()).filter(i => i.user === owner) : [];
+}
+
+/** How many items other accounts left on this phone (kept for them, never sent under this one). */
+export async function othersCount() {
+    return (await outbox.all()).filter(i => i.user !== owner).length;
+}
 
 export async function enqueue(item) {
-    await outbox.put({ createdAt: Date.now(), ...item });
+    if (!owner) return false; // e.g. positions taken while the sign-in screen is up: nobody to send them as
+    await outbox.put({ createdAt: Date.now(), ...item, user: owner });
     await changed();
     flush();
+    return true;
 }
 
 /** Sends everything it can now; resolves when this round is over. */
@@ -30,7 +52,10 @@ export function flush() {
 }
 
 async function round() {
-    for (const item of await outbox.all()) {
+    const user = owner;
+    const items = await mine();
+    for (const item of [...items.filter(i => i.kind === 'sos'), ...items.filter(i => i.kind !== 'sos')]) {
+        if (owner !== user) return; // signed out or another account signed in meanwhile
         try {
             await send(item);
             await outbox.remove(item.id);
