@@ -119,18 +119,10 @@ public static class MeApi
             return NotAWorker();
         }
 
-        PositionBatch? batch;
-        try
+        var (batch, unreadable) = await PositionsApi.ReadBatchAsync(context);
+        if (unreadable is not null)
         {
-            batch = await JsonSerializer.DeserializeAsync(context.Request.Body, PositionJson.Default.PositionBatch, context.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}");
-        }
-        catch (BadHttpRequestException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效");
+            return unreadable;
         }
 
         var rules = options.Value;

@@ -155,20 +155,29 @@ public static class PositionsApi
         return (new PositionFix(worker.Id, timestamp, lat, lon, speed, bearing, altitude, accuracy, battery), null);
     }
 
-    private static async Task<IResult> PostBatchAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    /// <summary>The body as a position batch, or the problem to answer (malformed JSON, or a body the server could not read).</summary>
+    internal static async ValueTask<(PositionBatch? Batch, IResult? Problem)> ReadBatchAsync(HttpContext context)
     {
-        PositionBatch? batch;
         try
         {
-            batch = await JsonSerializer.DeserializeAsync(context.Request.Body, PositionJson.Default.PositionBatch, context.RequestAborted);
+            return (await JsonSerializer.DeserializeAsync(context.Request.Body, PositionJson.Default.PositionBatch, context.RequestAborted), null);
         }
         catch (JsonException e)
         {
-            return Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}");
+            return (null, Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}"));
         }
         catch (BadHttpRequestException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效");
+            return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效"));
+        }
+    }
+
+    private static async Task<IResult> PostBatchAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
+    {
+        var (batch, unreadable) = await ReadBatchAsync(context);
+        if (unreadable is not null)
+        {
+            return unreadable;
         }
 
         var items = batch?.Positions;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Command.Grains.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -26,8 +25,7 @@ internal static class SessionCheck
         if (needsSignIn && user.Identity?.IsAuthenticated == true)
         {
             var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-            var name = user.UserName();
-            if (!await grains.GetGrain<IUserGrain>(name).IsSessionValidAsync(user.SessionStamp()))
+            if (!await CircuitSession.IsValidAsync(grains, user))
             {
                 context.User = new ClaimsPrincipal(new ClaimsIdentity());
                 if (context.Request.Cookies.ContainsKey(AuthExtensions.CookieName))

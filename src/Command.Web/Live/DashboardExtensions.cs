@@ -26,14 +26,16 @@ public static class DashboardExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapHub<DashboardHub>(HubPath, o =>
-            {
-                o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
-
-                // A screen whose socket takes no data for this long is dropped (it reconnects to a fresh snapshot).
-                o.TransportSendTimeout = TimeSpan.FromSeconds(5);
-            })
-            .RequireAuthorization();
+        app.MapHub<DashboardHub>(HubPath, LiveTransports).RequireAuthorization();
         return app;
+    }
+
+    /// <summary>How the live hubs (screens, inboxes) connect: WebSockets or long polling, and a stuck socket dropped.</summary>
+    internal static void LiveTransports(HttpConnectionDispatcherOptions o)
+    {
+        o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
+
+        // A client whose socket takes no data for this long is dropped (it reconnects to a fresh snapshot).
+        o.TransportSendTimeout = TimeSpan.FromSeconds(5);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Live;
@@ -19,12 +18,7 @@ public static class InboxExtensions
 
     public static WebApplication MapInbox(this WebApplication app)
     {
-        app.MapHub<InboxHub>(HubPath, o =>
-            {
-                o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
-                o.TransportSendTimeout = TimeSpan.FromSeconds(5);
-            })
-            .RequireAuthorization();
+        app.MapHub<InboxHub>(HubPath, DashboardExtensions.LiveTransports).RequireAuthorization();
         return app;
     }
 }
