@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Tests;
 
-/// <summary>A phone resends a report it is not sure arrived: with the same Idempotency-Key it is one case, not two.</summary>
+/// <summary>
+/// A phone resends a report or an action it is not sure arrived: with the same Idempotency-Key it is one case, or one step,
+/// not two.
+/// </summary>
 public sealed class IdempotentReportTests(DemoSilo silo) : IClassFixture<DemoSilo>
 {
     [Fact]
@@ -52,9 +55,31 @@ public sealed class IdempotentReportTests(DemoSilo silo) : IClassFixture<DemoSil
         Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
     }
 
-    private static Task<HttpResponseMessage> Send(HttpClient client, string key, object body)
+    [Fact]
+    public async Task An_action_resent_with_the_same_key_is_answered_with_the_case_and_makes_one_step()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = JsonContent.Create(body) };
+        var (_, _, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        using var duty = await silo.As("duty");
+        var created = await Send(duty, Guid.NewGuid().ToString(), new { channel = "walk_in", category = "14", urgency = "low", title = "治安隐患", description = "d", lat = point.Lat, lon = point.Lon });
+        var code = (await DemoSilo.Json(created)).GetProperty("code").GetString();
+        using var police = await silo.As($"dept-police-{DemoSilo.Chengguan}");
+        var key = Guid.NewGuid().ToString();
+
+        var signed = await Send(police, key, new { }, $"/api/cases/{code}/sign");
+        var resent = await Send(police, key, new { }, $"/api/cases/{code}/sign");
+        var unkeyed = await police.PostAsync($"/api/cases/{code}/sign", null);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (signed.StatusCode, resent.StatusCode));
+        var history = (await DemoSilo.Json(resent)).GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Single(history, a => a == "sign");
+        Assert.Equal("in_progress", (await DemoSilo.Json(resent)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, unkeyed.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, string key, object body, string path = "/api/cases")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request);
     }

@@ -12,10 +12,11 @@ namespace Command.Data.Hosting;
 /// A silo killed outright still owns its grains until the membership declares it dead (about ProbeTimeout ×
 /// MissedProbesLimit). Until then a call to one of them cannot even be sent (its connection is refused) and is rejected
 /// (<see cref="OrleansMessageRejectionException"/>): sending it again cannot run it twice, so it is retried, backing off,
-/// until the survivors have taken the grain over or the failure-detection time has passed. Not retried: a call that was sent
-/// and whose silo then died (<see cref="SiloUnavailableException"/>, a rejection too, but the call may have run there), one-way
-/// calls (nobody waits for them), and calls to system targets and observers (Orleans' own protocols and our relays). Only
-/// silos that can have peers (PostgreSQL clustering) install it.
+/// until the survivors have taken the grain over or the failure-detection time has passed. A call that was sent and whose
+/// silo then died (<see cref="SiloUnavailableException"/>, a rejection too) may have run there: it is retried only when it
+/// carries a request id its target recognises (<see cref="IResendable"/>), so a repeat is answered, not applied twice. Never
+/// retried: one-way calls (nobody waits for them), and calls to system targets and observers (Orleans' own protocols and our
+/// relays). Only silos that can have peers (PostgreSQL clustering) install it.
 /// </summary>
 internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogger<FailoverRetry> log) : IOutgoingGrainCallFilter
 {
@@ -35,7 +36,7 @@ internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogg
                 return;
             }
             catch (OrleansMessageRejectionException e) when (
-                e is not SiloUnavailableException
+                (e is not SiloUnavailableException || IsResendable(context))
                 && !context.TargetId.IsSystemTarget() && !context.TargetId.IsClient()
                 && !IsOneWay(context.InterfaceMethod)
                 && TimeSpan.FromMilliseconds(Environment.TickCount64 - started) + delay < budget)
@@ -45,6 +46,20 @@ internal sealed partial class FailoverRetry(IOptions<NodeOptions> options, ILogg
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
             }
         }
+    }
+
+    private static bool IsResendable(IOutgoingGrainCallContext context)
+    {
+        var request = context.Request;
+        for (var i = 0; i < request.GetArgumentCount(); i++)
+        {
+            if (request.GetArgument(i) is IResendable { RequestId: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsOneWay(MethodInfo? method) =>

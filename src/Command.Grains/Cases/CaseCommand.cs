@@ -1,10 +1,14 @@
 using Orleans;
 using Orleans.Concurrency;
+using Command.Data.Hosting;
 using Command.Grains.Users;
 
 namespace Command.Grains.Cases;
 
-/// <summary>One action on a case with what it needs (which fields matter depends on the action).</summary>
+/// <summary>
+/// One action on a case with what it needs (which fields matter depends on the action). <see cref="RequestId"/>, when given,
+/// is kept with the step it made: the same person sending the same request again gets the case as it is, not a second step.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CaseCommand(
     CaseAction Action,
@@ -17,7 +21,8 @@ public sealed record CaseCommand(
     bool? Pass = null,
     CaseResult? Result = null,
     Satisfaction? Satisfaction = null,
-    Supervision? Level = null);
+    Supervision? Level = null,
+    string? RequestId = null) : IResendable;
 
 /// <summary>
 /// Everything a new case starts with: what was reported, where, the auto-dispatch decision, who took it, and the admin's
@@ -59,7 +64,8 @@ public sealed record CaseEventDetail(
     bool? Approved = null,
     bool? Passed = null,
     IReadOnlyList<string>? Units = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    string? RequestId = null);
 
 public enum RefusalKind
 {

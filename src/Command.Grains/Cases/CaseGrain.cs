@@ -107,6 +107,12 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
                 throw new CaseRefusedException(this.GetPrimaryKeyString(), null, command.Action, RefusalKind.NotFound, "没有这个案件");
             }
 
+            // A request this person already made (sent again after a silo died, or by a client that lost the answer) is done.
+            if (command.RequestId is { } request && history.Any(e => e.Detail?.RequestId == request && e.Actor == actor.UserName))
+            {
+                return View();
+            }
+
             if (state.Status == CaseStatus.Archived)
             {
                 throw new CaseRefusedException(state.Code, state.Status, command.Action, RefusalKind.State, "已归档的案件只读");
@@ -116,7 +122,13 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
             // Deadlines that passed count before the action (a reminder may be a moment behind), and those it starts after.
             var next = CaseStore.Deserialize(payload);
             var events = machine.Tick(next, now);
-            events.AddRange(machine.Apply(next, command, actor, now));
+            var step = machine.Apply(next, command, actor, now);
+            if (command.RequestId is not null && step.Count > 0)
+            {
+                step[0] = step[0] with { Detail = (step[0].Detail ?? new CaseEventDetail()) with { RequestId = command.RequestId } };
+            }
+
+            events.AddRange(step);
             events.AddRange(machine.Tick(next, now));
             try
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using System.Text.Json;
 using Command.Grains.Attachments;
@@ -40,10 +41,9 @@ public static class CasesApi
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CaseIntakeService intake, IGrainFactory grains)
     {
         // A client that may resend (the phone's outbox) names each report once; the same key never opens a second case.
-        var key = request.Headers[IdempotencyKey].ToString();
-        if (key.Length > 100 || !TextRules.IsClean(key) || key.Contains('/', StringComparison.Ordinal))
+        if (!TryIdempotencyKey(request, out var key, out var badKey))
         {
-            return Problems.BadRequest($"{IdempotencyKey} 请求头不能超过 100 个字符，且不能包含控制字符或“/”");
+            return badKey;
         }
 
         var (input, problem) = await JsonBody.ReadAsync<CaseInput>(request);
@@ -163,14 +163,32 @@ public static class CasesApi
             return Problems.BadRequest(error);
         }
 
+        // Every action goes with a request id (the client's Idempotency-Key, or one made here): the case keeps it with the step,
+        // so the same request sent again (by a client, or by the cluster when a silo died mid-call) is answered, not applied twice.
+        if (!TryIdempotencyKey(request, out var key, out var badKey))
+        {
+            return badKey;
+        }
+
+        command = command! with { RequestId = key.Length > 0 ? key : Guid.NewGuid().ToString("N") };
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<ICaseGrain>(code).ActAsync(command!, user.Profile()));
+            return TypedResults.Ok(await grains.GetGrain<ICaseGrain>(code).ActAsync(command, user.Profile()));
         }
         catch (CaseRefusedException e)
         {
             return Refused(e);
         }
+    }
+
+    /// <summary>The request's <see cref="IdempotencyKey"/> ("" when it has none), or why it cannot be one.</summary>
+    private static bool TryIdempotencyKey(HttpRequest request, out string key, [NotNullWhen(false)] out IResult? problem)
+    {
+        key = request.Headers[IdempotencyKey].ToString();
+        problem = key.Length > 100 || !TextRules.IsClean(key) || key.Contains('/', StringComparison.Ordinal)
+            ? Problems.BadRequest($"{IdempotencyKey} 请求头不能超过 100 个字符，且不能包含控制字符或“/”")
+            : null;
+        return problem is null;
     }
 
     /// <summary>A case code starts with its county: refuse codes that cannot be a case, or lie outside the user's county, before asking.</summary>
