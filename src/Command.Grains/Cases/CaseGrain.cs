@@ -202,13 +202,15 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
     private async Task<bool> CommitAsync(CaseState next, List<CaseEvent> events, DateTimeOffset now)
     {
         var deadlines = clock.Of(next);
-        var warnings = WarningChanges(next, deadlines, now, out var changed);
+        var warnings = WarningChanges(next, deadlines, now, out var changed, out var raised);
         if (events.Count == 0 && changed.Count == 0)
         {
             return false;
         }
 
-        if (events.Count == 0)
+        // A warning raised or sharpened is a step of its own, also when it comes with others (a deadline missed while the
+        // silo was down brings the card and the warning at once); one only cleared goes unmentioned beside what cleared it.
+        if (events.Count == 0 || raised)
         {
             next.Version++;
             next.UpdatedAt = now;
@@ -248,11 +250,15 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         return true;
     }
 
-    /// <summary>Brings the case's warnings to what is due now; returns the statements and a description of each change.</summary>
-    private static List<SqlStatement> WarningChanges(CaseState next, CaseDeadlines deadlines, DateTimeOffset now, out List<string> changed)
+    /// <summary>
+    /// Brings the case's warnings to what is due now; returns the statements, a description of each change, and whether a
+    /// warning was raised or changed level.
+    /// </summary>
+    private static List<SqlStatement> WarningChanges(CaseState next, CaseDeadlines deadlines, DateTimeOffset now, out List<string> changed, out bool raised)
     {
         var statements = new List<SqlStatement>();
         changed = [];
+        raised = false;
         var due = CaseWarnings.Due(next, deadlines, now);
         foreach (var (kind, active) in next.Warnings.ToList())
         {
@@ -273,12 +279,14 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
                 statements.Add(WarningRows.Raise(id, kind, level, next.Code, next.Code, null, next.Location.RegionCode, message, now));
                 next.Warnings[kind] = new ActiveWarning(id, level);
                 changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
+                raised = true;
             }
             else if (active.Level != level)
             {
                 statements.Add(WarningRows.Change(active.Id, level, message));
                 next.Warnings[kind] = active with { Level = level };
                 changed.Add($"{kind.ToChinese()}（{level.ToChinese()}）");
+                raised = true;
             }
         }
 

@@ -155,6 +155,21 @@ public sealed class CaseDeadlineTests
         Assert.Single((await cluster.Case(code).GetAsync())!.History, e => e.Action == CaseAction.Deadline);
     }
 
+    [Fact]
+    public async Task A_red_limit_missed_while_the_silo_was_down_puts_both_the_card_and_the_warning_in_the_history()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var code = await OpenThenDownOverTheYellowLimitAsync(cluster, workingDays: 2);
+
+        var carded = await WaitFor(cluster, code, c => c.Supervision == Supervision.Yellow);
+
+        Assert.Equal(WarningLevel.Red, carded.Warnings.Single(w => w.Kind == WarningKind.Unsigned).Level);
+        var warned = Assert.Single(carded.History, e => e.Action == CaseAction.Deadline);
+        Assert.Equal("预警：未签收（红色）", warned.Note);
+        Assert.Equal(["未签收（红色）"], warned.Detail!.Warnings!);
+        Assert.Equal(carded.History.Count, (int)await cluster.CountAsync("SELECT count(*) FROM case_events WHERE case_code = $1", code));
+    }
+
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.Postgres)]
@@ -234,7 +249,7 @@ public sealed class CaseDeadlineTests
     /// Opens a dispatched case, then kills the silo (running <paramref name="whileDown"/> on its database, if given), lets a
     /// working day and an hour pass, over the yellow sign-for limit and short of the red, and starts it again.
     /// </summary>
-    private static async Task<string> OpenThenDownOverTheYellowLimitAsync(CommandCluster cluster, string? whileDown = null)
+    private static async Task<string> OpenThenDownOverTheYellowLimitAsync(CommandCluster cluster, string? whileDown = null, int workingDays = 1)
     {
         var code = (await OpenAsync(cluster, VillageUnit)).Code;
         await cluster.KillAsync();
@@ -243,7 +258,7 @@ public sealed class CaseDeadlineTests
             await cluster.Database.ExecuteAsync(whileDown);
         }
 
-        cluster.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        cluster.Clock.Advance(TimeSpan.FromDays(workingDays) + TimeSpan.FromHours(1));
         await cluster.RestartAsync();
         await DomainCluster.LoadAsync(cluster);
         return code;
