@@ -174,8 +174,9 @@ public sealed class SiloProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the probe's 5 s: ask again until the patience is spent.
             }
 
             await Task.Delay(200);
