@@ -93,7 +93,7 @@ public sealed class BigScreenTests(ScreenSilo silo, ITestOutputHelper output)
             var listed = await ScreenSilo.Json(await duty.GetAsync($"/api/warnings?kind=unsigned&region={ScreenSilo.County}&pageSize=1000"));
             var raised = listed.GetProperty("items").EnumerateArray().Single(w => w.GetProperty("caseCode").GetString() == code).GetProperty("raisedAt").GetDateTimeOffset();
             Assert.True(raised - accepted >= TimeSpan.FromSeconds(5), $"the 未签收 warning of {code} was raised {(raised - accepted).TotalSeconds:0.0} s after the case was accepted, before the 5 s limit");
-            await page.ExpectMapCountAsync("data-warnings", "n > 0", TimeSpan.FromSeconds(2));
+            await page.ExpectMapCountAsync("data-warnings", "n > 0", Patience);
         });
     }
 
