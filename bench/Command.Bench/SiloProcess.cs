@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,6 +13,12 @@ namespace Command.Bench;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
+    /// <summary>
+    /// Every process started here and not yet ended. When this process exits (a test run that ends with a fixture never
+    /// disposed, a cancelled or timed-out run, SIGTERM) they are killed with it, so no silo outlives the run that started it.
+    /// </summary>
+    private static readonly ConcurrentDictionary<Process, byte> Started = new();
+
     private readonly StringBuilder output = new();
     private readonly Dictionary<string, string> environment;
     private Process? process;
@@ -52,6 +59,8 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public Process Process => process ?? throw new InvalidOperationException("not started");
+
+    static SiloProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll();
 
     /// <summary>
     /// Starts the silo (Development environment unless given) and waits until /healthz answers 200. Its data directory
@@ -115,13 +124,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await EndAsync(process);
+            process = null;
         }
 
-        process?.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -133,7 +141,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private async Task RunAsync(TimeSpan timeout)
     {
-        process?.Dispose();
+        if (process is not null)
+        {
+            await EndAsync(process);
+        }
+
         var start = new ProcessStartInfo("dotnet", [Dll])
         {
             WorkingDirectory = Path.GetDirectoryName(Dll)!,
@@ -145,7 +157,7 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        process = Process.Start(start)!;
+        process = Launch(start);
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -162,8 +174,9 @@ public sealed class SiloProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the probe's 5 s: ask again until the patience is spent.
             }
 
             await Task.Delay(200);
@@ -191,22 +204,66 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
+        var process = Launch(start);
         try
         {
-            await process.WaitForExitAsync(cancel.Token);
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"import {string.Join(' ', import)} took longer than {timeout.TotalMinutes:0} min");
+            }
+
+            var text = await output + await errors;
+            return process.ExitCode == 0 ? text : throw new InvalidOperationException($"import {string.Join(' ', import)} exited with {process.ExitCode}:\n{text}");
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"import {string.Join(' ', import)} took longer than {timeout.TotalMinutes:0} min");
+            await EndAsync(process);
+        }
+    }
+
+    private static Process Launch(ProcessStartInfo start)
+    {
+        var started = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+        Started[started] = 0;
+        return started;
+    }
+
+    /// <summary>Kills the process and its children if they still run, waits for them, and forgets the process.</summary>
+    private static async Task EndAsync(Process started)
+    {
+        if (!started.HasExited)
+        {
+            started.Kill(entireProcessTree: true);
+            await started.WaitForExitAsync();
         }
 
-        var text = await output + await errors;
-        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"import {string.Join(' ', import)} exited with {process.ExitCode}:\n{text}");
+        Started.TryRemove(started, out _);
+        started.Dispose();
+    }
+
+    private static void EndAll()
+    {
+        foreach (var started in Started.Keys)
+        {
+            try
+            {
+                if (!started.HasExited)
+                {
+                    started.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Ended or disposed meanwhile.
+            }
+        }
     }
 
     /// <summary>A data directory of its own under the temporary directory (not created).</summary>

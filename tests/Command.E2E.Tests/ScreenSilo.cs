@@ -94,24 +94,30 @@ public sealed class ScreenSilo : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
+        try
         {
-            await browser.CloseAsync();
-        }
+            if (browser is not null)
+            {
+                await browser.CloseAsync();
+            }
 
-        playwright?.Dispose();
-        if (silo is not null)
-        {
-            if (!silo.Process.HasExited)
+            playwright?.Dispose();
+            if (silo is { Process.HasExited: false })
             {
                 await silo.InterruptAsync(TimeSpan.FromSeconds(60));
             }
-
-            await File.WriteAllTextAsync(Path.Combine(Artifacts("e2e"), "silo.log"), silo.Output);
-            await silo.DisposeAsync();
         }
+        finally
+        {
+            // The silo is ended even when closing the browser or the graceful stop failed.
+            if (silo is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Artifacts("e2e"), "silo.log"), silo.Output);
+                await silo.DisposeAsync();
+            }
 
-        reporting.Dispose();
+            reporting.Dispose();
+        }
     }
 
     /// <summary>

@@ -1,6 +1,12 @@
+using Command.Grains.Regions;
+using Command.Grains.Workers;
 using Command.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Command.Web.Tests;
@@ -147,6 +153,155 @@ public sealed class PositionsTests(DemoSilo silo) : IClassFixture<DemoSilo>
 
         await Eventually.Until(() => Online(duty, "150123207"), online => online == before + 1, TimeSpan.FromSeconds(10), "the township's online count");
         Assert.True(await Online(duty, DemoSilo.County) >= 1);
+    }
+
+    [Fact]
+    public async Task A_Traccar_Client_json_report_moves_the_worker_with_its_speed_in_metres_per_second()
+    {
+        var (worker, lat, lon) = WorkerAt(40);
+        using var phone = silo.Anonymous();
+        using var admin = await silo.As("admin");
+
+        // The body the Traccar Client (9 and later) posts, field for field.
+        var response = await phone.PostAsJsonAsync("/osmand", new
+        {
+            location = new
+            {
+                timestamp = DateTimeOffset.UtcNow.AddSeconds(-5).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                coords = new { latitude = lat, longitude = lon, accuracy = 8.5, speed = 1.5, heading = 90.0, altitude = 1050.0 },
+                is_moving = true,
+                odometer = 1234.5,
+                @event = "motionchange",
+                battery = new { level = 0.8, is_charging = false },
+                activity = new { type = "walking" },
+                extras = new { },
+            },
+            device_id = worker.DeviceId,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var last = (await DemoSilo.Json(await admin.GetAsync($"/api/workers/{worker.Id}"))).GetProperty("lastPosition");
+        Assert.Equal(lat, last.GetProperty("lat").GetDouble(), 6);
+        Assert.Equal(lon, last.GetProperty("lon").GetDouble(), 6);
+        Assert.Equal(1.5, last.GetProperty("speed").GetDouble(), 3);      // m/s as sent
+        Assert.Equal(90, last.GetProperty("bearing").GetDouble(), 3);
+        Assert.Equal(80, last.GetProperty("battery").GetDouble(), 3);     // the fraction 0.8 as a percentage
+    }
+
+    [Theory]
+    [InlineData(41, "query", "location={0},{1}&heading=45&speed=10")]
+    [InlineData(42, "query", "lat={0}&lon={1}&heading=45&speed=10")]
+    [InlineData(43, "form", "lat={0}&lon={1}&bearing=45&speed=10")]
+    [InlineData(44, "multipart", "location={0},{1}&heading=45&speed=10")]
+    public async Task Each_osmand_form_moves_the_worker_with_its_speed_read_as_knots(int index, string how, string fields)
+    {
+        var (worker, lat, lon) = WorkerAt(index);
+        using var phone = silo.Anonymous();
+        using var admin = await silo.As("admin");
+        var values = string.Format(CultureInfo.InvariantCulture, fields, lat, lon) + $"&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+        var pairs = values.Split('&').Select(p => p.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1])).ToList();
+
+        using var multipart = new MultipartFormDataContent();
+        foreach (var (key, value) in pairs)
+        {
+            multipart.Add(new StringContent(value), key);
+        }
+
+        var response = how switch
+        {
+            "query" => await phone.GetAsync($"/osmand?id={worker.DeviceId}&{values}"),
+            "form" => await phone.PostAsync("/osmand", new FormUrlEncodedContent(pairs.Prepend(new KeyValuePair<string, string>("id", worker.DeviceId)))),
+            _ => await phone.PostAsync($"/osmand?id={worker.DeviceId}", multipart),
+        };
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var last = (await DemoSilo.Json(await admin.GetAsync($"/api/workers/{worker.Id}"))).GetProperty("lastPosition");
+        Assert.Equal(lat, last.GetProperty("lat").GetDouble(), 6);
+        Assert.Equal(lon, last.GetProperty("lon").GetDouble(), 6);
+        Assert.Equal(45, last.GetProperty("bearing").GetDouble(), 3);
+        Assert.Equal(5.144, last.GetProperty("speed").GetDouble(), 3);    // 10 knots, stored in m/s
+    }
+
+    [Fact]
+    public async Task An_alarm_sos_raises_one_SOS_warning_for_duty_and_a_repeat_moves_it_instead_of_raising_another()
+    {
+        var (worker, lat, lon) = WorkerAt(45);
+        using var tracker = silo.Anonymous();
+        using var duty = await silo.As("duty");
+        var now = DateTimeOffset.UtcNow;
+
+        var first = await DemoSilo.Json(await tracker.GetAsync(string.Create(CultureInfo.InvariantCulture,
+            $"/osmand?id={worker.DeviceId}&lat={lat}&lon={lon}&timestamp={now.AddSeconds(-10).ToUnixTimeSeconds()}&alarm=sos")));
+        // The Traccar Client's SOS button: its JSON location with extras.alarm, a little further on.
+        var again = await DemoSilo.Json(await tracker.PostAsJsonAsync("/osmand", new
+        {
+            device_id = worker.DeviceId,
+            location = new { timestamp = now.ToString("O"), coords = new { latitude = lat + 0.0002, longitude = lon, speed = 0.0, heading = -1.0 }, extras = new { alarm = "sos" } },
+        }));
+
+        var warningId = first.GetProperty("warningId").GetString();
+        Assert.Equal(warningId, again.GetProperty("warningId").GetString());
+        var listed = await DemoSilo.Json(await duty.GetAsync($"/api/warnings?kind=sos&region={worker.GridCode}"));
+        var warning = Assert.Single(listed.GetProperty("items").EnumerateArray(), w => w.GetProperty("workerId").GetInt64() == worker.Id);
+        Assert.Equal(warningId, warning.GetProperty("id").GetString());
+        Assert.Equal("red", warning.GetProperty("level").GetString());
+        var last = (await DemoSilo.Json(await duty.GetAsync($"/api/workers/{worker.Id}"))).GetProperty("lastPosition");
+        Assert.Equal(lat + 0.0002, last.GetProperty("lat").GetDouble(), 6);
+        Assert.False(last.TryGetProperty("bearing", out var bearing) && bearing.ValueKind == JsonValueKind.Number); // -1: not known
+    }
+
+    [Fact]
+    public async Task A_report_without_a_position_is_accepted_as_Traccar_accepts_it_and_stores_nothing()
+    {
+        var (worker, _, _) = WorkerAt(46);
+        using var tracker = silo.Anonymous();
+        using var admin = await silo.As("admin");
+
+        HttpResponseMessage[] answers =
+        [
+            await tracker.GetAsync($"/osmand?id={worker.DeviceId}"),                                             // a heartbeat
+            await tracker.GetAsync($"/osmand?id={worker.DeviceId}&cell=460,0,4326,12345,-70&batt=50"),          // a cell tower only
+            await tracker.GetAsync($"/osmand?id={worker.DeviceId}&wifi=00-11-22-33-44-55,-60&cell=460,0,4326,12345"),
+            await tracker.GetAsync($"/osmand?id={worker.DeviceId}&lat=0&lon=0&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}"), // no fix yet
+            await tracker.PostAsJsonAsync("/osmand", new { device_id = worker.DeviceId, location = new { timestamp = DateTimeOffset.UtcNow.ToString("O"), @event = "heartbeat" } }),
+        ];
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var seen = await DemoSilo.Json(await admin.GetAsync($"/api/workers/{worker.Id}"));
+        var track = await DemoSilo.Json(await admin.GetAsync($"/api/workers/{worker.Id}/track"));
+        Assert.Equal(JsonValueKind.Null, seen.GetProperty("lastPosition").ValueKind);
+        Assert.Equal(0, track.GetProperty("points").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, (await tracker.GetAsync("/osmand?id=not-a-device&cell=460,0,4326,12345")).StatusCode); // as Traccar: unknown devices are refused
+    }
+
+    [Fact]
+    public async Task A_truncated_multipart_report_gets_a_400_problem_in_Chinese_and_stores_nothing()
+    {
+        var (worker, lat, lon) = WorkerAt(47);
+        using var tracker = silo.Anonymous();
+        using var admin = await silo.As("admin");
+        var cut = string.Create(CultureInfo.InvariantCulture,
+            $"--b\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n{worker.DeviceId}\r\n--b\r\nContent-Disposition: form-data; name=\"lat\"\r\n\r\n{lat}\r\n--b\r\nContent-Disposition: form-data; name=\"lon\"\r\n\r\n{lon}");
+        using var body = new ByteArrayContent(Encoding.ASCII.GetBytes(cut));
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+
+        var response = await tracker.PostAsync($"/osmand?id={worker.DeviceId}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("请求无效", problem.GetProperty("title").GetString());
+        Assert.Contains("表单", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await DemoSilo.Json(await admin.GetAsync($"/api/workers/{worker.Id}/track"))).GetProperty("points").GetArrayLength());
+    }
+
+    /// <summary>A worker of 城关镇 by index (each test its own, so they do not see each other's reports) and a point in their grid.</summary>
+    private (WorkerInfo Worker, double Lat, double Lon) WorkerAt(int index)
+    {
+        var directory = silo.Factory.Services.GetRequiredService<RegionDirectory>();
+        var worker = directory.WorkersWithin(DemoSilo.Chengguan).ElementAt(index);
+        var (lat, lon) = directory.PointInside(worker.GridCode)!.Value;
+        return (worker, lat, lon);
     }
 
     private static async Task<int> Online(HttpClient client, string code) =>

@@ -13,10 +13,13 @@ public sealed class RunCommandTests
     private static readonly string Configuration =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
+    /// <summary>How long a test waits for a silo to answer /healthz or to stop: patience on a loaded machine, not a promise (how fast it starts is for benchmarks).</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
     [Fact]
-    public async Task The_silo_process_answers_healthz_within_30s_creates_its_database_and_stops_cleanly_on_ctrl_c()
+    public async Task The_silo_process_answers_healthz_creates_its_database_and_stops_cleanly_on_ctrl_c()
     {
-        await using var silo = await SiloProcess.StartAsync(configuration: Configuration, timeout: TimeSpan.FromSeconds(30));
+        await using var silo = await SiloProcess.StartAsync(configuration: Configuration, timeout: Patience);
 
         Assert.True(File.Exists(Path.Combine(silo.DataDirectory, "command.db")));
         Assert.Contains("every password is \"demo\"", silo.Output, StringComparison.Ordinal);
@@ -32,7 +35,7 @@ public sealed class RunCommandTests
             Assert.Equal(HttpStatusCode.NotFound, (await local.SendAsync(proxied)).StatusCode);
         }
 
-        Assert.Equal(0, await silo.InterruptAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await silo.InterruptAsync(Patience));
         Assert.Contains("Silo stopped gracefully", silo.Output, StringComparison.Ordinal);
         var log = Directory.GetFiles(Path.Combine(silo.DataDirectory, "logs"), "command-*.json").Single();
         var events = (await File.ReadAllLinesAsync(log)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
@@ -45,7 +48,7 @@ public sealed class RunCommandTests
     public async Task A_position_acknowledged_before_the_process_is_killed_is_there_after_restart()
     {
         // Without the demo activity, whose patrols would move this worker on after the restart.
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration);
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration, timeout: Patience);
         using var client = new HttpClient { BaseAddress = silo.BaseAddress };
         var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { userName = "admin", password = "demo" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -56,7 +59,7 @@ public sealed class RunCommandTests
         var report = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/osmand?id={worker.GetProperty("deviceId").GetString()}&lat=40.4012&lon=111.7891&timestamp={at}"));
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         await silo.KillAsync();
-        await silo.RestartAsync();
+        await silo.RestartAsync(Patience);
 
         var after = await client.GetFromJsonAsync<JsonElement>($"/api/workers/{id}");
         Assert.Equal(40.4012, after.GetProperty("lastPosition").GetProperty("lat").GetDouble(), 6);
@@ -67,7 +70,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_case_acknowledged_before_the_process_is_killed_is_there_with_its_history_after_restart()
     {
-        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration);
+        await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string> { ["Demo__Simulate"] = "false" }, configuration: Configuration, timeout: Patience);
         using var client = new HttpClient { BaseAddress = silo.BaseAddress };
         var token = (await (await client.PostAsJsonAsync("/api/auth/token", new { userName = "duty", password = "demo" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -78,7 +81,7 @@ public sealed class RunCommandTests
         Assert.Equal(HttpStatusCode.OK, supervised.StatusCode);
 
         await silo.KillAsync();
-        await silo.RestartAsync();
+        await silo.RestartAsync(Patience);
 
         var after = await client.GetFromJsonAsync<JsonElement>($"/api/cases/{code}");
         Assert.Equal(("dispatched", "yellow"), (after.GetProperty("status").GetString(), after.GetProperty("supervision").GetString()));
@@ -91,19 +94,10 @@ public sealed class RunCommandTests
         var data = Path.Combine(Path.GetTempPath(), "command-import-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet", [SiloProcess.FindBinary(Configuration), "import", "tieling", $"--Storage:DataDirectory={data}"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
+            // The import ends its process, also when it fails or runs out of patience.
+            var output = await SiloProcess.ImportAsync(data, Configuration, TimeSpan.FromMinutes(10), "tieling");
 
-            Assert.True(process.ExitCode == 0, await output + await errors);
-            Assert.Contains("peak working set", await output, StringComparison.Ordinal);
+            Assert.Contains("peak working set", output, StringComparison.Ordinal);
             await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "command.db")};Pooling=false");
             await db.OpenAsync();
             async Task<long> Count(string sql)

@@ -33,61 +33,83 @@ public static class PositionsApi
         return api;
     }
 
-    /// <summary>OsmAnd protocol with Traccar's extras: <c>alarm=sos</c> raises the worker's 一键报警 at the fix.</summary>
+    /// <summary>
+    /// OsmAnd protocol with Traccar's extras, and the Traccar Client's JSON body. A request without a position is answered
+    /// 200 and stores nothing, as Traccar answers it; <c>alarm=sos</c> raises the worker's 一键报警 at the fix.
+    /// </summary>
     public static IEndpointRouteBuilder MapOsmAnd(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/osmand", [HttpMethods.Get, HttpMethods.Post], OsmAndAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("positions")
-            .WithSummary("OsmAnd tracker protocol: id (device id), lat, lon, timestamp, and optional speed, bearing, altitude, accuracy, batt.");
+            .WithSummary("OsmAnd tracker protocol (query or form): id (device id), lat and lon or location=lat,lon, timestamp, and optional speed (knots), "
+                + "bearing or heading, altitude, accuracy, batt, alarm=sos; or the Traccar Client's JSON {\"device_id\", \"location\": {\"timestamp\", \"coords\": {…}, …}} (speed in m/s).");
         return app;
     }
 
     private static async Task<IResult> OsmAndAsync(HttpContext context, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
     {
         var query = context.Request.Query;
-        if (context.Request.HasFormContentType)
+        TraccarLocation? json = null;
+        var id = TrackerInput.DeviceId(query);
+        var traccar = context.Request.HasJsonContentType();
+        if (traccar)
+        {
+            var (body, unreadable) = await ReadTraccarAsync(context);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
+            json = body?.Location;
+            id = body?.DeviceId is { Length: > 0 } deviceId ? deviceId : id;
+        }
+        else if (context.Request.HasFormContentType)
         {
             IFormCollection form;
             try
             {
                 form = await context.Request.ReadFormAsync(context.RequestAborted);
             }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            catch (BadHttpRequestException e)
             {
-                return Problems.BadRequest($"表单格式错误：{e.Message}");
+                return TypedResults.Problem("表单无法读取（过大或不完整），没有存储任何位置", statusCode: e.StatusCode, title: "请求无效");
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                // A truncated or malformed multipart body ends the reader with an IOException ("Unexpected end of Stream").
+                return Problems.BadRequest("表单(form-data)不完整或格式错误，没有存储任何位置");
             }
 
             if (form.Count > 0)
             {
                 query = new QueryCollection(query.Concat(form).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase));
+                id = TrackerInput.DeviceId(query);
             }
-        }
-
-        var id = query["id"].ToString();
-        if (id.Length == 0)
-        {
-            id = query["deviceid"].ToString();
         }
 
         if (id.Length == 0 || directory.FindWorkerByDevice(id) is not { } worker)
         {
-            return Problems.BadRequest(id.Length == 0 ? "缺少设备标识(id)" : "未知的设备标识(id)");
+            return Problems.BadRequest(id.Length == 0 ? "缺少设备标识(id 或 device_id)" : "未知的设备标识(id)");
         }
 
-        if (string.Equals(query["alarm"].ToString(), "sos", StringComparison.OrdinalIgnoreCase))
+        var now = time.GetUtcNow();
+        var reading = traccar
+            ? TrackerInput.FromTraccar(worker.Id, json, now.ToUnixTimeMilliseconds())
+            : TrackerInput.FromOsmAnd(worker.Id, query, now.ToUnixTimeMilliseconds());
+        if (TrackerInput.IsSos(query["alarm"].ToString()) || TrackerInput.IsSos(json?.Extras?.Alarm))
         {
-            return await SosAsync(context, worker, query, directory, positions, time, options.Value);
+            return await SosAsync(context, worker, reading, directory, positions, now, options.Value);
         }
 
-        var (fix, error) = Fix(worker, query, time);
-        if (error is not null)
+        if (!reading.HasPosition)
         {
-            return Problems.BadRequest(error);
+            return reading.Error is { } error ? Problems.BadRequest(error) : Results.Ok(); // no position: accepted, nothing stored (as Traccar)
         }
 
-        if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), options.Value) is { } refused)
+        var fix = reading.Fix;
+        if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), now, options.Value) is { } refused)
         {
             return Problems.BadRequest(refused);
         }
@@ -103,13 +125,14 @@ public static class PositionsApi
 
     /// <summary>
     /// Traccar's and OsmAnd's SOS button: the same 一键报警 as the phone page's, raised before anything about the fix is
-    /// judged. A fix that fails (unreadable, skewed clock, stale, outside the county) or a busy log costs only the position:
-    /// the warning is then drawn at the worker's last known place, and the answer is still 200 so the app does not resend.
+    /// judged. A fix that fails (missing, unreadable, skewed clock, stale, outside the county) or a busy log costs only the
+    /// position: the warning is then drawn at the worker's last known place, and the answer is still 200 so the app does
+    /// not resend. While the worker's SOS is active, another one moves it rather than raising a second.
     /// </summary>
-    private static async Task<IResult> SosAsync(HttpContext context, WorkerInfo worker, IQueryCollection query, RegionDirectory directory, PositionLog positions, TimeProvider time, PositionOptions rules)
+    private static async Task<IResult> SosAsync(HttpContext context, WorkerInfo worker, TrackerFix reading, RegionDirectory directory, PositionLog positions, DateTimeOffset now, PositionOptions rules)
     {
-        var (fix, error) = Fix(worker, query, time);
-        error ??= PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), time.GetUtcNow(), rules);
+        var fix = reading.Fix;
+        var error = reading.Missing ? "请求未带位置" : reading.Error ?? PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), now, rules);
         var id = await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IWorkerGrain>(worker.Id)
             .RaiseSosAsync(new SosCall($"tracker:{worker.Id}", error is null ? fix.Lat : null, error is null ? fix.Lon : null));
         if (error is null)
@@ -127,32 +150,21 @@ public static class PositionsApi
         return TypedResults.Ok(new SosView(id, true, error is null ? null : $"报警已发出，但位置未被采用（{error}），按最近一次位置显示"));
     }
 
-    /// <summary>The fix an OsmAnd request carries, or why it cannot be read.</summary>
-    private static (PositionFix Fix, string? Error) Fix(WorkerInfo worker, IQueryCollection query, TimeProvider time)
+    /// <summary>The Traccar Client's JSON body, or the problem to answer.</summary>
+    private static async ValueTask<(TraccarBody? Body, IResult? Problem)> ReadTraccarAsync(HttpContext context)
     {
-        if (!PositionInput.TryParseNumber(query["lat"].ToString(), out var lat) || !PositionInput.TryParseNumber(query["lon"].ToString(), out var lon))
+        try
         {
-            return (default, "纬度(lat)和经度(lon)必须是数字");
+            return (await JsonSerializer.DeserializeAsync(context.Request.Body, TraccarJson.Default.TraccarBody, context.RequestAborted), null);
         }
-
-        long timestamp;
-        var stamp = query["timestamp"].ToString();
-        if (stamp.Length == 0)
+        catch (JsonException e)
         {
-            timestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
+            return (null, Problems.BadRequest($"请求体不是有效的 Traccar 位置 JSON（{e.Path}），没有存储任何位置"));
         }
-        else if (!PositionInput.TryParseTime(stamp, out timestamp))
+        catch (BadHttpRequestException e)
         {
-            return (default, "时间戳(timestamp)格式错误：应为 Unix 秒、毫秒或 ISO 8601");
+            return (null, TypedResults.Problem("请求体无法读取（过大或不完整），没有存储任何位置", statusCode: e.StatusCode, title: "请求无效"));
         }
-
-        if (!Optional(query, "speed", out var speed) || !Optional(query, "bearing", out var bearing) || !Optional(query, "altitude", out var altitude)
-            || !Optional(query, "accuracy", out var accuracy) || !Optional(query, "batt", out var battery))
-        {
-            return (default, "speed、bearing、altitude、accuracy、batt 必须是数字");
-        }
-
-        return (new PositionFix(worker.Id, timestamp, lat, lon, speed, bearing, altitude, accuracy, battery), null);
     }
 
     /// <summary>The body as a position batch, or the problem to answer (malformed JSON, or a body the server could not read).</summary>
@@ -265,12 +277,5 @@ public static class PositionsApi
             durable = Task.CompletedTask;
             return Problems.Unavailable($"位置写入繁忙，请稍后重试（{e.Message}）");
         }
-    }
-
-    private static bool Optional(IQueryCollection query, string name, out double value)
-    {
-        var text = query[name].ToString();
-        value = double.NaN;
-        return text.Length == 0 || PositionInput.TryParseNumber(text, out value);
     }
 }
