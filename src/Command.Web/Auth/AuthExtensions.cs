@@ -63,7 +63,8 @@ public static class AuthExtensions
     }
 
     internal static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase);
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)
+        || request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>POST /api/auth/token and POST /logout.</summary>
     public static WebApplication MapCommandAuth(this WebApplication app)
