@@ -28,6 +28,7 @@ public static class PositionsApi
             .WithTags("positions")
             .Accepts<PositionBatch>("application/json")
             .Produces<PositionsAccepted>()
+            .ProducesValidationProblem()
             .DisableAntiforgery()
             .WithSummary("Stores a batch of positions ({\"positions\": [{\"id\", \"lat\", \"lon\", \"timestamp\", …}]}) once all are valid; answers after they are durable.");
         return api;
@@ -40,6 +41,9 @@ public static class PositionsApi
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("positions")
+            .Accepts<OsmAndReport>(isOptional: true, "application/x-www-form-urlencoded", "multipart/form-data")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("OsmAnd tracker protocol: id (device id), lat, lon, timestamp, and optional speed, bearing, altitude, accuracy, batt.");
         return app;
     }

@@ -73,6 +73,10 @@ public static class AuthExtensions
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("auth")
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Signs in with a user name and password; answers a bearer token for the API.");
         app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
@@ -91,7 +95,7 @@ public static class AuthExtensions
             context.User.Role().ToChinese(),
             context.User.FindFirst(CommandClaims.Unit)?.Value ?? "",
             context.User.ScopeCode(),
-            context.User.WorkerId()))).RequireAuthorization().WithTags("auth");
+            context.User.WorkerId()))).RequireAuthorization().WithTags("auth").WithSummary("Who is signed in: user name, display name, role and scope.");
         return app;
     }
 
