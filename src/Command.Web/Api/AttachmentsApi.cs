@@ -25,10 +25,18 @@ public static class AttachmentsApi
         api.MapPost("/cases/{code}/attachments", UploadAsync)
             .WithTags("attachments")
             .DisableAntiforgery()
+            .Accepts<AttachmentUpload>("multipart/form-data")
             .Produces<AttachmentInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Adds a photo or document to a case: multipart/form-data with one 'file' part, JPEG/PNG/WebP/PDF by content, at most 10 MB.");
         api.MapGet("/attachments/{id}", DownloadAsync)
             .WithTags("attachments")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp", "application/pdf")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An attachment's content, to those who may see its case.");
         return api;
     }

@@ -30,10 +30,38 @@ public static class CasesApi
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("cases");
-        cases.MapPost("/", CreateAsync).WithSummary("Registers a case from any channel; it is located, coded and auto-dispatched.");
-        cases.MapGet("/", ListAsync).WithSummary("Cases in a region (newest first), by status; mine=true for the user's own unit.");
-        cases.MapGet("/{code}", GetAsync).WithSummary("A case: state, handler, deadlines, supervision, attempts, revisits, warnings and history.");
+        cases.MapPost("/", CreateAsync)
+            .Accepts<CaseInput>("application/json")
+            .Produces<CaseCreated>(StatusCodes.Status201Created)
+            .Produces<CaseCreated>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Registers a case from any channel; it is located, coded and auto-dispatched.")
+            .WithDescription($"201 with the new case. With an {IdempotencyKey} header, resending the same key answers the case it opened (200) instead of opening another.");
+        cases.MapGet("/", ListAsync)
+            .Produces<CasePage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Cases in a region (newest first), by status; mine=true for the user's own unit.");
+        cases.MapGet("/{code}", GetAsync)
+            .Produces<CaseView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A case: state, handler, deadlines, supervision, attempts, revisits, warnings and history; its attachments in attachments.");
         cases.MapPost("/{code}/{action}", ActAsync)
+            .Accepts<CaseActionInput>(isOptional: true, "application/json")
+            .Produces<CaseView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("An action: dispatch, sign, progress, consult, extend, approve-extension, escalate, return, supervise, cancel-supervision, resolve, verify, revisit, archive, reject.");
         return api;
     }

@@ -71,9 +71,16 @@ public static class CategoriesApi
     public static IEndpointRouteBuilder MapCategoriesApi(this IEndpointRouteBuilder api)
     {
         var categories = api.MapGroup("/categories").WithTags("categories");
-        categories.MapGet("/", ListAsync).WithSummary("Every case category by code, with its Chinese name, complexity and the handling limit new cases get.");
+        categories.MapGet("/", ListAsync).Produces<List<CategoryView>>().WithSummary("Every case category by code, with its Chinese name, complexity and the handling limit new cases get.");
         categories.MapPut("/{code}", SetAsync)
             .RequireAuthorization(AuthExtensions.AdminPolicy)
+            .Accepts<CategoryInput>("application/json")
+            .Produces<CategoryView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Sets a category's complexity and handling limit for new cases (admin only); null restores the default. Open cases keep theirs.");
         return api;
     }

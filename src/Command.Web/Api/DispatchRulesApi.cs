@@ -28,6 +28,9 @@ public static class DispatchRulesApi
         rules.MapGet("/", List).WithSummary("The auto-dispatch rules (自动派单规则), by id, with Chinese names of regions, categories and targets.");
         rules.MapPut("/", ReplaceAsync)
             .RequireAuthorization(AuthExtensions.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, and then nothing changes.");
         return api;
     }

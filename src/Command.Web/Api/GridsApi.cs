@@ -23,7 +23,12 @@ public static class GridsApi
 {
     public static IEndpointRouteBuilder MapGridsApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/grids/{code}", GetAsync).WithTags("grids").WithSummary("A grid: where it lies, its workers and their live status.");
+        api.MapGet("/grids/{code}", GetAsync).WithTags("grids")
+            .Produces<GridView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A grid: where it lies, its workers and their live status.");
         return api;
     }
 

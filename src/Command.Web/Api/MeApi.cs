@@ -45,17 +45,32 @@ public static class MeApi
     public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder api)
     {
         var me = api.MapGroup("/me").WithTags("phone");
-        me.MapGet("/worker", GetWorker).WithSummary("The signed-in grid worker: grid, phone and the device id to enter in an OsmAnd/Traccar tracker app.");
+        me.MapGet("/worker", GetWorker).Produces<MyWorkerView>().ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("The signed-in grid worker: grid, phone and the device id to enter in an OsmAnd/Traccar tracker app.");
         me.MapPost("/positions", PostPositionsAsync).DisableAntiforgery()
+            .Accepts<PositionBatch>("application/json")
+            .Produces<PositionsAccepted>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}]}, no id); answers once durable.");
         me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery()
+            .Accepts<SosInput>(isOptional: true, "application/json")
+            .Produces<SosView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("一键报警: a red warning with the worker's place on every screen that sees the worker; raised even when the place is refused ({\"lat\", \"lon\", \"accuracy\", \"timestamp\", \"renew\"}, all optional).");
-        me.MapDelete("/sos", CancelSosAsync).WithSummary("The worker calls their SOS off.");
+        me.MapDelete("/sos", CancelSosAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The worker calls their SOS off.");
         me.MapDelete("/session", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.NoContent();
-        }).WithSummary("Signs the phone out.");
+        }).Produces(StatusCodes.Status204NoContent).WithSummary("Signs the phone out.");
         return api;
     }
 
@@ -63,6 +78,13 @@ public static class MeApi
     public static IEndpointRouteBuilder MapPhoneSession(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/me/session", SignInAsync).AllowAnonymous().DisableAntiforgery().WithTags("phone")
+            .Accepts<TokenRequest>("application/json")
+            .Produces<PhoneSession>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Signs a grid worker's phone in ({\"userName\", \"password\"}) with a long-lived cookie; send the X-Command-Csrf header.");
         return app;
     }

@@ -21,7 +21,10 @@ public static class PeopleApi
 {
     public static IEndpointRouteBuilder MapPeopleApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/people/{userName}", GetAsync).WithTags("people").WithSummary("A user's display name, for users in the caller's line of scope.");
+        api.MapGet("/people/{userName}", GetAsync).WithTags("people")
+            .Produces<PersonView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A user's display name, for users in the caller's line of scope.");
         return api;
     }
 

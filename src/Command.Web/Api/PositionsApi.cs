@@ -28,6 +28,7 @@ public static class PositionsApi
             .WithTags("positions")
             .Accepts<PositionBatch>("application/json")
             .Produces<PositionsAccepted>()
+            .ProducesValidationProblem()
             .DisableAntiforgery()
             .WithSummary("Stores a batch of positions ({\"positions\": [{\"id\", \"lat\", \"lon\", \"timestamp\", …}]}) once all are valid; answers after they are durable.");
         return api;
@@ -43,6 +44,9 @@ public static class PositionsApi
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("positions")
+            .Accepts<OsmAndReport>(isOptional: true, "application/x-www-form-urlencoded", "multipart/form-data", "application/json")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("OsmAnd tracker protocol (query or form): id (device id), lat and lon or location=lat,lon, timestamp, and optional speed (knots), "
                 + "bearing or heading, altitude, accuracy, batt, alarm=sos; or the Traccar Client's JSON {\"device_id\", \"location\": {\"timestamp\", \"coords\": {…}, …}} (speed in m/s).");
         return app;

@@ -34,9 +34,17 @@ public static class RegionsApi
         regions.MapGet("/", (ClaimsPrincipal user, RegionDirectory directory) =>
             TypedResults.Ok(Tops(user, directory).Select(r => new RegionRef(r.Code, r.Name)).ToList()))
             .WithSummary("The regions at the top of what the signed-in user may see (their own; every root for an admin).");
-        regions.MapGet("/{code}", GetAsync).WithSummary("A region with its children and their live counts.");
+        regions.MapGet("/{code}", GetAsync)
+            .Produces<RegionView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A region with its children and their live counts; a grid code answers the grid, as GET /api/grids/{code}.");
         regions.MapGet("/{code}/boundaries", Boundaries)
             .Produces<string>(StatusCodes.Status200OK, "application/geo+json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("GeoJSON FeatureCollection of the region's children (the grids, for a village).");
         return api;
     }

@@ -74,6 +74,10 @@ public static class StatsApi
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/regions/{code}/stats", GetAsync).WithTags("stats")
+            .Produces<StatsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Case figures of a region: from/to are China dates (yyyy-MM-dd, inclusive; default this month so far), or period=today|week|month|year.");
         return api;
     }

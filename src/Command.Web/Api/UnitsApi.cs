@@ -15,7 +15,12 @@ public static class UnitsApi
 {
     public static IEndpointRouteBuilder MapUnitsApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/units", List).WithTags("units").WithSummary("Units (综治中心, villages, departments) inside a region, with the regions they serve.");
+        api.MapGet("/units", List).WithTags("units")
+            .Produces<List<UnitView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Units (综治中心, villages, departments) inside a region, with the regions they serve.");
         return api;
     }
 

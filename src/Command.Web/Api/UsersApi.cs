@@ -42,16 +42,39 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder api)
     {
-        var users = api.MapGroup("/users").WithTags("users").RequireAuthorization(AuthExtensions.AdminPolicy);
-        users.MapGet("/", ListAsync).WithSummary("Accounts whose user name or name contains search, optionally of a role and inside a region; by user name, paged.");
-        users.MapGet("/{userName}", GetAsync).WithSummary("One account.");
-        users.MapPost("/", CreateAsync).WithSummary("Creates an account (201); 400 with the reason in Chinese, 409 if the user name is taken.");
-        users.MapPut("/{userName}", ChangeAsync).WithSummary("Changes name, role and scope; the user's sessions end.");
-        users.MapPost("/{userName}/password", ResetPasswordAsync).WithSummary("Sets a new password; the user's sessions end and a lock-out by failed sign-ins is lifted.");
+        var users = api.MapGroup("/users").WithTags("users").RequireAuthorization(AuthExtensions.AdminPolicy).ProducesProblem(StatusCodes.Status403Forbidden);
+        users.MapGet("/", ListAsync).Produces<UserListView>().ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Accounts whose user name or name contains search, optionally of a role and inside a region; by user name, paged.");
+        users.MapGet("/{userName}", GetAsync).Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One account.");
+        users.MapPost("/", CreateAsync)
+            .Accepts<UserInput>("application/json")
+            .Produces<UserView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Creates an account (201); 400 with the reason in Chinese, 409 if the user name is taken.");
+        users.MapPut("/{userName}", ChangeAsync)
+            .Accepts<UserInput>("application/json")
+            .Produces<UserView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Changes name, role and scope; the user's sessions end.");
+        users.MapPost("/{userName}/password", ResetPasswordAsync)
+            .Accepts<PasswordInput>("application/json")
+            .Produces<UserView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Sets a new password; the user's sessions end and a lock-out by failed sign-ins is lifted.");
         users.MapPost("/{userName}/lock", (string userName, ClaimsPrincipal user, UserAdministration admin, RegionDirectory directory) =>
-            Answer(() => admin.SetLockedAsync(userName, true, user.UserName()), directory)).WithSummary("Locks (停用) the account: no sign-in, and its sessions end at once.");
+            Answer(() => admin.SetLockedAsync(userName, true, user.UserName()), directory))
+            .Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Locks (停用) the account: no sign-in, and its sessions end at once.");
         users.MapPost("/{userName}/unlock", (string userName, ClaimsPrincipal user, UserAdministration admin, RegionDirectory directory) =>
-            Answer(() => admin.SetLockedAsync(userName, false, user.UserName()), directory)).WithSummary("Unlocks the account (also a lock-out by failed sign-ins).");
+            Answer(() => admin.SetLockedAsync(userName, false, user.UserName()), directory))
+            .Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Unlocks the account (also a lock-out by failed sign-ins).");
         return api;
     }
 

@@ -32,8 +32,16 @@ public static class WarningsApi
     {
         var warnings = api.MapGroup("/warnings").WithTags("warnings");
         warnings.MapGet("/", ListAsync)
+            .Produces<WarningListPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Warnings inside a region (default: the user's own), newest first, paged; active only unless all=true; kind filters by wire name.");
         warnings.MapPost("/{id}/ack", AckAsync)
+            .Produces<WarningView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Acknowledges a warning for the signed-in user; 409 names who acknowledged it first and when.");
         return api;
     }

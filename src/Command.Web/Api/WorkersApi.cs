@@ -50,10 +50,29 @@ public static class WorkersApi
     public static IEndpointRouteBuilder MapWorkersApi(this IEndpointRouteBuilder api)
     {
         var workers = api.MapGroup("/workers").WithTags("workers");
-        workers.MapGet("/", ListAsync).WithSummary("Grid workers inside a region (default: the user's own), with live status; paged.");
-        workers.MapGet("/{id:long}", GetAsync).WithSummary("A worker: profile, status, last position and today's patrol. Admins also see the device id.");
-        workers.MapGet("/{id:long}/track", TrackAsync).WithSummary("The worker's positions between from and to (ISO 8601; default today so far), oldest first.");
-        workers.MapGet("/{id:long}/patrol", PatrolAsync).WithSummary("Patrol hours and distance on a day (date=yyyy-MM-dd, China time; default today).");
+        workers.MapGet("/", ListAsync)
+            .Produces<WorkerPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Grid workers inside a region (default: the user's own), with live status; paged.");
+        workers.MapGet("/{id:long}", GetAsync)
+            .Produces<WorkerView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A worker: profile, status, last position and today's patrol. Admins also see the device id.");
+        workers.MapGet("/{id:long}/track", TrackAsync)
+            .Produces<TrackView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The worker's positions between from and to (ISO 8601; default today so far), oldest first.");
+        workers.MapGet("/{id:long}/patrol", PatrolAsync)
+            .Produces<PatrolView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Patrol hours and distance on a day (date=yyyy-MM-dd, China time; default today).");
         return api;
     }
 

@@ -63,7 +63,8 @@ public static class AuthExtensions
     }
 
     internal static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase);
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)
+        || request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>POST /api/auth/token and POST /logout.</summary>
     public static WebApplication MapCommandAuth(this WebApplication app)
@@ -72,6 +73,10 @@ public static class AuthExtensions
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("auth")
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Signs in with a user name and password; answers a bearer token for the API.");
         app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
@@ -90,7 +95,7 @@ public static class AuthExtensions
             context.User.Role().ToChinese(),
             context.User.FindFirst(CommandClaims.Unit)?.Value ?? "",
             context.User.ScopeCode(),
-            context.User.WorkerId()))).RequireAuthorization().WithTags("auth");
+            context.User.WorkerId()))).RequireAuthorization().WithTags("auth").WithSummary("Who is signed in: user name, display name, role and scope.");
         return app;
     }
 

@@ -31,7 +31,7 @@ public static class WebExtensions
         services.AddScoped<Command.Web.Components.Admin.AdminAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();
-        services.AddOpenApi();
+        services.AddCommandOpenApi();
         services.AddDashboard();
         services.AddPhone();
         services.AddConsole();
@@ -60,7 +60,7 @@ public static class WebExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
+        app.MapCommandOpenApi();
         app.MapCommandAuth();
         app.MapOsmAnd();
         app.MapPhone();
