@@ -31,7 +31,8 @@ internal static class OperationsExtensions
 
     public static WebApplication MapCommandOperations(this WebApplication app)
     {
-        app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(AuthExtensions.AdminPolicy);
+        // An operations page, not part of the API contract: kept out of the OpenAPI document.
+        app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(AuthExtensions.AdminPolicy).ExcludeFromDescription();
 
         // A scraper on this machine reads the figures; a request that came through a proxy, or from elsewhere, gets 404.
         app.UseWhen(

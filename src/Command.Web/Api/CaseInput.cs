@@ -23,6 +23,12 @@ public sealed record CaseInput(
             return (null, TextRules.ControlMessage);
         }
 
+        if (!TextRules.AllSingleLine([Channel, Category, Urgency, Title, RegionCode, Address, ReporterName, ReporterPhone, ReferralNumber, Complexity, Risk,
+                Hotline?.Number, Hotline?.Caller, Hotline?.CallerPhone, .. Attachments ?? []]))
+        {
+            return (null, TextRules.LineMessage);
+        }
+
         if (!CaseNames.TryParseChannel(Channel, out var channel))
         {
             return (null, "channel 须为 grid、walk_in、hotline、online、court、police 或 petition");
@@ -114,11 +120,25 @@ public sealed record CaseActionInput(
     string? Note, string? To, List<string>? Photos, List<string>? Units, double? Days, string? Duration, bool? Approve, bool? Pass, string? Result,
     string? Satisfaction, string? Level)
 {
+    public const int MaxCode = 200;
+    public const int MaxItems = 20;
+
     public (CaseCommand? Command, string? Error) ToCommand(CaseAction action)
     {
         if (!TextRules.AllClean([Note, To, Duration, Result, Satisfaction, Level, .. Photos ?? [], .. Units ?? []]))
         {
             return (null, TextRules.ControlMessage);
+        }
+
+        if (!TextRules.AllSingleLine([To, Duration, Result, Satisfaction, Level, .. Photos ?? [], .. Units ?? []])
+            || !TextRules.AllLines(MaxCode, [To, Duration, Result, Satisfaction, Level, .. Photos ?? [], .. Units ?? []]))
+        {
+            return (null, $"{TextRules.LineMessage}，且每项不超过 {MaxCode} 个字符");
+        }
+
+        if (Photos is { Count: > MaxItems } || Units is { Count: > MaxItems })
+        {
+            return (null, $"photos 与 units 各不能超过 {MaxItems} 项");
         }
 
         TimeSpan? extension = null;
@@ -183,11 +203,17 @@ public static class TextRules
 {
     public const string ControlMessage = "文本中不能包含控制字符";
 
+    public const string LineMessage = "标题、名称与代码须为一行文字，不能包含换行或其他控制字符";
+
+    /// <summary>The longest text any field takes (a case's description); JsonBody refuses a longer string anywhere in a body.</summary>
+    public const int MaxText = CaseInput.MaxDescription;
+
+    /// <summary>Line breaks and tabs only, no other control character.</summary>
     public static bool IsClean(string? text)
     {
         foreach (var c in text ?? string.Empty)
         {
-            if (c < ' ' && c is not ('\n' or '\r' or '\t'))
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t'))
             {
                 return false;
             }
@@ -197,12 +223,34 @@ public static class TextRules
     }
 
     public static bool AllClean(IEnumerable<string?> texts) => texts.All(IsClean);
+
+    /// <summary>A name, title or code: no control character at all, not even a line break.</summary>
+    public static bool IsSingleLine(string? text) => text is null || !text.Any(char.IsControl);
+
+    public static bool AllSingleLine(IEnumerable<string?> texts) => texts.All(IsSingleLine);
+
+    /// <summary>A name, title or code: one line of at most <paramref name="max"/> characters, no control character at all.</summary>
+    public static bool IsLine(string? text, int max) => text is null || (text.Length <= max && IsSingleLine(text));
+
+    /// <summary>Every one of <paramref name="texts"/> is such a line.</summary>
+    public static bool AllLines(int max, IEnumerable<string?> texts) => texts.All(t => IsLine(t, max));
 }
 
-/// <summary>Reads a small JSON body with a size limit, answering a problem instead of throwing on bad input.</summary>
+/// <summary>
+/// Reads a small JSON body strictly, answering a problem instead of throwing on bad input: only application/json (415
+/// otherwise), at most 64 KB (413), no key given twice (also in another case: a refused value cannot hide behind a
+/// second key), no string longer than <see cref="TextRules.MaxText"/> and none with a control character other than a
+/// line break or tab. Fields get their own, tighter limits where they are read.
+/// </summary>
 public static class JsonBody
 {
     public const int MaxBytes = 64 * 1024;
+
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerOptions.Web)
+    {
+        AllowDuplicateProperties = false,
+        Converters = { new StrictText() },
+    };
 
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, bool optional = false)
     {
@@ -210,6 +258,13 @@ public static class JsonBody
         if (request.ContentLength > MaxBytes)
         {
             return (default, TooLarge());
+        }
+
+        // Only an optional body may be left out entirely (no body, no content type).
+        var bodyless = request.ContentLength is null or 0 && string.IsNullOrEmpty(request.ContentType) && request.Headers.TransferEncoding.Count == 0;
+        if (!(optional && bodyless) && !request.HasJsonContentType())
+        {
+            return (default, NotJson());
         }
 
         using var buffer = new MemoryStream();
@@ -229,7 +284,7 @@ public static class JsonBody
         }
         catch (BadHttpRequestException e)
         {
-            return (default, TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效"));
+            return (default, TypedResults.Problem("请求体未能完整读取", statusCode: e.StatusCode, title: "请求无效"));
         }
 
         if (buffer.Length == 0)
@@ -239,15 +294,46 @@ public static class JsonBody
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), JsonSerializerOptions.Web);
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
             return value is null ? (default, Problems.BadRequest("请求体不能为 null")) : (value, null);
+        }
+        catch (JsonException e) when (e.Message is StrictText.TooLong or TextRules.ControlMessage)
+        {
+            return (default, Problems.BadRequest($"{e.Message}（位置 {e.Path}）"));
         }
         catch (JsonException e)
         {
-            return (default, Problems.BadRequest($"请求体不是有效的 JSON：{e.Path} {e.Message}"));
+            return (default, Problems.BadRequest(Hosting.BadRequests.Json(e)));
         }
     }
 
+    internal static IResult NotJson() =>
+        TypedResults.Problem("请以 JSON 提交（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "不支持的内容类型");
+
     private static IResult TooLarge() =>
         TypedResults.Problem($"请求体不能超过 {MaxBytes / 1024} KB", statusCode: StatusCodes.Status413PayloadTooLarge, title: "请求过大");
+
+    /// <summary>Every string in a body: at most <see cref="TextRules.MaxText"/> characters, no control character but line breaks and tabs.</summary>
+    internal sealed class StrictText : System.Text.Json.Serialization.JsonConverter<string>
+    {
+        public const string TooLong = "文本过长：任何一项都不能超过 5000 个字";
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.GetString();
+            return text switch
+            {
+                { Length: > TextRules.MaxText } => throw new JsonException(TooLong),
+                _ when !TextRules.IsClean(text) => throw new JsonException(TextRules.ControlMessage),
+                _ => text,
+            };
+        }
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Read(ref reader, typeToConvert, options)!;
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+    }
 }

@@ -22,6 +22,11 @@ public sealed record DispatchRuleInput(long Id, string? Name, string? Region, st
 /// <summary>GET /api/dispatch-rules (anyone signed in) and PUT /api/dispatch-rules (the admin replaces the whole table).</summary>
 public static class DispatchRulesApi
 {
+    private const int MaxRules = 500;
+    private const int MaxName = 100;
+    private const int MaxCode = 64;
+    private const int MaxCopies = 20;
+
     public static IEndpointRouteBuilder MapDispatchRulesApi(this IEndpointRouteBuilder api)
     {
         var rules = api.MapGroup("/dispatch-rules").WithTags("dispatch-rules");
@@ -64,6 +69,11 @@ public static class DispatchRulesApi
             return Problems.BadRequest("请求体应为完整的规则列表（JSON 数组）");
         }
 
+        if (body.Count > MaxRules)
+        {
+            return Problems.BadRequest($"规则不能超过 {MaxRules} 条");
+        }
+
         var parsed = new List<DispatchRule>(body.Count);
         var errors = new List<string>();
         foreach (var input in body)
@@ -74,9 +84,11 @@ public static class DispatchRulesApi
                 continue;
             }
 
-            if (!TextRules.AllClean([input.Name, input.Region, input.Category, input.Urgency, input.Target, .. input.Copies ?? []]))
+            // The name is written into every case the rule dispatches: one line, and short.
+            if (!TextRules.IsLine(input.Name, MaxName) || !TextRules.AllLines(MaxCode, [input.Region, input.Category, input.Urgency, input.Target, .. input.Copies ?? []])
+                || input.Copies is { Count: > MaxCopies })
             {
-                errors.Add($"规则 {input.Id}：{TextRules.ControlMessage}");
+                errors.Add($"规则 {input.Id}：名称须为一行、不超过 {MaxName} 个字，地区、类别、紧急程度与派往单位各不超过 {MaxCode} 个字符，抄送不超过 {MaxCopies} 个，均不能包含控制字符");
                 continue;
             }
 
@@ -100,7 +112,7 @@ public static class DispatchRulesApi
 
         if (errors.Count > 0)
         {
-            return Problems.BadRequest(string.Join("；", errors));
+            return Problems.BadRequest(string.Join("；", errors.Take(20)));
         }
 
         try

@@ -163,9 +163,9 @@ public static class UsersApi
     private static IResult? Placement(UserInput input, out AccountRules.Placement? placement)
     {
         placement = null;
-        if (!TextRules.AllClean([input.UserName, input.DisplayName, input.Role, input.Region, input.Unit]))
+        if (!TextRules.AllSingleLine([input.UserName, input.DisplayName, input.Role, input.Region, input.Unit]))
         {
-            return Problems.BadRequest(TextRules.ControlMessage);
+            return Problems.BadRequest(TextRules.LineMessage);
         }
 
         if (AccountRules.ParseRole(input.Role) is not { } role)

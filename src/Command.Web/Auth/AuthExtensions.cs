@@ -1,4 +1,5 @@
 using Command.Grains.Users;
+using Command.Web.Api;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -104,6 +105,11 @@ public static class AuthExtensions
         if (request is null || string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
             return Problems.BadRequest("请提供用户名(userName)和密码(password)");
+        }
+
+        if (!TextRules.IsLine(request.UserName, 64) || !TextRules.IsLine(request.Password, 256))
+        {
+            return Problems.BadRequest("用户名不超过 64 个字符，密码不超过 256 个字符，均不能包含控制字符");
         }
 
         var result = await signIn.SignInAsync(request.UserName, request.Password);

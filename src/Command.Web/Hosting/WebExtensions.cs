@@ -11,6 +11,7 @@ using Command.Web.Live;
 using Command.Web.Phone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,8 @@ namespace Command.Web.Hosting;
 
 public static class WebExtensions
 {
+    private const int MaxRouteValue = 200;
+
     /// <summary>
     /// Adds the pages (static SSR by default; forms and lists that want it opt into interactive Blazor Server, whose circuit
     /// is one more SignalR connection), sign-in, problem details and OpenAPI.
@@ -31,6 +34,10 @@ public static class WebExtensions
         services.AddScoped<Command.Web.Components.Admin.AdminAccess>();
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageProblems>();
+        services.AddExceptionHandler<BadRequests>();
+
+        // A value the framework cannot bind throws in every environment (not only Development), so BadRequests answers it alike.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCommandOpenApi();
         services.AddDashboard();
         services.AddPhone();
@@ -42,10 +49,11 @@ public static class WebExtensions
         return services;
     }
 
-    /// <summary>The API's and the hub's JSON: Chinese as text, enums by their snake_case names.</summary>
+    /// <summary>The API's and the hub's JSON: Chinese as text, enums by their snake_case names, a key given twice (in any case) refused.</summary>
     internal static void UseCommandJson(this JsonSerializerOptions options)
     {
         options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     }
 
@@ -66,6 +74,7 @@ public static class WebExtensions
         app.MapPhone();
         app.MapGroup("/api")
             .RequireAuthorization()
+            .AddEndpointFilter(PlainRouteValues)
             .MapRegionsApi()
             .MapDispatchRulesApi()
             .MapUsersApi()
@@ -91,6 +100,23 @@ public static class WebExtensions
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// A value in the path (a code, a user name, an id) is one short line: one that is not answers 400 before any handler
+    /// looks it up, so a line break or a NUL never reaches a grain key or a query.
+    /// </summary>
+    private static ValueTask<object?> PlainRouteValues(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+        {
+            if (value is string text && !TextRules.IsLine(text, MaxRouteValue))
+            {
+                return ValueTask.FromResult<object?>(Problems.BadRequest($"地址中的 {name} 不能超过 {MaxRouteValue} 个字符，也不能包含控制字符"));
+            }
+        }
+
+        return next(context);
     }
 
     /// <summary>Until the region tree is loaded at start, the API answers 503 instead of guessing.</summary>
