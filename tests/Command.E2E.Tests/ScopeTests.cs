@@ -18,12 +18,13 @@ public sealed class ScopeTests(ScreenSilo silo)
         {
             await page.SignInAsync($"town-{Own}");
 
-            // The page refuses the other township: 403, or its own screen with a message saying why.
+            // The page refuses the other township: 403, or its own screen with a message that tells as much as for a code
+            // that does not exist.
             var response = await page.GotoAsync($"/?scope={other}");
             if (response?.Status != 403)
             {
                 await page.ExpectLiveAsync(Own);
-                await Expect(page.Locator("#toast")).ToContainTextAsync("无权");
+                await Expect(page.Locator("#toast")).ToContainTextAsync($"区划 {other} 不存在");
             }
 
             // The hub refuses it too, whatever the page does: a connection of our own in the signed-in page.
@@ -55,7 +56,7 @@ public sealed class ScopeTests(ScreenSilo silo)
 
             var refused = answers[0];
             Assert.False(refused.GetProperty("ok").GetBoolean(), $"Watch('{other}') as town-{Own}: {refused}");
-            Assert.Equal("forbidden", refused.GetProperty("code").GetString());
+            Assert.Equal("not_found", refused.GetProperty("code").GetString());
             Assert.Equal(JsonValueKind.Null, refused.GetProperty("scope").ValueKind);
 
             // The same connection may watch its own township: the refusal above is about scope, not a broken hub.

@@ -81,20 +81,54 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
-    public async Task A_township_sees_and_acts_only_on_its_own_cases()
+    public async Task A_township_sees_and_acts_only_on_its_own_cases_and_another_townships_answer_as_missing()
     {
         using var duty = await silo.As("duty");
         var code = (await Create(duty, new { channel = "walk_in", category = "17", urgency = "low", title = "路灯损坏", description = "d", regionCode = DemoSilo.Shengle }))
             .GetProperty("code").GetString();
         using var other = await silo.As($"town-{Chengguan}");
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/cases/{code}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/cases/{code}/dispatch", new { to = $"center-{Chengguan}" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/cases?region={DemoSilo.Shengle}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "17", urgency = "low", title = "t", description = "d", regionCode = DemoSilo.Shengle })).StatusCode);
+        var missing = code![..^4] + "9999";
+        var read = await other.GetAsync($"/api/cases/{code}");
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(Refusals.Text(await (await other.GetAsync($"/api/cases/{missing}")).Content.ReadAsStringAsync()).Replace(missing, code, StringComparison.Ordinal), Refusals.Text(await read.Content.ReadAsStringAsync()));
+        var act = await other.PostAsJsonAsync($"/api/cases/{code}/dispatch", new { to = $"center-{Chengguan}" });
+        Assert.Equal(HttpStatusCode.NotFound, act.StatusCode);
+        Assert.Equal(Refusals.Text(await read.Content.ReadAsStringAsync()), Refusals.Text(await act.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/cases?region={DemoSilo.Shengle}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await other.PostAsJsonAsync("/api/cases", new { channel = "walk_in", category = "17", urgency = "low", title = "t", description = "d", regionCode = DemoSilo.Shengle })).StatusCode);
         var mine = await DemoSilo.Json(await other.GetAsync("/api/cases"));
         Assert.DoesNotContain(mine.GetProperty("items").EnumerateArray(), c => c.GetProperty("code").GetString() == code);
         Assert.Equal(HttpStatusCode.NotFound, (await duty.GetAsync("/api/cases/150123-20991231-0001")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await duty.PostAsJsonAsync($"/api/cases/{code}/fly", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_grid_worker_reports_anywhere_in_their_village_routed_by_place_and_beyond_it_as_if_nowhere()
+    {
+        var directory = silo.Factory.Services.GetRequiredService<RegionDirectory>();
+        var village = directory.FindRegion(Chengguan)!.Children.First(v => v.Children.Count >= 2);
+        var (own, neighbour) = (village.Children[0].Code, village.Children[1].Code);
+        var there = directory.PointInside(neighbour)!.Value;
+        var (_, farLat, farLon) = await GridIn(DemoSilo.Shengle);
+        using var worker = await silo.As($"worker-{own}");
+
+        var created = await Create(worker, new { channel = "grid", category = "17", urgency = "low", title = "邻网格路灯损坏", description = "巡查发现", lat = there.Lat, lon = there.Lon });
+        var before = await CountCases();
+        var far = await worker.PostAsJsonAsync("/api/cases", new { channel = "grid", category = "17", urgency = "low", title = "t", description = "d", lat = farLat, lon = farLon });
+        var nowhere = await worker.PostAsJsonAsync("/api/cases", new { channel = "grid", category = "17", urgency = "low", title = "t", description = "d", lat = 0.0, lon = 0.0 });
+        var otherRegion = await worker.PostAsJsonAsync("/api/cases", new { channel = "grid", category = "17", urgency = "low", title = "t", description = "d", regionCode = DemoSilo.Shengle });
+        var unknownRegion = await worker.PostAsJsonAsync("/api/cases", new { channel = "grid", category = "17", urgency = "low", title = "t", description = "d", regionCode = "150123199" });
+
+        Assert.Equal((neighbour, village.Code), (created.GetProperty("gridCode").GetString(), created.GetProperty("villageCode").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (far.StatusCode, nowhere.StatusCode));
+        Assert.Equal(
+            Refusals.Text(await nowhere.Content.ReadAsStringAsync()).Replace($"({0.0}, {0.0})", "()", StringComparison.Ordinal),
+            Refusals.Text(await far.Content.ReadAsStringAsync()).Replace($"({farLat}, {farLon})", "()", StringComparison.Ordinal));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (otherRegion.StatusCode, unknownRegion.StatusCode));
+        Assert.Equal(
+            Refusals.Text(await unknownRegion.Content.ReadAsStringAsync()).Replace("150123199", "?", StringComparison.Ordinal),
+            Refusals.Text(await otherRegion.Content.ReadAsStringAsync()).Replace(DemoSilo.Shengle, "?", StringComparison.Ordinal));
+        Assert.Equal(before, await CountCases());
     }
 
     [Fact]
@@ -137,7 +171,7 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var created = await Create(duty, new { channel = "walk_in", category = "02", urgency = "high", title = "邻里纠纷", description = "d", lat, lon });
         var code = created.GetProperty("code").GetString();
         using var hrss = await silo.As("dept-hrss");
-        Assert.Equal(HttpStatusCode.Forbidden, (await hrss.GetAsync($"/api/cases/{code}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await hrss.GetAsync($"/api/cases/{code}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await hrss.GetAsync($"/api/regions/{DemoSilo.County}/stats")).StatusCode);
         var hrssWarnings = await DemoSilo.Json(await hrss.GetAsync("/api/warnings"));
         Assert.DoesNotContain(hrssWarnings.GetProperty("items").EnumerateArray(), w => w.GetProperty("caseCode").GetString() == code);

@@ -3,11 +3,11 @@ using System.Net.Http.Json;
 
 namespace Command.Web.Tests;
 
-/// <summary>A user sees only their own region: every read of anything outside it is refused.</summary>
+/// <summary>A user sees only their own region: every read of anything outside it answers as something that does not exist.</summary>
 public sealed class ScopeTests(DemoSilo silo) : IClassFixture<DemoSilo>
 {
     [Fact]
-    public async Task A_township_user_is_refused_every_read_of_another_township()
+    public async Task Every_read_of_another_township_answers_404_as_if_it_did_not_exist()
     {
         var other = await silo.WorkerIn(DemoSilo.Shengle);
         var otherVillage = other.GridCode[..12];
@@ -32,7 +32,7 @@ public sealed class ScopeTests(DemoSilo silo) : IClassFixture<DemoSilo>
         foreach (var url in refused)
         {
             var response = await town.GetAsync(url);
-            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{url} answered {(int)response.StatusCode}");
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
@@ -75,8 +75,8 @@ public sealed class ScopeTests(DemoSilo silo) : IClassFixture<DemoSilo>
 
         Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync($"/api/grids/{me.GridCode}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync($"/api/workers/{me.Id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await worker.GetAsync($"/api/grids/{neighbour}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await worker.GetAsync($"/api/regions/{me.GridCode[..12]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.GetAsync($"/api/grids/{neighbour}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.GetAsync($"/api/regions/{me.GridCode[..12]}")).StatusCode);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class StatsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
-    public async Task A_township_user_sees_its_own_figures_but_another_township_or_the_county_is_refused()
+    public async Task A_township_user_sees_its_own_figures_and_another_township_or_the_county_answers_as_unknown()
     {
         using var town = await silo.As($"town-{DemoSilo.Chengguan}");
 
@@ -85,12 +85,15 @@ public sealed class StatsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
 
         Assert.Equal("城关镇", own.GetProperty("region").GetProperty("name").GetString());
         Assert.All(own.GetProperty("byRegion").EnumerateArray(), v => Assert.StartsWith(DemoSilo.Chengguan, v.GetProperty("code").GetString(), StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("不在您的管辖范围内", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Forbidden, county.StatusCode);
+        Assert.Contains($"区划 {DemoSilo.Shengle} 不存在", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, county.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, outsideAndUnknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, outsideAndUnknown.StatusCode);
+        Assert.Equal(
+            Refusals.Text(await other.Content.ReadAsStringAsync()).Replace(DemoSilo.Shengle, "?", StringComparison.Ordinal),
+            Refusals.Text(await outsideAndUnknown.Content.ReadAsStringAsync()).Replace("150123999", "?", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public sealed class WarningsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(("超期", "red", "红色"), (first.GetProperty("kindName").GetString(), first.GetProperty("level").GetString(), first.GetProperty("levelName").GetString()));
         Assert.Equal(TimeSpan.FromHours(8), first.GetProperty("raisedAt").GetDateTimeOffset().Offset);
         Assert.Equal(JsonValueKind.Null, first.GetProperty("ackedBy").ValueKind);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
         Assert.Contains("预警类型 fire 无效", await badKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badAll.StatusCode);
@@ -76,7 +76,7 @@ public sealed class WarningsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
-    public async Task Acking_a_warning_of_another_township_is_refused_and_leaves_it_unacked()
+    public async Task Acking_a_warning_of_another_township_answers_as_a_missing_one_and_leaves_it_unacked()
     {
         var other = (await silo.WorkerIn(DemoSilo.Shengle)).GridCode;
         var id = await InsertAsync("overdue", 1, other, DateTimeOffset.UtcNow.AddMinutes(-3));
@@ -84,10 +84,13 @@ public sealed class WarningsApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         using var duty = await silo.As("duty");
 
         var refused = await town.PostAsync($"/api/warnings/{id}/ack", null);
+        var missing = await town.PostAsync($"/api/warnings/{id}x/ack", null);
         var byDuty = await duty.PostAsync($"/api/warnings/{id}/ack", null);
 
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(Refusals.Text(await missing.Content.ReadAsStringAsync()).Replace(id + "x", id, StringComparison.Ordinal), Refusals.Text(await refused.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, byDuty.StatusCode);
         Assert.Equal("duty", (await DemoSilo.Json(byDuty)).GetProperty("ackedBy").GetString());
     }

@@ -102,7 +102,8 @@ internal sealed partial class CaseGrain(CaseMachine machine, CaseClock clock, Ca
         ArgumentNullException.ThrowIfNull(command);
         for (var attempt = 1; ; attempt++)
         {
-            if (state is null)
+            // A case out of the actor's sight is refused as missing, before anything (its state, archived or not) shows.
+            if (state is null || !CaseMachine.CanSee(actor, state))
             {
                 throw new CaseRefusedException(this.GetPrimaryKeyString(), null, command.Action, RefusalKind.NotFound, "没有这个案件");
             }

@@ -33,13 +33,7 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
             throw Refuse(RefusalKind.Invalid, actor.Role == UserRole.GridWorker ? "网格员上报的来源应为 grid" : "来源 grid（网格员上报）只能由网格员提交");
         }
 
-        var location = Locate(intake);
-        var scope = actor.Role == UserRole.GridWorker && actor.Scope.Length >= 12 ? actor.Scope[..12] : actor.Scope;
-        if (!RegionCode.IsWithin(location.RegionCode, scope))
-        {
-            throw Refuse(RefusalKind.Forbidden, $"案件所在区域 {location.RegionCode} 不在您的管辖范围内");
-        }
-
+        var location = Locate(intake, ReportingScope(actor));
         await rules.RefreshAsync();
         var plan = rules.Plan(location, intake.Category, intake.Urgency);
         var settings = await grains.GetGrain<ICategorySettingsGrain>(ICategorySettingsGrain.Key).GetAsync();
@@ -48,13 +42,29 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
         return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor, category));
     }
 
-    private CaseLocation Locate(CaseIntake intake)
+    /// <summary>
+    /// Where a user may report: their scope; for a grid worker, their whole village (they walk the neighbouring grids too),
+    /// the case going wherever its location routes it.
+    /// </summary>
+    public static string ReportingScope(UserProfile actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Role == UserRole.GridWorker && RegionCode.LevelOf(actor.Scope) == RegionLevel.Grid
+            ? RegionCode.AncestorAt(actor.Scope, RegionLevel.Village)
+            : actor.Scope;
+    }
+
+    /// <summary>
+    /// The case's place. A point or region outside where the user may report is refused exactly as a point outside every
+    /// grid or an unknown region: the answer says nothing about what lies there.
+    /// </summary>
+    private CaseLocation Locate(CaseIntake intake, string scope)
     {
         if (intake.Lat is { } lat && intake.Lon is { } lon)
         {
-            if (directory.LocateGrid(lat, lon) is not { } grid)
+            if (directory.LocateGrid(lat, lon) is not { } grid || !RegionCode.IsWithin(grid.Code, scope))
             {
-                throw Refuse(RefusalKind.Invalid, $"位置 ({lat}, {lon}) 不在任何网格内，请核对坐标或改填区划代码");
+                throw Refuse(RefusalKind.Invalid, $"位置 ({lat}, {lon}) 不在您可上报的任何网格内，请核对坐标或改填区划代码");
             }
 
             if (intake.RegionCode is { } given && !RegionCode.IsWithin(grid.Code, given))
@@ -65,9 +75,9 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
             return CaseLocation.Of(grid.Code, lat, lon);
         }
 
-        if (intake.RegionCode is not { } code || directory.FindRegion(code) is not { Level: >= RegionLevel.County } region)
+        if (intake.RegionCode is not { } code || directory.FindRegion(code) is not { Level: >= RegionLevel.County } region || !RegionCode.IsWithin(code, scope))
         {
-            throw Refuse(RefusalKind.Invalid, intake.RegionCode is null ? "请提供位置（lat、lon）或区划代码 regionCode" : $"未知的区划代码 {intake.RegionCode}（须为县级及以下）");
+            throw Refuse(RefusalKind.Invalid, intake.RegionCode is null ? "请提供位置（lat、lon）或区划代码 regionCode" : $"未知的区划代码 {intake.RegionCode}（须为您可上报范围内的县级及以下区划）");
         }
 
         return CaseLocation.Of(region.Code);

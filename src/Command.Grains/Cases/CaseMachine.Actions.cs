@@ -33,7 +33,9 @@ public sealed partial class CaseMachine
             CaseStatus.Dispatched => $"只有交办单位{units.NameOf(current!.DispatchedBy)}可以改派",
             _ => "只有承办的综治中心、村(社区)或县综治中心可以转派",
         });
-        if (units.Describe(command.To) is not { } to)
+        // A unit or worker outside the actor's scope is refused as an unknown one: its name is not told.
+        if (units.Describe(command.To) is not { } to
+            || (!IsCountyCenter(actor, state) && (units.RegionOf(to.Id) is not { } region || !RegionCode.IsWithin(region, actor.Scope))))
         {
             throw Refuse(state, CaseAction.Dispatch, RefusalKind.Invalid, command.To is null ? "请指定承办单位或网格员" : $"未知的承办单位 {command.To}");
         }
@@ -41,11 +43,6 @@ public sealed partial class CaseMachine
         if (!units.Serves(to.Id, state.Location))
         {
             throw Refuse(state, CaseAction.Dispatch, RefusalKind.Invalid, $"{to.Name}不负责案件所在区域");
-        }
-
-        if (!IsCountyCenter(actor, state) && (units.RegionOf(to.Id) is not { } region || !RegionCode.IsWithin(region, actor.Scope)))
-        {
-            throw Refuse(state, CaseAction.Dispatch, RefusalKind.Forbidden, $"{to.Name}不在您的管辖范围内");
         }
 
         if (current?.To.Id == to.Id && state.Status != CaseStatus.Accepted)

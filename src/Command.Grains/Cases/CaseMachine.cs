@@ -61,7 +61,8 @@ public sealed partial class CaseMachine(CaseClock clock, CaseUnits units)
         ArgumentNullException.ThrowIfNull(actor);
         if (!CanSee(actor, state))
         {
-            throw Refuse(state, command.Action, RefusalKind.Forbidden, $"{state.Location.RegionCode} 不在您的管辖范围内");
+            // Out of sight is refused as missing, as CaseGrain refuses a code with no case: nothing of the case is told.
+            throw new CaseRefusedException(state.Code, null, command.Action, RefusalKind.NotFound, "没有这个案件");
         }
 
         if (command.Note is { Length: > MaxNote })

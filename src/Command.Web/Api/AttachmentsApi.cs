@@ -46,7 +46,7 @@ public static class AttachmentsApi
         // The case and the user's sight of it are checked before the body is read.
         if (await VisibleCaseAsync(code, user, grains) is not { } view)
         {
-            return Problems.NotFound($"没有案件 {code}");
+            return Problems.NoCase(code);
         }
 
         if (view.Status == CaseStatus.Archived)

@@ -151,14 +151,10 @@ public static class CasesApi
         }
 
         var view = await grains.GetGrain<ICaseGrain>(code).GetAsync();
-        if (view is null)
+        // A case the user may not see answers exactly as one that does not exist (both read the case first).
+        if (view is null || !view.VisibleTo(user.Profile()))
         {
-            return Problems.NotFound($"没有案件 {code}");
-        }
-
-        if (!view.VisibleTo(user.Profile()))
-        {
-            return Problems.OutOfScope(view.Location.RegionCode);
+            return Problems.NoCase(code);
         }
 
         // The case as the grain tells it, with its attachments (kept in their own table) alongside.
@@ -205,7 +201,7 @@ public static class CasesApi
         }
         catch (CaseRefusedException e)
         {
-            return Refused(e);
+            return e.Kind == RefusalKind.NotFound ? Problems.NoCase(code) : Refused(e);
         }
     }
 
@@ -219,20 +215,26 @@ public static class CasesApi
         return problem is null;
     }
 
-    /// <summary>A case code starts with its county: refuse codes that cannot be a case, or lie outside the user's county, before asking.</summary>
+    /// <summary>
+    /// A case code starts with its county: codes that cannot be a case, or lie outside the user's county, answer as a case
+    /// that does not exist, before asking (what decides is the code sent, never whether such a case exists).
+    /// </summary>
     internal static IResult? Precheck(string code, ClaimsPrincipal user)
     {
         if (code.Length is < 15 or > 40 || code[6] != '-' || code.AsSpan(0, 6).ContainsAnyExceptInRange('0', '9'))
         {
-            return Problems.NotFound($"没有案件 {code}");
+            return Problems.NoCase(code);
         }
 
         var county = code[..6];
         var scope = user.ScopeCode();
-        return RegionCode.IsWithin(county, scope) || RegionCode.IsWithin(scope, county) ? null : Problems.OutOfScope(county);
+        return RegionCode.IsWithin(county, scope) || RegionCode.IsWithin(scope, county) ? null : Problems.NoCase(code);
     }
 
-    /// <summary>A refused action: 409 for the case's state, 403 for role or scope, 400 for input, 404 for no case.</summary>
+    /// <summary>
+    /// A refused action on a case the user may see: 409 for the case's state, 403 for the role, 400 for input. A case out
+    /// of sight is refused as missing (404, <see cref="Problems.NoCase"/>), naming neither its state nor where it is.
+    /// </summary>
     public static IResult Refused(CaseRefusedException e)
     {
         ArgumentNullException.ThrowIfNull(e);

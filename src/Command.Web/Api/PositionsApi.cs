@@ -242,14 +242,11 @@ public static class PositionsApi
                 return "位置不能为空(null)";
             }
 
-            if (string.IsNullOrEmpty(item.Id) || directory.FindWorkerByDevice(item.Id) is not { } worker)
+            // A device outside the user's scope answers as an unknown one: whether such a device exists is not told.
+            if (string.IsNullOrEmpty(item.Id) || directory.FindWorkerByDevice(item.Id) is not { } worker
+                || (ownWorker is not null ? worker.Id != ownWorker : !user.CanSee(worker.GridCode)))
             {
                 return "未知的设备标识(id)";
-            }
-
-            if (ownWorker is not null ? worker.Id != ownWorker : !user.CanSee(worker.GridCode))
-            {
-                return "无权为该设备提交位置";
             }
 
             if (item.Lat is not { } lat || item.Lon is not { } lon)

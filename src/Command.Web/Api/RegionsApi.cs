@@ -130,7 +130,7 @@ public static class RegionsApi
     internal static RegionInfo? FindOrTop(string? code, ClaimsPrincipal user, RegionDirectory directory, out IResult? problem) =>
         Find(code ?? (Tops(user, directory) is [var top, ..] ? top.Code : user.ScopeCode()), user, directory, out problem);
 
-    /// <summary>The region, or the problem to answer: 400 for a malformed code, 404 unknown, 403 outside the user's scope.</summary>
+    /// <summary>The region, or the problem to answer: 400 for a malformed code, 404 unknown or outside the user's scope (alike).</summary>
     internal static RegionInfo? Find(string code, ClaimsPrincipal user, RegionDirectory directory, out IResult? problem)
     {
         problem = null;
@@ -140,16 +140,10 @@ public static class RegionsApi
             return null;
         }
 
-        // Scope first: outside it, whether a code exists is nobody's business.
-        if (!user.CanSee(code))
+        // Outside the scope, whether a code exists is nobody's business: it answers as a code that does not exist.
+        if (directory.FindRegion(code) is not { } region || !user.CanSee(code))
         {
-            problem = Problems.OutOfScope(code);
-            return null;
-        }
-
-        if (directory.FindRegion(code) is not { } region)
-        {
-            problem = Problems.NotFound($"区划 {code} 不存在");
+            problem = Problems.NoRegion(code);
             return null;
         }
 

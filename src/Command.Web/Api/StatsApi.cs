@@ -86,14 +86,15 @@ public static class StatsApi
         string code, ClaimsPrincipal user, RegionDirectory directory, CaseStatistics statistics, TimeProvider time,
         string? from = null, string? to = null, string? period = null, CancellationToken cancellationToken = default)
     {
-        if (RegionsApi.Find(code, user, directory, out var problem) is not { } region)
-        {
-            return problem!;
-        }
-
+        // The role first: its refusal says nothing about the region asked for.
         if (user.Role() == Grains.Users.UserRole.Department)
         {
             return Problems.Forbidden("职能部门只能查看交办给本部门的案件，不能查看区域统计");
+        }
+
+        if (RegionsApi.Find(code, user, directory, out var problem) is not { } region)
+        {
+            return problem!;
         }
 
         if (Range(ChinaDate.Of(time.GetUtcNow()), from, to, period, out problem) is not { } range)

@@ -92,20 +92,16 @@ public static class WarningsApi
     private static async Task<IResult> AckAsync(
         string id, ClaimsPrincipal user, RegionDirectory directory, WarningStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        // Ids are unguessable, so "not found" reveals nothing; a warning that exists outside the scope is refused before anything is written.
-        if (await store.GetAsync(id, cancellationToken) is not { } warning)
-        {
-            return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
-        }
-
-        if (!warning.IsWithin(user.ScopeCode()))
-        {
-            return Problems.OutOfScope($"预警 {warning.Id}");
-        }
-
+        // The role first: its refusal is about the user, never the warning. Ids can be guessed (…-unsigned-3), so a warning
+        // outside the scope answers exactly as one that does not exist, after the same lookup, before anything is written.
         if (!Live.ScopeCheck.CanAcknowledge(user.Role()))
         {
             return Problems.Forbidden("只有值班员、领导、乡镇综治中心和村(社区)可以确认预警");
+        }
+
+        if (await store.GetAsync(id, cancellationToken) is not { } warning || !warning.IsWithin(user.ScopeCode()))
+        {
+            return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
         }
 
         var result = await store.AckAsync(id, user.UserName(), cancellationToken);
@@ -123,7 +119,7 @@ public static class WarningsApi
                     title: "预警已被确认",
                     extensions: new Dictionary<string, object?> { ["ackedBy"] = first.AckedBy, ["ackedByName"] = name, ["ackedAt"] = at });
             default:
-                return Problems.NotFound($"预警 {warning.Id} 不存在");
+                return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
         }
     }
 }

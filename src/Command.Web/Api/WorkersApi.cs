@@ -164,19 +164,13 @@ public static class WorkersApi
         return TypedResults.Ok(PatrolView.Of(PatrolTracker.Compute(day, fixes, options.Value.OnlineGap)));
     }
 
-    /// <summary>The worker, or 404 when unknown, 403 when their grid is outside the user's scope.</summary>
+    /// <summary>The worker, or 404 when unknown or when their grid is outside the user's scope (the two answer alike).</summary>
     private static WorkerInfo? Find(long id, ClaimsPrincipal user, RegionDirectory directory, out IResult? problem)
     {
         problem = null;
-        if (directory.FindWorker(id) is not { } worker)
+        if (directory.FindWorker(id) is not { } worker || !user.CanSee(worker.GridCode))
         {
             problem = Problems.NotFound($"网格员 {id} 不存在");
-            return null;
-        }
-
-        if (!user.CanSee(worker.GridCode))
-        {
-            problem = Problems.OutOfScope($"网格员 {id}");
             return null;
         }
 

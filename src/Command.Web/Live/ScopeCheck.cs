@@ -44,10 +44,10 @@ public static class ScopeCheck
             return WatchResult.Fail("invalid", "区划代码格式错误：应为 4、6、9 或 12 位数字");
         }
 
-        // Scope first: outside it, whether a code exists is nobody's business.
+        // Outside the scope, whether a code exists is nobody's business: it answers as a code that does not exist.
         if (!user.CanSee(scope!))
         {
-            return WatchResult.Fail("forbidden", $"无权查看该区域（{scope}）");
+            return NotFound(scope!);
         }
 
         if (!directory.IsLoaded)
@@ -55,6 +55,8 @@ public static class ScopeCheck
             return WatchResult.Fail("unavailable", "系统正在启动，请稍后再试");
         }
 
-        return directory.FindRegion(scope!) is null ? WatchResult.Fail("not_found", $"区划 {scope} 不存在") : null;
+        return directory.FindRegion(scope!) is null ? NotFound(scope!) : null;
     }
+
+    private static WatchResult NotFound(string scope) => WatchResult.Fail("not_found", $"区划 {scope} 不存在");
 }

@@ -94,9 +94,11 @@ public sealed class CaseLoopTests
         Assert.Equal(RefusalKind.Forbidden, notMine.Kind);
         Assert.Contains("只有承办单位昭君道社区可以签收", notMine.Message, StringComparison.Ordinal);
 
+        // Out of sight is refused as missing: the same kind and words as a code with no case, no state, no place.
         var outside = await Refused(() => cluster.Act(code, Stranger, CaseAction.Sign));
-        Assert.Equal(RefusalKind.Forbidden, outside.Kind);
-        Assert.Contains("不在您的管辖范围内", outside.Message, StringComparison.Ordinal);
+        var missing = await Refused(() => cluster.Act(code[..^4] + "9999", Stranger, CaseAction.Sign));
+        Assert.Equal((RefusalKind.NotFound, (CaseStatus?)null), (outside.Kind, outside.Status));
+        Assert.Equal(missing.Message.Replace(code[..^4] + "9999", code, StringComparison.Ordinal), outside.Message);
 
         Assert.Equal(RefusalKind.Forbidden, (await Refused(() => cluster.Act(code, Admin, CaseAction.Sign))).Kind);
         Assert.Equal(RefusalKind.Invalid, (await Refused(() => cluster.Act(code, Town, CaseAction.Dispatch, to: "dept-150123999-police"))).Kind);

@@ -36,7 +36,7 @@ public sealed class CaseRefusalTests : IAsyncLifetime
     {
         { CaseAction.Progress, "worker1" }, { CaseAction.Consult, "worker1" }, { CaseAction.Extend, "worker1" }, { CaseAction.Escalate, "worker1" },
         { CaseAction.Return, "worker1" }, { CaseAction.Resolve, "worker1" }, { CaseAction.Dispatch, "worker1" }, { CaseAction.Supervise, "town" },
-        { CaseAction.Progress, "other-town" }, { CaseAction.Resolve, "admin" }, { CaseAction.Dispatch, "town-police" },
+        { CaseAction.Resolve, "admin" },
     };
 
     [Theory]
@@ -48,6 +48,25 @@ public sealed class CaseRefusalTests : IAsyncLifetime
         var actor = new[] { Worker1, Town, Stranger, Admin, TownPolice }.Single(a => a.UserName == who);
         var refused = await Refused(() => cluster.Case(code).ActAsync(Full(action), actor));
         Assert.Equal((RefusalKind.Forbidden, action), (refused.Kind, refused.Action));
+        await Unchanged(code, 3);
+    }
+
+    public static TheoryData<CaseAction, string> OutOfSight => new()
+    {
+        { CaseAction.Progress, "other-town" }, { CaseAction.Dispatch, "town-police" }, { CaseAction.Supervise, "other-town" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutOfSight))]
+    public async Task A_case_out_of_sight_refuses_as_a_missing_one(CaseAction action, string who)
+    {
+        var code = (await OpenAsync(cluster, VillageUnit)).Code;
+        await cluster.Act(code, VillageUser, CaseAction.Sign);
+        var actor = new[] { Stranger, TownPolice }.Single(a => a.UserName == who);
+        var refused = await Refused(() => cluster.Case(code).ActAsync(Full(action), actor));
+        var missing = await Refused(() => cluster.Case(code[..^4] + "9999").ActAsync(Full(action), actor));
+        Assert.Equal((RefusalKind.NotFound, (CaseStatus?)null, action), (refused.Kind, refused.Status, refused.Action));
+        Assert.Equal(missing.Message.Replace(code[..^4] + "9999", code, StringComparison.Ordinal), refused.Message);
         await Unchanged(code, 3);
     }
 

@@ -56,11 +56,12 @@ public sealed class DashboardHubTests(LiveSilo silo) : IClassFixture<LiveSilo>
     }
 
     [Fact]
-    public async Task A_township_center_cannot_watch_another_township_or_the_county()
+    public async Task A_township_center_cannot_watch_another_township_or_the_county_which_answer_as_unknown()
     {
         await using var town = await WatchingAsync("town-" + DemoSilo.Chengguan, null);
-        Assert.Equal("forbidden", await RefusalAsync(town, DemoSilo.Shengle));
-        Assert.Equal("forbidden", await RefusalAsync(town, DemoSilo.County));
+        Assert.Equal("not_found", await RefusalAsync(town, DemoSilo.Shengle));
+        Assert.Equal("not_found", await RefusalAsync(town, DemoSilo.County));
+        Assert.Equal("not_found", await RefusalAsync(town, "150123999"));
         Assert.Equal("invalid", await RefusalAsync(town, "15012310x"));
         Assert.Equal("not_found", await RefusalAsync(town, DemoSilo.Chengguan + "999"));
         var own = await WatchAsync(town, DemoSilo.Chengguan);
@@ -68,7 +69,7 @@ public sealed class DashboardHubTests(LiveSilo silo) : IClassFixture<LiveSilo>
         Assert.Equal(DemoSilo.Chengguan, Assert.Single(own.GetProperty("path").EnumerateArray()).GetProperty("code").GetString());
 
         // A refused call changed nothing: the township stays watched.
-        Assert.Equal("forbidden", await RefusalAsync(town, DemoSilo.Shengle));
+        Assert.Equal("not_found", await RefusalAsync(town, DemoSilo.Shengle));
         var worker = await silo.WorkerIn(DemoSilo.Chengguan);
         var (lat, lon) = PointIn(worker.GridCode);
         await PostPositionAsync(worker.DeviceId, lat, lon);
