@@ -27,6 +27,7 @@ public static class DashboardExtensions
         services.AddSingleton<LiveSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveSessions>());
         services.AddSingleton<DashboardBridge>();
+        services.AddSingleton<IWorkerBoard>(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddClusterFeed<DashboardBridge>();
         return services;
