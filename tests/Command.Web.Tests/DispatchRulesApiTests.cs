@@ -60,6 +60,40 @@ public sealed class DispatchRulesApiTests(DemoSilo silo) : IClassFixture<DemoSil
         }
     }
 
+    [Fact]
+    public async Task Of_two_admins_editing_the_same_table_the_later_save_is_refused_and_the_earlier_one_stays()
+    {
+        using var admin = await silo.As("admin");
+        var original = await admin.GetAsync(Url);
+        var body = await DemoSilo.Json(original);
+        var etag = original.Headers.ETag!.Tag;
+        try
+        {
+            var first = await PutAsync(admin, etag, new { id = 1, name = "甲的规则：全部→派出所", region = "", category = "", urgency = "", target = "township:police", copies = Array.Empty<string>() });
+            var second = await PutAsync(admin, etag, new { id = 1, name = "乙的规则：全部→司法所", region = "", category = "", urgency = "", target = "township:justice", copies = Array.Empty<string>() });
+            var read = await DemoSilo.Json(await admin.GetAsync(Url));
+
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.NotEqual(etag, first.Headers.ETag!.Tag);
+            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+            var problem = await second.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("规则表已被他人修改", problem.GetProperty("title").GetString());
+            Assert.Contains("刷新", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal("甲的规则：全部→派出所", Assert.Single(read.EnumerateArray()).GetProperty("name").GetString());
+        }
+        finally
+        {
+            (await admin.PutAsJsonAsync(Url, body)).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static Task<HttpResponseMessage> PutAsync(HttpClient client, string etag, params object[] rules)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, Url) { Content = JsonContent.Create(rules) };
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag));
+        return client.SendAsync(request);
+    }
+
     [Theory]
     [InlineData("duty")]
     [InlineData("leader")]

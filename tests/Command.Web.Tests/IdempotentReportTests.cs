@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Command.Data;
+using Command.Grains.Cases;
 using Command.Grains.Regions;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace Command.Web.Tests;
 
@@ -53,6 +56,60 @@ public sealed class IdempotentReportTests(DemoSilo silo) : IClassFixture<DemoSil
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_replayed_by_an_account_that_may_no_longer_see_its_case_does_not_get_the_case()
+    {
+        using var admin = await silo.As("admin");
+        await DemoSilo.Json(await admin.PostAsJsonAsync("/api/users", new { userName = "moving-reporter", displayName = "调岗坐席", password = "Chengguan2026", role = "township_center", region = DemoSilo.Chengguan }));
+        using var before = Bearer(await SignIns.TokenAsync(silo.Factory, "moving-reporter", "Chengguan2026"));
+        var key = Guid.NewGuid().ToString();
+        var body = new { channel = "walk_in", category = "02", urgency = "low", title = "邻里噪音纠纷", description = "群众来访反映", regionCode = "150123100001" };
+        var first = await Send(before, key, body);
+        var code = (await DemoSilo.Json(first)).GetProperty("code").GetString()!;
+
+        // The account now serves another township (the name is the same, the person or desk behind it is not).
+        (await admin.PutAsJsonAsync("/api/users/moving-reporter", new { displayName = "调岗坐席", role = "township_center", region = DemoSilo.Shengle })).EnsureSuccessStatusCode();
+        using var after = Bearer(await SignIns.TokenAsync(silo.Factory, "moving-reporter", "Chengguan2026"));
+        var replayed = await Send(after, key, body);
+
+        Assert.Equal(HttpStatusCode.Conflict, replayed.StatusCode);
+        var problem = await replayed.Content.ReadAsStringAsync();
+        Assert.Contains("Idempotency-Key", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_crash_between_giving_the_code_and_opening_the_case_opens_that_case_once()
+    {
+        // What a silo that died half-way leaves: the key holds the code given to the report, and no case has it yet.
+        var (_, _, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        var key = Guid.NewGuid().ToString();
+        var grains = silo.Factory.Services.GetRequiredService<IGrainFactory>();
+        var given = await grains.GetGrain<ICaseNumberGrain>(DemoSilo.County).NextAsync();
+        var storage = silo.Factory.Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var submission = grains.GetGrain<ICaseSubmissionGrain>(CaseSubmission.KeyOf($"worker-{grid}", key));
+        await storage.WriteStateAsync("case-submission", submission.GetGrainId(), new GrainState<CaseSubmissionState>(new CaseSubmissionState { Code = given }));
+        var count = await CountCasesAsync();
+
+        using var worker = await silo.As($"worker-{grid}");
+        var body = new { channel = "grid", category = "15", urgency = "medium", title = "井盖缺失", description = "路口井盖缺失", lat = point.Lat, lon = point.Lon };
+        var retried = await Send(worker, key, body);
+        var again = await Send(worker, key, body);
+
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(given, (await DemoSilo.Json(retried)).GetProperty("code").GetString());
+        Assert.Equal(given, (await DemoSilo.Json(again)).GetProperty("code").GetString());
+        Assert.Equal(count + 1, await CountCasesAsync());
+    }
+
+    private HttpClient Bearer(string token)
+    {
+        var client = silo.Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     [Fact]

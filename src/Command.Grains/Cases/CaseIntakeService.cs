@@ -16,6 +16,16 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
 {
     public async Task<CaseView> SubmitAsync(CaseIntake intake, UserProfile actor)
     {
+        var (code, opening) = await PrepareAsync(intake, actor);
+        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(opening);
+    }
+
+    /// <summary>
+    /// Checks the intake and plans its case: the code (a new one, or <paramref name="code"/> when one was already given to
+    /// this report) and what the case grain opens with. Opens nothing; a refusal throws <see cref="CaseRefusedException"/>.
+    /// </summary>
+    public async Task<(string Code, CaseOpening Opening)> PrepareAsync(CaseIntake intake, UserProfile actor, string? code = null)
+    {
         ArgumentNullException.ThrowIfNull(intake);
         ArgumentNullException.ThrowIfNull(actor);
         if (CaseCategories.Find(intake.Category) is null)
@@ -38,8 +48,8 @@ public sealed class CaseIntakeService(RegionDirectory directory, DispatchRules r
         var plan = rules.Plan(location, intake.Category, intake.Urgency);
         var settings = await grains.GetGrain<ICategorySettingsGrain>(ICategorySettingsGrain.Key).GetAsync();
         var category = settings.FirstOrDefault(s => s.Code == intake.Category);
-        var code = await grains.GetGrain<ICaseNumberGrain>(location.CountyCode).NextAsync();
-        return await grains.GetGrain<ICaseGrain>(code).OpenAsync(new CaseOpening(intake, location, plan, HolderFor(actor, location), actor, category));
+        code ??= await grains.GetGrain<ICaseNumberGrain>(location.CountyCode).NextAsync();
+        return (code, new CaseOpening(intake, location, plan, HolderFor(actor, location), actor, category));
     }
 
     /// <summary>

@@ -146,7 +146,12 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
     /// serves the new table. Returns it, by id.
     /// </summary>
     /// <exception cref="DispatchRuleException">A rule is invalid; nothing was changed. The message names each rule and what is wrong.</exception>
-    public async Task<IReadOnlyList<DispatchRule>> ReplaceAsync(IReadOnlyList<DispatchRule> rules, string actor, CancellationToken cancellationToken = default)
+    /// <exception cref="DispatchRulesStaleException">
+    /// <paramref name="expectedVersion"/> (the <see cref="Version"/> the editor started from) is no longer current anywhere
+    /// in the cluster; nothing was changed. Without it the table is replaced whatever it was.
+    /// </exception>
+    public async Task<IReadOnlyList<DispatchRule>> ReplaceAsync(
+        IReadOnlyList<DispatchRule> rules, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentException.ThrowIfNullOrEmpty(actor);
@@ -164,7 +169,22 @@ public sealed class DispatchRules(RegionDirectory directory, AuditLog audit, Tim
         {
             // Serialised so that the table served is always the one written last; a version later than any held anywhere.
             var version = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), Math.Max(Version, clusterVersion) + 1);
-            await target.WriteAsync(Statements(rules, actor, "replace-dispatch-rules", version), cancellationToken).ConfigureAwait(false);
+            var counter = grains?.GetGrain<IDispatchRulesVersionGrain>(IDispatchRulesVersionGrain.Key);
+            if (expectedVersion is { } expected && (counter is null ? expected != Version : !await counter.ClaimAsync(expected, version).ConfigureAwait(false)))
+            {
+                throw new DispatchRulesStaleException();
+            }
+
+            try
+            {
+                await target.WriteAsync(Statements(rules, actor, "replace-dispatch-rules", version), cancellationToken).ConfigureAwait(false);
+            }
+            catch when (expectedVersion is { } claimedFrom && counter is not null)
+            {
+                await counter.ReleaseAsync(version, claimedFrom).ConfigureAwait(false);
+                throw;
+            }
+
             table = new Table(rules, version);
         }
         finally

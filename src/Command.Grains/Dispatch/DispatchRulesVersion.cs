@@ -19,6 +19,15 @@ public interface IDispatchRulesVersionGrain : IGrainWithStringKey
 
     /// <summary>A silo wrote a new table of this version.</summary>
     Task ReplacedAsync(long version);
+
+    /// <summary>
+    /// One save at a time in the whole cluster: takes <paramref name="next"/> as the current version if the current one is
+    /// still <paramref name="expected"/> (the one the editor started from); false when someone saved meanwhile.
+    /// </summary>
+    Task<bool> ClaimAsync(long expected, long next);
+
+    /// <summary>A claimed save that could not be written: <paramref name="previous"/> is current again.</summary>
+    Task ReleaseAsync(long claimed, long previous);
 }
 
 internal sealed class DispatchRulesVersionGrain(Database database) : Grain, IDispatchRulesVersionGrain
@@ -30,6 +39,27 @@ internal sealed class DispatchRulesVersionGrain(Database database) : Grain, IDis
             r => version = r.IsDBNull(0) ? 0 : Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), cancellationToken);
 
     public Task<long> GetAsync() => Task.FromResult(version);
+
+    public Task<bool> ClaimAsync(long expected, long next)
+    {
+        if (version != expected)
+        {
+            return Task.FromResult(false);
+        }
+
+        version = next;
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseAsync(long claimed, long previous)
+    {
+        if (version == claimed)
+        {
+            version = previous;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ReplacedAsync(long version)
     {

@@ -26,6 +26,15 @@ public sealed class UserStore(Database database)
         a.Profile.UserName, a.Profile.DisplayName, a.Profile.Role.ToString(), a.Profile.UnitId, a.Profile.Scope, a.Profile.WorkerId,
         a.Locked ? 1 : 0, a.CreatedAt.ToUnixTimeMilliseconds(), a.CreatedBy, a.UpdatedAt.ToUnixTimeMilliseconds(), a.UpdatedBy);
 
+    /// <summary>The listed account of a (normalized) user name, read from the table alone: no grain is woken for a name that has none.</summary>
+    public async Task<UserAccount?> FindAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        UserAccount? found = null;
+        await database.QueryAsync(new SqlStatement($"SELECT {Columns} FROM users WHERE user_name = $1", userName), row => found = Read(row), cancellationToken)
+            .ConfigureAwait(false);
+        return found;
+    }
+
     /// <summary>
     /// Accounts whose user name or display name contains <paramref name="search"/> (any case), of <paramref name="role"/>
     /// and inside <paramref name="scope"/> (a region code prefix) when given; by user name, one page.

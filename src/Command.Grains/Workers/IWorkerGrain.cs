@@ -24,6 +24,12 @@ public interface IWorkerGrain : IGrainWithIntegerKey
     /// <summary>The worker called the SOS off; false when none was active.</summary>
     Task<bool> CancelSosAsync(string by);
 
+    /// <summary>
+    /// 解除: someone on duty who dealt with the SOS closes it (who, when and what was done go to the audit log); false
+    /// when <paramref name="warningId"/> is not this worker's active SOS.
+    /// </summary>
+    Task<bool> CloseSosAsync(string warningId, string by, string note);
+
     /// <summary>The active SOS warning's id, if any.</summary>
     [ReadOnly]
     Task<string?> ActiveSosAsync();

@@ -5,7 +5,7 @@ using Command.Grains.Warnings;
 
 namespace Command.Grains.Workers;
 
-/// <summary>一键报警: one active red SOS warning per worker, at the place the phone or tracker gave, until the worker calls it off.</summary>
+/// <summary>一键报警: one active red SOS warning per worker, at the place the phone or tracker gave, until the worker calls it off or someone on duty closes it.</summary>
 internal sealed partial class WorkerGrain
 {
     private string? sosWarning;
@@ -34,15 +34,19 @@ internal sealed partial class WorkerGrain
         return id;
     }
 
-    public async Task<bool> CancelSosAsync(string by)
-    {
-        if (sosWarning is not { } id)
-        {
-            return false;
-        }
+    public Task<bool> CancelSosAsync(string by) =>
+        sosWarning is { } id ? ClearSosAsync(id, audit.Entry(by, "sos-cancel", SubjectOf(info.Id), id)) : Task.FromResult(false);
 
+    public Task<bool> CloseSosAsync(string warningId, string by, string note) =>
+        sosWarning is { } id && id == warningId
+            ? ClearSosAsync(id, audit.Entry(by, "sos-close", SubjectOf(info.Id), $"{id}：{note}"))
+            : Task.FromResult(false);
+
+    /// <summary>Clears the active SOS on every screen; <paramref name="record"/> says who did and why, in the same write.</summary>
+    private async Task<bool> ClearSosAsync(string id, Command.Data.SqlStatement record)
+    {
         var at = time.GetUtcNow();
-        await database.WriteAsync(WarningRows.Clear(id, at), audit.Entry(by, "sos-cancel", SubjectOf(info.Id), id));
+        await database.WriteAsync(WarningRows.Clear(id, at), record);
         sosWarning = null;
         live.WarningChanged(WarningCard.Cleared(id, WarningKind.Sos, info.GridCode, at));
         await GrainFactory.GetGrain<IGridGrain>(info.GridCode).WorkerWarningChangedAsync(info.Id, offlineWarning is not null);

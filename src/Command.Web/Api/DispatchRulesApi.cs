@@ -35,12 +35,14 @@ public static class DispatchRulesApi
             .RequireAuthorization(AuthExtensions.AdminPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, and then nothing changes.");
+            .WithSummary("Replaces the whole rule table (admin only); 400 with the reason in Chinese when a rule is invalid, 409 when If-Match (the ETag of the GET the edit started from) is no longer current; then nothing changes.");
         return api;
     }
 
-    private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> List(DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> List(
+        DispatchRules rules, RegionDirectory directory, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!rules.IsLoaded)
         {
@@ -48,11 +50,19 @@ public static class DispatchRulesApi
         }
 
         await rules.RefreshAsync(cancellationToken);
-        return TypedResults.Ok(View(rules.All, directory));
+        // The version first: a table replaced in between makes the save refused, never a newer table overwritten.
+        var version = rules.Version;
+        var all = rules.All;
+        response.Headers.ETag = ETagOf(version);
+        return TypedResults.Ok(View(all, directory));
     }
 
+    /// <summary>The table's version as an entity tag: a save sends it back in If-Match, so it cannot overwrite a newer table.</summary>
+    private static string ETagOf(long version) => $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+
     private static async Task<Results<Ok<List<DispatchRuleView>>, ProblemHttpResult>> ReplaceAsync(
-        List<DispatchRuleInput?>? body, ClaimsPrincipal user, DispatchRules rules, RegionDirectory directory, CancellationToken cancellationToken)
+        List<DispatchRuleInput?>? body, ClaimsPrincipal user, DispatchRules rules, RegionDirectory directory, HttpRequest request, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         if (user.Role() != UserRole.Admin)
         {
@@ -72,6 +82,18 @@ public static class DispatchRulesApi
         if (body.Count > MaxRules)
         {
             return Problems.BadRequest($"规则不能超过 {MaxRules} 条");
+        }
+
+        long? expected = null;
+        var ifMatch = request.Headers.IfMatch.ToString();
+        if (ifMatch.Length > 0)
+        {
+            if (!long.TryParse(ifMatch.Trim().Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                return Problems.BadRequest("If-Match 应为读取规则表时得到的 ETag");
+            }
+
+            expected = version;
         }
 
         var parsed = new List<DispatchRule>(body.Count);
@@ -117,11 +139,17 @@ public static class DispatchRulesApi
 
         try
         {
-            return TypedResults.Ok(View(await rules.ReplaceAsync(parsed, user.UserName(), cancellationToken), directory));
+            var saved = await rules.ReplaceAsync(parsed, user.UserName(), expected, cancellationToken);
+            response.Headers.ETag = ETagOf(rules.Version);
+            return TypedResults.Ok(View(saved, directory));
         }
         catch (DispatchRuleException e)
         {
             return Problems.BadRequest(e.Message);
+        }
+        catch (DispatchRulesStaleException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "规则表已被他人修改");
         }
     }
 

@@ -5,7 +5,6 @@ using Command.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Orleans;
 
 namespace Command.Web.Api;
 
@@ -28,14 +27,15 @@ public static class PeopleApi
         return api;
     }
 
-    private static async Task<IResult> GetAsync(string userName, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string userName, ClaimsPrincipal user, UserStore users, CancellationToken cancellationToken)
     {
         if (userName.Length is 0 or > 64)
         {
             return Problems.NotFound("没有该用户");
         }
 
-        var profile = await grains.GetGrain<IUserGrain>(userName.ToLowerInvariant()).GetAsync();
+        // The users table lists every account, written with its grain's state: a made-up name wakes no grain.
+        var profile = (await users.FindAsync(AccountRules.Normalize(userName), cancellationToken))?.Profile;
         var scope = user.ScopeCode();
         if (profile is null || !(RegionCode.IsWithin(profile.Scope, scope) || RegionCode.IsWithin(scope, profile.Scope)))
         {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
+using Command.Grains.Workers;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -25,7 +26,7 @@ public sealed record WarningView(
 
 public sealed record WarningListPage(int Total, int Page, int PageSize, IReadOnlyList<WarningView> Items);
 
-/// <summary>GET /api/warnings (the big screen's rolling list), POST /api/warnings/{id}/ack (确认, logged).</summary>
+/// <summary>GET /api/warnings (the big screen's rolling list), POST /api/warnings/{id}/ack (确认, logged), POST /api/warnings/{id}/close (解除 an SOS).</summary>
 public static class WarningsApi
 {
     public static IEndpointRouteBuilder MapWarningsApi(this IEndpointRouteBuilder api)
@@ -43,6 +44,8 @@ public static class WarningsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Acknowledges a warning for the signed-in user; 409 names who acknowledged it first and when.");
+        warnings.MapPost("/{id}/close", CloseSosAsync)
+            .WithSummary("解除 a grid worker's SOS ({\"note\"}: what was done): the duty officer, a leader or the worker's own township center; recorded with who and when, cleared on every screen.");
         return api;
     }
 
@@ -122,4 +125,50 @@ public static class WarningsApi
                 return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
         }
     }
+
+    private static async Task<IResult> CloseSosAsync(
+        string id, HttpRequest request, ClaimsPrincipal user, RegionDirectory directory, WarningStore store, IGrainFactory grains, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        // Outside the user's scope, or for a department (which sees no worker's warnings), it is as if there were none.
+        var unknown = Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
+        if (await store.GetAsync(id, cancellationToken) is not { } warning || !warning.IsWithin(user.ScopeCode()) || user.Role() == UserRole.Department)
+        {
+            return unknown;
+        }
+
+        if (user.Role() is not (UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter))
+        {
+            return Problems.Forbidden("只有值班员、领导和网格员所在乡镇的综治中心可以解除一键报警");
+        }
+
+        if (warning.Kind != WarningKind.Sos || warning.WorkerId is not { } worker)
+        {
+            return Problems.BadRequest("只有一键报警可以解除；其他预警在其原因消除后自动解除");
+        }
+
+        var (input, problem) = await JsonBody.ReadAsync<SosCloseInput>(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var note = input!.Note?.Trim() ?? "";
+        if (note.Length is 0 or > 500 || !TextRules.IsClean(note))
+        {
+            return Problems.BadRequest("请填写处置情况(note)，不超过 500 个字符");
+        }
+
+        if (!await grains.GetGrain<IWorkerGrain>(worker).CloseSosAsync(warning.Id, user.UserName(), note))
+        {
+            return TypedResults.Problem("该报警已解除（网格员本人已取消或已由他人解除）", statusCode: StatusCodes.Status409Conflict, title: "报警已解除");
+        }
+
+        return TypedResults.Ok(new SosClosed(warning.Id, user.UserName(), ChinaTime.Convert(time.GetUtcNow()), note));
+    }
 }
+
+public sealed record SosCloseInput(string? Note);
+
+/// <summary>Who closed an SOS (解除), when, and what they did.</summary>
+public sealed record SosClosed(string WarningId, string ClosedBy, DateTimeOffset ClosedAt, string Note);

@@ -16,7 +16,7 @@ namespace Command.Web.Live;
 /// </summary>
 internal sealed partial class DashboardBridge(
     IHubContext<DashboardHub, IDashboardClient> hub, RegionDirectory directory, InboxRouter inboxes, TimeProvider time, ILogger<DashboardBridge> log)
-    : BackgroundService, ILocalLiveBoard
+    : BackgroundService, ILocalLiveBoard, IWorkerBoard
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
     public const int FlushAt = 256;
@@ -28,6 +28,14 @@ internal sealed partial class DashboardBridge(
     private readonly SemaphoreSlim full = new(0, 1);
     private readonly Dictionary<string, Watched> watched = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> scopesOf = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<long, WorkerItem> WorkersInside(string scope)
+    {
+        lock (gate)
+        {
+            return board.WorkersInside(scope);
+        }
+    }
     private Pending pending = new();
     private Pending spare = new();
 

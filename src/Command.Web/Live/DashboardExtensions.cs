@@ -2,6 +2,7 @@ using Command.Grains.Live;
 using Command.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Live;
@@ -17,8 +18,16 @@ public static class DashboardExtensions
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddSignalR(o => o.EnableDetailedErrors = false)
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson());
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson())
+            .AddHubOptions<DashboardHub>(o => o.AddFilter<LiveSessions>())
+            .AddHubOptions<InboxHub>(o => o.AddFilter<LiveSessions>());
+
+        // Only the live hubs: Blazor's circuits are re-checked by SessionRevalidator.
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LiveSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessions>());
         services.AddSingleton<DashboardBridge>();
+        services.AddSingleton<IWorkerBoard>(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardBridge>());
         services.AddClusterFeed<DashboardBridge>();
         return services;

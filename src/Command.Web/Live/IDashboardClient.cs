@@ -6,7 +6,7 @@ using Command.Grains.Regions;
 namespace Command.Web.Live;
 
 /// <summary>What the hub calls on a big screen (the JS client's method name is the same).</summary>
-public interface IDashboardClient
+public interface IDashboardClient : ILiveSessionClient
 {
     /// <summary>What changed in the watched scope since the last batch (docs/big-screen.md).</summary>
     Task Changes(LiveBatch batch);

@@ -12,10 +12,11 @@ namespace Command.Web.Live;
 
 /// <summary>
 /// The consoles' and phones' hub: a connection watches the inbox of its own user's unit (a grid worker: the cases they
-/// hold), and nothing else. What changes is pushed by <see cref="InboxRouter"/> to the unit's group.
+/// hold), and nothing else. What changes is pushed by <see cref="InboxRouter"/> to the unit's group. Its session is checked
+/// again before every call and while it is open (<see cref="LiveSessions"/>).
 /// </summary>
 [Authorize]
-internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, Orleans.IGrainFactory grains, TimeProvider time) : Hub<IInboxClient>
+internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, TimeProvider time) : Hub<IInboxClient>
 {
     private const string UnitKey = "unit";
 
@@ -25,12 +26,6 @@ internal sealed class InboxHub(InboxRouter router, InboxSnapshots snapshots, Orl
         if (InboxSnapshots.UnitOf(Context.User!) is not { } unit)
         {
             return InboxWatchResult.Fail("forbidden", "您的账号没有工作台");
-        }
-
-        // A connection outlives the request that opened it: a lock, new password or new role since then ends the watching.
-        if (!await CircuitSession.IsValidAsync(grains, Context.User!))
-        {
-            return InboxWatchResult.Fail("signed_out", CircuitSession.Ended);
         }
 
         if (!Context.Items.ContainsKey(UnitKey))

@@ -4,7 +4,7 @@ using Command.Grains.Live;
 namespace Command.Web.Live;
 
 /// <summary>What the inbox hub calls on a console or phone (the JS client listens for <c>inbox</c>).</summary>
-public interface IInboxClient
+public interface IInboxClient : ILiveSessionClient
 {
     /// <summary>Cases that entered, changed in or left (<see cref="InboxItem.Box"/> null) the watched inbox.</summary>
     Task Inbox(InboxBatch batch);

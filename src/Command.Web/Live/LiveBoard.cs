@@ -144,6 +144,21 @@ internal sealed class LiveBoard(RegionDirectory directory)
         [.. counters.Values.Select(c => new RegionCountersChange(
             c.Code, new RegionCounters(c.Grids, c.Workers, c.Online, c.Patrolling, c.Open, c.Overdue, c.Warnings, c.AcceptedToday, c.ResolvedToday)))]);
 
+    /// <summary>The latest mark of each worker inside a region code prefix, by id (workers never seen are absent).</summary>
+    public Dictionary<long, WorkerItem> WorkersInside(string scope)
+    {
+        var found = new Dictionary<long, WorkerItem>();
+        foreach (var (item, grid) in workers.Values)
+        {
+            if (RegionCode.IsWithin(grid, scope))
+            {
+                found[item.Id] = item;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Everything inside a region code prefix.</summary>
     public (List<WorkerItem> Workers, List<CaseCard> Cases, List<WarningCard> Warnings) Inside(string scope)
     {

@@ -14,10 +14,18 @@ public sealed class InboxConnection : IAsyncDisposable
 {
     private readonly HubConnection connection;
     private readonly Channel<JsonElement> unread = Channel.CreateUnbounded<JsonElement>();
+    private readonly TaskCompletionSource<JsonElement> signedOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private InboxConnection(HubConnection connection)
     {
         this.connection = connection;
+        connection.On<JsonElement>(nameof(ILiveSessionClient.SignedOut), reason => signedOut.TrySetResult(reason));
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
         connection.On<JsonElement>(nameof(IInboxClient.Inbox), batch => unread.Writer.TryWrite(batch));
     }
 
@@ -64,6 +72,14 @@ public sealed class InboxConnection : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The reason the hub gave when it ended this connection's session (<c>{ code, message }</c>).</summary>
+    public Task<JsonElement> SignedOutAsync(TimeSpan within) => signedOut.Task.WaitAsync(within);
+
+    /// <summary>Completes when the connection closed (and, without automatic reconnect, stays closed).</summary>
+    public Task ClosedAsync(TimeSpan within) => closed.Task.WaitAsync(within);
+
+    public HubConnectionState State => connection.State;
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 }

@@ -5,6 +5,7 @@ using Command.Grains.Regions;
 using Command.Grains.Units;
 using Command.Grains.Users;
 using Command.Grains.Workers;
+using Command.Web.Live;
 
 namespace Command.Web.Components.Console;
 
@@ -16,12 +17,13 @@ public sealed record TargetOption(string Id, string Name, string Group, string? 
 /// pick any), and the grid workers of the case's village, on-duty ones first by distance from the case. The dispatch
 /// rule's unit and the grid's own worker are marked as suggested. The case grain decides again when the form is sent.
 /// </summary>
-public sealed class ConsoleTargets(RegionDirectory directory, CaseUnits units, DispatchRules rules, IGrainFactory grains)
+public sealed class ConsoleTargets(RegionDirectory directory, CaseUnits units, DispatchRules rules, IWorkerBoard board)
 {
     public async Task<List<TargetOption>> ForDispatchAsync(CaseView view, UserProfile actor)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(actor);
+        await rules.RefreshAsync();
         var location = view.Location;
         var county = actor.Role is UserRole.DutyOfficer or UserRole.Leader && RegionCode.IsWithin(location.CountyCode, actor.Scope);
         var ruled = rules.Plan(location, view.Category, view.Urgency)?.To.Id;
@@ -32,7 +34,7 @@ public sealed class ConsoleTargets(RegionDirectory directory, CaseUnits units, D
             .OrderBy(o => o.Group == "村(社区)" ? 0 : o.Group == "职能部门" ? 1 : 2)
             .ThenByDescending(o => o.Suggested)
             .ToList();
-        options.AddRange(await WorkersAsync(location, county, actor, current));
+        options.AddRange(Workers(location, county, actor, current));
         return options;
     }
 
@@ -48,22 +50,24 @@ public sealed class ConsoleTargets(RegionDirectory directory, CaseUnits units, D
     private IEnumerable<UnitInfo> Units(CaseLocation location, bool county, UserProfile actor) =>
         directory.Units.Where(u => units.Serves(u.Id, location) && (county || RegionCode.IsWithin(u.RegionCode, actor.Scope)));
 
-    private async Task<List<TargetOption>> WorkersAsync(CaseLocation location, bool county, UserProfile actor, string? current)
+    private List<TargetOption> Workers(CaseLocation location, bool county, UserProfile actor, string? current)
     {
         if (location.VillageCode is not { } village || !(county || RegionCode.IsWithin(village, actor.Scope)))
         {
             return [];
         }
 
+        // Status and place from the live board (one read for the whole village), not one grain call per worker.
         var workers = directory.WorkersWithin(village).Where(w => Assignee.WorkerKey(w.Id) != current).ToList();
-        var snapshots = await Task.WhenAll(workers.Select(w => grains.GetGrain<IWorkerGrain>(w.Id).GetAsync()));
+        var marks = board.WorkersInside(village);
         var ofGrid = location.GridCode is { } grid ? directory.WorkersOfGrid(grid).FirstOrDefault(w => w.FullTime)?.Id : null;
-        return [.. workers.Zip(snapshots)
-            .Select(p =>
+        return [.. workers
+            .Select(worker =>
             {
-                var (worker, now) = p;
-                double? metres = now.LastPosition is { } fix && location.Lat is { } lat && location.Lon is { } lon ? Geodesy.Metres(lat, lon, fix.Lat, fix.Lon) : null;
-                return (worker, now.Status, metres);
+                var seen = marks.TryGetValue(worker.Id, out var mark);
+                var status = seen ? (WorkerStatus)mark.Status : WorkerStatus.Offline;
+                double? metres = seen && location.Lat is { } lat && location.Lon is { } lon ? Geodesy.Metres(lat, lon, mark.Lat, mark.Lon) : null;
+                return (worker, Status: status, metres);
             })
             .OrderBy(w => w.Status == WorkerStatus.Offline)
             .ThenBy(w => w.metres ?? double.MaxValue)

@@ -1,6 +1,6 @@
 // The SignalR connection to /hubs/dashboard: Watch(scope) answers a snapshot, `Changes` brings batches.
 // Batches that arrive while a Watch is under way are held and handed over after its snapshot, so nothing is
-// missed (versions make repeats harmless). The connection retries forever.
+// missed (versions make repeats harmless). The connection retries forever, unless the hub says the session ended.
 //
 // The screen is live only while the current scope is watched. A Watch that throws (the hub failed half-way: the old
 // scope may already be left) or is refused as `unavailable` (the silo is still loading) leaves it not live, and the
@@ -20,6 +20,8 @@ const REWATCH_MS = [1000, 2000, 5000, 10000, 30000];
  *   onState(state)        'connecting' | 'live' | 'reconnecting' | 'down'
  *   scope()               the scope to watch after (re)connecting
  *   onRefused(error, scope) a (re)connect Watch was refused for good (forbidden, invalid, not_found)
+ *   onSignedOut(message)  the hub closed this connection for good: the account was locked, its password reset or its
+ *                         role changed (the Chinese reason); the connection is not tried again
  */
 export function createLive(handlers) {
     const connection = new signalR.HubConnectionBuilder()
@@ -44,6 +46,14 @@ export function createLive(handlers) {
     connection.on('Changes', batch => {
         if (watching > 0) held.push(batch);
         else handlers.onBatch(batch);
+    });
+
+    // The server closes the connection after this (and allows no reconnect): stop here so nothing restarts it.
+    connection.on('SignedOut', reason => {
+        stopped = true;
+        cancelRetry();
+        handlers.onSignedOut?.(reason?.message);
+        connection.stop().catch(() => {});
     });
 
     connection.onreconnecting(() => {

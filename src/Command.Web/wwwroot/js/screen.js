@@ -2,7 +2,7 @@
 // connection to the state, the map, the panels, the lists and the cards. Navigation between scopes (drill-down,
 // breadcrumb, back/forward) goes through goTo().
 
-import { el, getJson, syncClock, now, formatDate, formatTime, setText, SIGNED_OUT } from './util.js';
+import { el, getJson, syncClock, now, formatDate, formatTime, setText, SIGNED_OUT, loginUrl } from './util.js';
 import { ScreenState, W_ID } from './store.js';
 import { createLive } from './live.js';
 import { createMap } from './map.js';
@@ -183,7 +183,7 @@ function pathTo(region) {
 // ---------- live ----------
 const statusBox = document.getElementById('live-status');
 const banner = document.getElementById('live-banner');
-const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开', signed_out: '登录已过期' };
+const STATUS_TEXT = { connecting: '连接中…', live: '实时', reconnecting: '重连中…', down: '已断开', signed_out: '登录已失效' };
 let signedOut = false;
 function setLive(s) {
     if (signedOut) s = 'signed_out';
@@ -218,6 +218,14 @@ const live = createLive({
         else if (s === 'down' && firstWatch && !signedOut && current !== state.scope?.code) withoutHub();
     },
     onRefused: (error, scope) => refused(error, scope),
+    // The account was locked or changed while the screen was open: say why and stay put (no reconnecting, no redirect
+    // that would hide the reason); the link signs in again.
+    onSignedOut: message => {
+        signedOut = true;
+        banner.replaceChildren(message ?? SIGNED_OUT, ' ', el('a', { text: '点此重新登录', attrs: { href: loginUrl() } }));
+        banner.classList.add('signed-out');
+        setLive('signed_out');
+    },
 });
 
 /**
