@@ -228,6 +228,88 @@ public sealed class PhoneTests(ScreenSilo silo)
         });
     }
 
+    [SkippableFact]
+    public async Task A_report_the_server_refuses_stays_on_the_phone_with_its_reason_until_the_worker_deletes_it()
+    {
+        var worker = await WorkerAsync(9);
+        var title = $"占道经营（拒收测试 {Guid.NewGuid().ToString("N")[..6]}）";
+
+        await RunAsync(nameof(A_report_the_server_refuses_stays_on_the_phone_with_its_reason_until_the_worker_deletes_it), worker, async (phone, context, _) =>
+        {
+            phone.Dialog += (_, dialog) => dialog.AcceptAsync(); // 删除 asks first
+            // The categories offered are the ones the console's forms get (GET /api/categories): here only 安全隐患.
+            await phone.RouteAsync("**/api/categories", async route =>
+            {
+                var response = await route.FetchAsync();
+                var all = System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!.AsArray();
+                var kept = new System.Text.Json.Nodes.JsonArray([.. all.Where(c => (string?)c!["name"] == "安全隐患").Select(c => c!.DeepClone())]);
+                await route.FulfillAsync(new() { Response = response, Body = kept.ToJsonString() });
+            });
+
+            // The phone is far outside the county: its positions are refused, and so is a report from there.
+            await context.SetGeolocationAsync(new() { Latitude = 0.5f, Longitude = 0.5f, Accuracy = 10 });
+            await SignInAsync(phone, worker);
+            await phone.Locator("nav.tabs button[data-go=report]").ClickAsync();
+            await Expect(phone.Locator("#report-where")).ToContainTextAsync("GPS", new() { Timeout = Soon });
+            var form = phone.Locator("#report-form");
+            await Expect(form.Locator("select[name=category] option")).ToHaveCountAsync(2); // 请选择类别 and 安全隐患
+            await form.Locator("select[name=category]").SelectOptionAsync(new SelectOptionValue { Label = "安全隐患" });
+            await form.Locator("input[name=title]").FillAsync(title);
+            await form.Locator("textarea[name=description]").FillAsync("路口有人占道经营，影响通行");
+            await form.Locator("input[name=photos]").SetInputFilesAsync(new FilePayload { Name = "占道.png", MimeType = "image/png", Buffer = Png });
+            await Expect(phone.Locator("#report-thumbs img")).ToHaveCountAsync(1);
+            await form.GetByRole(AriaRole.Button, new() { Name = "上报" }).ClickAsync();
+
+            // Refused: kept, marked, with the server's Chinese reason and its photo; not sent again; and still there after a reload.
+            var kept = phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title });
+            await Expect(kept).ToContainTextAsync("未被接受", new() { Timeout = Soon });
+            await Expect(kept).ToContainTextAsync("不在任何网格内");
+            await Expect(kept).ToContainTextAsync("照片 1 张");
+            await Expect(phone.Locator("#net")).ToContainTextAsync("未被接受 1");
+            await Expect(phone.Locator("#net")).Not.ToContainTextAsync("待发送");
+            await Shoot(phone, "phone-refused-report");
+            await phone.ReloadAsync();
+            await Expect(kept).ToContainTextAsync("不在任何网格内", new() { Timeout = Soon });
+            Assert.Null(await CaseTitledAsync(worker, title));
+
+            // The refused positions are counted under 我的, with the reason.
+            await phone.Locator("nav.tabs button[data-go=me]").ClickAsync();
+            await Expect(phone.Locator("#me-positions-refused")).ToContainTextAsync("超出所属县", new() { Timeout = 30_000 });
+
+            // The worker deletes it.
+            await phone.Locator("nav.tabs button[data-go=tasks]").ClickAsync();
+            await kept.GetByRole(AriaRole.Button, new() { Name = "删除" }).ClickAsync();
+            await Expect(kept).ToHaveCountAsync(0);
+            await Expect(phone.Locator("#net")).Not.ToContainTextAsync("未被接受");
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_task_offers_only_the_buttons_the_server_allows()
+    {
+        var worker = await WorkerAsync(10);
+        var code = await TaskForAsync(worker, "垃圾堆放（按服务器许可显示按钮）");
+
+        await RunAsync(nameof(A_task_offers_only_the_buttons_the_server_allows), worker, async (phone, _, _) =>
+        {
+            // The task as the server answers it, except that only 反馈进展 is allowed (a dispatched task would show 签收 by its state).
+            await phone.RouteAsync($"**/api/cases/{code}", async route =>
+            {
+                var response = await route.FetchAsync();
+                var body = System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!.AsObject();
+                body["allowed"] = new System.Text.Json.Nodes.JsonArray("progress");
+                await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+            });
+            await SignInAsync(phone, worker);
+            var task = phone.Locator($"#task-list [data-code='{code}']");
+            await Expect(task).ToBeVisibleAsync(new() { Timeout = Soon });
+            await task.ClickAsync();
+            await Expect(phone.Locator("#task-detail")).ToContainTextAsync("垃圾堆放");
+            await Expect(phone.Locator("#task-actions button[data-action=progress]")).ToBeVisibleAsync();
+            await Expect(phone.Locator("#task-actions button[data-action]")).ToHaveCountAsync(1);
+        });
+    }
+
     private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home, (double Lat, double Lon) Elsewhere);
 
     /// <summary>The n-th worker of 城关镇 (each test its own), with two points inside their grid.</summary>

@@ -89,6 +89,49 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task The_case_card_offers_only_the_actions_the_server_allows_and_reads_them_again_when_the_case_changes()
+    {
+        var (grid, _) = await SomeGridAsync(4);
+        var code = await CreateWaitingCaseAsync(grid, "合同纠纷：物业费争议（按服务器许可显示按钮）");
+
+        await silo.RunAsync(nameof(The_case_card_offers_only_the_actions_the_server_allows_and_reads_them_again_when_the_case_changes), async page =>
+        {
+            // The case as the server answers it, except that nothing is allowed, until the test lets the answers through as they are.
+            var withhold = true;
+            var reads = 0;
+            await page.RouteAsync($"**/api/cases/{code}", async route =>
+            {
+                Interlocked.Increment(ref reads);
+                var response = await route.FetchAsync();
+                var body = System.Text.Json.Nodes.JsonNode.Parse(await response.TextAsync())!.AsObject();
+                if (withhold)
+                {
+                    body["allowed"] = new System.Text.Json.Nodes.JsonArray();
+                }
+
+                await route.FulfillAsync(new() { Response = response, Body = body.ToJsonString() });
+            });
+            await page.SignInAsync("duty");
+            await page.ExpectLiveAsync(ScreenSilo.County);
+            var card = await OpenCaseCardAsync(page, code);
+
+            // Duty's own rules would allow 分派 and 督办 here; the server said nothing is allowed, so the card offers nothing.
+            await Expect(card.Locator("[data-field='status']")).ToHaveTextAsync("待分派");
+            await Expect(card.Locator("button[data-action]")).ToHaveCountAsync(0);
+
+            // The case changes (dispatched from elsewhere): the card reads it again, allowed included.
+            withhold = false;
+            var before = reads;
+            using var duty = await silo.ApiAsync("duty");
+            await ScreenSilo.Json(await duty.PostAsJsonAsync($"/api/cases/{code}/dispatch", new { to = $"center-{grid.Code[..9]}" }));
+            await Expect(card.Locator("[data-field='status']")).ToHaveTextAsync("待签收", new() { Timeout = 5000 });
+            await Expect(card.Locator("button[data-action='dispatch']")).ToHaveTextAsync("改派");
+            await Expect(card.Locator("button[data-action='supervise']")).ToBeVisibleAsync();
+            Assert.True(reads > before);
+        });
+    }
+
+    [SkippableFact]
     public async Task Duty_verifies_a_resolved_case_from_its_card_and_a_refusal_shows_its_chinese_reason()
     {
         var (grid, _) = await SomeGridAsync(2);
@@ -147,12 +190,24 @@ public sealed class WallActionTests(ScreenSilo silo, ITestOutputHelper output)
             await page.ExpectLiveAsync(grid.Code[..12]);
             await page.ExpectMapCountAsync("data-workers", "n > 0", TimeSpan.FromSeconds(10));
             var at = await WaitForPointAsync(page, "worker", worker.ToString(CultureInfo.InvariantCulture));
+            var caseReads = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Request += (_, r) =>
+            {
+                if (r.Url.Contains("/api/cases", StringComparison.Ordinal) && r.Method == "GET")
+                {
+                    caseReads.Enqueue(r.Url);
+                }
+            };
             await page.Mouse.ClickAsync(at.X, at.Y);
             var card = page.Locator($"#worker-card[data-worker='{worker}']");
             await Expect(card).ToBeVisibleAsync();
 
             var select = card.Locator("select[name='case']");
             await Expect(select.Locator($"option[value='{code}']")).ToHaveCountAsync(1, new() { Timeout = 5000 });
+
+            // The cases offered come in one request (each line with what duty may do with it), not one read per case.
+            var read = Assert.Single(caseReads);
+            Assert.Contains("allowed=true", read, StringComparison.Ordinal);
             await select.SelectOptionAsync(code);
             await card.Locator("button[data-action='task']").ClickAsync();
             await Expect(page.Locator("#toast")).ToContainTextAsync("派发给");

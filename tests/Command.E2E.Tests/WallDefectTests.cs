@@ -68,6 +68,49 @@ public sealed class WallDefectTests(ScreenSilo silo, ITestOutputHelper output)
         });
     }
 
+    [SkippableTheory]
+    [InlineData(1920, 1080)]
+    [InlineData(1366, 768)]
+    public async Task The_link_to_the_console_covers_no_panel_and_nothing_in_the_title_bar(int width, int height)
+    {
+        await silo.CreateCaseAsync();
+        await silo.RunAsync($"{nameof(The_link_to_the_console_covers_no_panel_and_nothing_in_the_title_bar)}_{width}", async page =>
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.SignInAsync("duty");
+            await page.ExpectLiveAsync(ScreenSilo.County);
+            await Expect(page.Locator("#tasks [data-case]").First).ToBeVisibleAsync();
+            var link = page.GetByRole(AriaRole.Link, new() { Name = "进入工作台" });
+            await Expect(link).ToBeVisibleAsync();
+
+            // Every panel (the task list among them), the title and the bar's other parts, as drawn: none shares a pixel with the
+            // link, and nothing in the bar runs into the title.
+            var covered = await page.EvaluateAsync<string[]>("""
+                () => {
+                    const overlaps = (a, b) => b.width > 0 && b.height > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+                    const name = e => e.id || e.className || e.tagName;
+                    const link = document.getElementById('to-console');
+                    const bar = [...document.querySelectorAll('.user, #live-status, .logout button, #clock, .system, #to-console')];
+                    const words = document.createRange();
+                    words.selectNodeContents(document.getElementById('title'));
+                    const title = words.getBoundingClientRect(); // the title's text, not its wide box
+                    return [
+                        ...[...document.querySelectorAll('.panel, #title, .user, #live-status, .logout button, #clock, .system')]
+                            .filter(e => overlaps(link.getBoundingClientRect(), e.getBoundingClientRect())).map(e => `link over ${name(e)}`),
+                        ...bar.filter(e => overlaps(title, e.getBoundingClientRect())).map(e => `${name(e)} over the title`),
+                    ];
+                }
+                """);
+            Assert.Empty(covered);
+            var box = (await link.BoundingBoxAsync())!;
+            Assert.True(box.X >= 0 && box.X + box.Width <= width && box.Y >= 0 && box.Y + box.Height <= height, $"the link is drawn at {box.X:0},{box.Y:0} on a {width}×{height} screen");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), $"big-screen-console-link-{width}x{height}.png") });
+
+            await link.ClickAsync();
+            await page.WaitForURLAsync("**/console");
+        });
+    }
+
     [SkippableFact]
     public async Task The_sign_in_page_fits_a_phone()
     {

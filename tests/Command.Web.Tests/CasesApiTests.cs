@@ -164,6 +164,68 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Fact]
+    public async Task A_case_answers_the_actions_its_reader_may_take_now_by_the_names_the_action_route_takes()
+    {
+        var (_, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        using var town = await silo.As($"town-{Chengguan}");
+        using var police = await silo.As($"dept-police-{Chengguan}");
+        var code = (await Create(duty, new { channel = "walk_in", category = "14", urgency = "low", title = "治安隐患（可办操作）", description = "d", lat, lon }))
+            .GetProperty("code").GetString();
+
+        // Sent to the police station on intake: the station signs, its township may neither sign nor resolve.
+        Assert.Contains("sign", await Allowed(police, code));
+        Assert.DoesNotContain("resolve", await Allowed(police, code));
+        Assert.DoesNotContain("sign", await Allowed(town, code));
+        Assert.Contains("supervise", await Allowed(duty, code));
+
+        await DemoSilo.Json(await police.PostAsync($"/api/cases/{code}/sign", null));
+        await DemoSilo.Json(await police.PostAsJsonAsync($"/api/cases/{code}/extend", new { days = 2, note = "需调查" }));
+
+        // In hand: the station reports and resolves; the township approves the extension, by its URL name.
+        var station = await Allowed(police, code);
+        Assert.Contains("progress", station);
+        Assert.Contains("resolve", station);
+        Assert.DoesNotContain("sign", station);
+        Assert.Contains("approve-extension", await Allowed(town, code));
+        await DemoSilo.Json(await town.PostAsJsonAsync($"/api/cases/{code}/approve-extension", new { approve = true }));
+        Assert.DoesNotContain("approve-extension", await Allowed(town, code));
+    }
+
+    [Fact]
+    public async Task A_village_list_answers_in_one_request_which_open_cases_the_reader_may_dispatch()
+    {
+        var (grid, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        using var town = await silo.As($"town-{Chengguan}");
+        var waiting = (await Create(duty, new { channel = "walk_in", category = "04", urgency = "low", title = "合同纠纷（列表可派）", description = "d", lat, lon }))
+            .GetProperty("code").GetString()!;
+        var police = (await Create(duty, new { channel = "walk_in", category = "14", urgency = "low", title = "治安隐患（列表可派）", description = "d", lat, lon }))
+            .GetProperty("code").GetString()!;
+
+        var county = await DemoSilo.Json(await duty.GetAsync($"/api/cases?region={grid[..12]}&status=accepted,dispatched,in_progress&allowed=true&pageSize=50"));
+        var townList = await DemoSilo.Json(await town.GetAsync($"/api/cases?region={grid[..12]}&status=accepted,dispatched,in_progress&allowed=true&pageSize=50"));
+        var plain = await DemoSilo.Json(await duty.GetAsync($"/api/cases?region={grid[..12]}&status=accepted,dispatched"));
+
+        // The county's duty officer may send on both; the township neither (one waits at the county, the other is the
+        // station's, sent there by the county's rules), and every line says so.
+        Assert.Contains("dispatch", AllowedIn(county, waiting));
+        Assert.Contains("dispatch", AllowedIn(county, police));
+        Assert.DoesNotContain("dispatch", AllowedIn(townList, waiting));
+        Assert.All(county.GetProperty("items").EnumerateArray(), c => Assert.Contains(c.GetProperty("status").GetString(), new[] { "accepted", "dispatched", "in_progress" }));
+        Assert.All(plain.GetProperty("items").EnumerateArray(), c => Assert.False(c.TryGetProperty("allowed", out _)));
+        Assert.Contains(plain.GetProperty("items").EnumerateArray(), c => c.GetProperty("code").GetString() == waiting);
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.GetAsync($"/api/cases?region={grid[..12]}&allowed=true&pageSize=51")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.GetAsync($"/api/cases?region={grid[..12]}&status=accepted,flying")).StatusCode);
+    }
+
+    private static async Task<List<string>> Allowed(HttpClient client, string? code) =>
+        [.. (await DemoSilo.Json(await client.GetAsync($"/api/cases/{code}"))).GetProperty("allowed").EnumerateArray().Select(a => a.GetString()!)];
+
+    private static List<string> AllowedIn(JsonElement page, string code) =>
+        [.. page.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("code").GetString() == code).GetProperty("allowed").EnumerateArray().Select(a => a.GetString()!)];
+
+    [Fact]
     public async Task A_department_sees_only_what_is_sent_to_it_and_only_centers_acknowledge_warnings()
     {
         var (grid, lat, lon) = await GridIn(Chengguan);

@@ -67,7 +67,49 @@ public sealed class PhoneApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(id, me.GetProperty("id").GetInt64());
         Assert.Equal(device, me.GetProperty("deviceId").GetString());
         Assert.Equal("/osmand", me.GetProperty("trackerPath").GetString());
+        Assert.False(me.TryGetProperty("categories", out _)); // the phone reads GET /api/categories, as every form does
         Assert.Equal(HttpStatusCode.Forbidden, (await town.GetAsync("/api/me/worker")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Positions_from_a_phone_whose_clock_is_minutes_off_are_kept_at_the_servers_time_and_bad_ones_are_still_refused()
+    {
+        var (id, _, grid) = await silo.WorkerIn(DemoSilo.Chengguan);
+        var point = silo.Factory.Services.GetRequiredService<RegionDirectory>().PointInside(grid)!.Value;
+        using var worker = await silo.As($"worker-{grid}");
+        var fast = TimeSpan.FromMinutes(9); // the phone's clock runs 9 minutes ahead
+        var phoneNow = DateTimeOffset.UtcNow + fast;
+
+        var ahead = await worker.PostAsJsonAsync("/api/me/positions", new
+        {
+            positions = new[] { new { lat = point.Lat, lon = point.Lon, timestamp = (phoneNow - TimeSpan.FromSeconds(20)).ToUnixTimeMilliseconds() } },
+            sentAt = phoneNow.ToUnixTimeMilliseconds(),
+        });
+        var unsaid = await worker.PostAsJsonAsync("/api/me/positions", new
+        {
+            positions = new[] { new { lat = point.Lat, lon = point.Lon, timestamp = phoneNow.ToUnixTimeMilliseconds() } },
+        });
+        var future = await worker.PostAsJsonAsync("/api/me/positions", new
+        {
+            positions = new[] { new { lat = point.Lat, lon = point.Lon, timestamp = (phoneNow + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds() } },
+            sentAt = phoneNow.ToUnixTimeMilliseconds(),
+        });
+        var faraway = await worker.PostAsJsonAsync("/api/me/positions", new
+        {
+            positions = new[] { new { lat = 0.0, lon = 0.0, timestamp = phoneNow.ToUnixTimeMilliseconds() } },
+            sentAt = phoneNow.ToUnixTimeMilliseconds(),
+        });
+
+        // Read on the server's clock, the fix was taken 20 seconds ago, not 9 minutes from now.
+        Assert.Equal(1, (await DemoSilo.Json(ahead)).GetProperty("accepted").GetInt32());
+        var seen = (await DemoSilo.Json(await worker.GetAsync($"/api/workers/{id}"))).GetProperty("lastPosition").GetProperty("time").GetDateTimeOffset();
+        Assert.InRange(seen, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(2), DateTimeOffset.UtcNow);
+
+        // Without its clock the batch is taken as it says (and 9 minutes ahead is refused); a fix ahead of the phone's own
+        // clock, or outside the county, is refused whatever the clock.
+        Assert.Equal(HttpStatusCode.BadRequest, unsaid.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, faraway.StatusCode);
     }
 
     [Fact]

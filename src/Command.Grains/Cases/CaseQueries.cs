@@ -14,9 +14,15 @@ public sealed record CasePage(int Total, int Page, int PageSize, IReadOnlyList<C
 /// <summary>Case lists from the database (newest first), filtered by region, status and handling unit.</summary>
 public sealed class CaseQueries(Database database)
 {
-    public async Task<CasePage> ListAsync(string regionCode, CaseStatus? status, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default)
+    public Task<CasePage> ListAsync(string regionCode, CaseStatus? status, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        ListAsync(regionCode, status is { } only ? [only] : [], unitId, page, pageSize, cancellationToken);
+
+    /// <summary>The cases in any of <paramref name="statuses"/> (all when empty).</summary>
+    public async Task<CasePage> ListAsync(
+        string regionCode, IReadOnlyCollection<CaseStatus> statuses, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(regionCode);
+        ArgumentNullException.ThrowIfNull(statuses);
         var where = new StringBuilder();
         var parameters = new List<object?>();
         if (regionCode.Length > 0)
@@ -26,7 +32,14 @@ public sealed class CaseQueries(Database database)
             parameters.Add(value);
         }
 
-        Filter(where, parameters, "status", status?.Wire());
+        if (statuses.Count > 0)
+        {
+            var first = parameters.Count + 1;
+            parameters.AddRange(statuses.Select(x => (object?)x.Wire()));
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("status IN (")
+                .AppendJoin(", ", Enumerable.Range(first, statuses.Count).Select(n => "$" + n.ToString(CultureInfo.InvariantCulture))).Append(')');
+        }
+
         Filter(where, parameters, "unit_id", unitId);
 
         var total = 0;

@@ -27,6 +27,9 @@ public static class CasesApi
     /// <summary>The request header that makes POST /api/cases safe to resend: the first request with a key opens the case, later ones answer it (200).</summary>
     public const string IdempotencyKey = "Idempotency-Key";
 
+    /// <summary>The largest page that also answers each case's allowed actions (each asks its case grain).</summary>
+    private const int MaxAllowedPage = 50;
+
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("cases");
@@ -47,12 +50,12 @@ public static class CasesApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Cases in a region (newest first), by status; mine=true for the user's own unit.");
+            .WithSummary("Cases in a region (newest first), by status (several comma-separated); mine=true for the user's own unit; allowed=true adds each case's allowed actions.");
         cases.MapGet("/{code}", GetAsync)
             .Produces<CaseView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("A case: state, handler, deadlines, supervision, attempts, revisits, warnings and history; its attachments in attachments.");
+            .WithSummary("A case: state, handler, deadlines, supervision, attempts, revisits, warnings, history, and the actions the caller may take now (allowed).");
         cases.MapPost("/{code}/{action}", ActAsync)
             .Accepts<CaseActionInput>(isOptional: true, "application/json")
             .Produces<CaseView>()
@@ -112,22 +115,23 @@ public static class CasesApi
     }
 
     private static async Task<IResult> ListAsync(
-        ClaimsPrincipal user, RegionDirectory directory, CaseQueries queries, string? region, string? status, bool? mine, int? page, int? pageSize)
+        ClaimsPrincipal user, RegionDirectory directory, CaseQueries queries, IGrainFactory grains, IOptions<JsonOptions> json,
+        string? region, string? status, bool? mine, bool? allowed, int? page, int? pageSize)
     {
         if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } top)
         {
             return problem!;
         }
 
-        CaseStatus? filter = null;
-        if (status is not null)
+        var filter = new List<CaseStatus>();
+        foreach (var name in status?.Split(',', StringSplitOptions.TrimEntries) ?? [])
         {
-            if (!CaseNames.TryParseStatus(status, out var s))
+            if (!CaseNames.TryParseStatus(name, out var s))
             {
-                return Problems.BadRequest("status 须为 accepted、dispatched、in_progress、resolved、closed、archived 或 rejected");
+                return Problems.BadRequest("status 须为 accepted、dispatched、in_progress、resolved、closed、archived 或 rejected（多个以逗号分隔）");
             }
 
-            filter = s;
+            filter.Add(s);
         }
 
         if (page is < 1 or > 100_000 || pageSize is < 1 or > 200)
@@ -135,12 +139,32 @@ public static class CasesApi
             return Problems.BadRequest("page 须在 1 到 100000 之间，pageSize 须在 1 到 200 之间");
         }
 
+        if (allowed == true && pageSize is > MaxAllowedPage)
+        {
+            return Problems.BadRequest($"allowed=true 时 pageSize 不能超过 {MaxAllowedPage}");
+        }
+
         // A department sees the cases sent to it; anyone may ask for their own unit's.
         var profile = user.Profile();
         var unit = mine == true || profile.Role == UserRole.Department
             ? profile.Role == UserRole.GridWorker && profile.WorkerId is { } w ? Grains.Dispatch.Assignee.WorkerKey(w) : profile.UnitId
             : null;
-        return TypedResults.Ok(await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50));
+        var found = await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50);
+        if (allowed != true)
+        {
+            return TypedResults.Ok(found);
+        }
+
+        // Each line with what the caller may do with its case now, as GET /api/cases/{code} answers it (one grain call a line).
+        var may = await Task.WhenAll(found.Items.Select(c => AllowedAsync(grains, c.Code, user)));
+        var body = JsonSerializer.SerializeToNode(found, json.Value.SerializerOptions)!.AsObject();
+        var items = body["items"]!.AsArray();
+        for (var i = 0; i < may.Length; i++)
+        {
+            items[i]!["allowed"] = JsonSerializer.SerializeToNode(may[i], json.Value.SerializerOptions);
+        }
+
+        return TypedResults.Ok(body);
     }
 
     private static async Task<IResult> GetAsync(string code, ClaimsPrincipal user, IGrainFactory grains, AttachmentStore attachments, IOptions<JsonOptions> json)
@@ -157,11 +181,17 @@ public static class CasesApi
             return Problems.NoCase(code);
         }
 
-        // The case as the grain tells it, with its attachments (kept in their own table) alongside.
+        // The case as the grain tells it, with its attachments (kept in their own table) alongside, and what the caller may
+        // do with it now (wire names, as the action route takes them): screens offer a button only where its action is allowed.
         var body = JsonSerializer.SerializeToNode(view, json.Value.SerializerOptions)!.AsObject();
         body["attachments"] = JsonSerializer.SerializeToNode(await attachments.ListAsync(view.Code), json.Value.SerializerOptions);
+        body["allowed"] = JsonSerializer.SerializeToNode(await AllowedAsync(grains, view.Code, user), json.Value.SerializerOptions);
         return TypedResults.Ok(body);
     }
+
+    /// <summary>The wire names of the actions <paramref name="user"/> may take on the case now, decided by the case's own rules.</summary>
+    private static async Task<string[]> AllowedAsync(IGrainFactory grains, string code, ClaimsPrincipal user) =>
+        [.. (await grains.GetGrain<ICaseGrain>(code).AllowedAsync(user.Profile())).Select(a => a.Wire())];
 
     private static async Task<IResult> ActAsync(string code, string action, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {

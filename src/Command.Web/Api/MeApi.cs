@@ -18,19 +18,18 @@ namespace Command.Web.Api;
 /// <summary>
 /// The signed-in grid worker's own profile, as the phone shows it; <see cref="DeviceId"/> is for an OsmAnd/Traccar app, and
 /// <see cref="UserName"/> is the account the phone files its outbox under (what one account queued is never sent under another).
+/// The categories to report under come from GET /api/categories, as every form's do.
 /// </summary>
 public sealed record MyWorkerView(
-    long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos,
-    IReadOnlyList<CategoryChoice> Categories, string UserName);
-
-/// <summary>A category the phone offers by name (事件上报 picks by name, never by code).</summary>
-public sealed record CategoryChoice(string Code, string Name);
+    long Id, string Name, string Phone, string Kind, string GridCode, string GridName, string DeviceId, string TrackerPath, string? ActiveSos, string UserName);
 
 /// <summary>
-/// Where an SOS was sent from (both or neither) and, optionally, when that fix was taken (Unix ms; default: now).
-/// <see cref="Renew"/>: only move the worker's active SOS to this fresher place; if it was called off meanwhile, raise nothing.
+/// Where an SOS was sent from (both or neither) and, optionally, when that fix was taken (Unix ms; default: now) and what the
+/// phone's clock read when it sent the alarm (<see cref="SentAt"/>, Unix ms: the fix's time is read on our clock, see
+/// <see cref="MeApi.SkewOf"/>). <see cref="Renew"/>: only move the worker's active SOS to this fresher place; if it was called
+/// off meanwhile, raise nothing.
 /// </summary>
-public sealed record SosInput(double? Lat, double? Lon, double? Accuracy, long? Timestamp = null, bool? Renew = null);
+public sealed record SosInput(double? Lat, double? Lon, double? Accuracy, long? Timestamp = null, bool? Renew = null, long? SentAt = null);
 
 /// <summary>The raised SOS; <see cref="PositionRefused"/> says why the position sent with it was not used (the alarm stands).</summary>
 public sealed record SosView(string WarningId, bool Active, string? PositionRefused = null);
@@ -42,6 +41,9 @@ public sealed record SosView(string WarningId, bool Active, string? PositionRefu
 /// </summary>
 public static class MeApi
 {
+    /// <summary>A phone clock this close to ours is left alone: the difference is mostly the request's own travel time.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(30);
+
     public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder api)
     {
         var me = api.MapGroup("/me").WithTags("phone");
@@ -51,7 +53,7 @@ public static class MeApi
             .Produces<PositionsAccepted>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}]}, no id); answers once durable.");
+            .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}], \"sentAt\": the phone's clock now}, no id); answers once durable.");
         me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery()
             .Accepts<SosInput>(isOptional: true, "application/json")
             .Produces<SosView>()
@@ -130,8 +132,7 @@ public static class MeApi
 
         return TypedResults.Ok(new MyWorkerView(
             worker.Id, worker.Name, worker.Phone, worker.KindName, worker.GridCode, directory.FindRegion(worker.GridCode)?.Name ?? worker.GridCode,
-            worker.DeviceId, "/osmand", await grains.GetGrain<IWorkerGrain>(worker.Id).ActiveSosAsync(),
-            [.. Grains.Cases.CaseCategories.All.Select(c => new CategoryChoice(c.Code, c.Name))], user.UserName()));
+            worker.DeviceId, "/osmand", await grains.GetGrain<IWorkerGrain>(worker.Id).ActiveSosAsync(), user.UserName()));
     }
 
     private static async Task<IResult> PostPositionsAsync(HttpContext context, ClaimsPrincipal user, RegionDirectory directory, PositionLog positions, TimeProvider time, IOptions<PositionOptions> options)
@@ -154,6 +155,7 @@ public static class MeApi
         }
 
         var now = time.GetUtcNow();
+        var skew = SkewOf(batch.SentAt, now);
         var county = directory.CountyOf(worker.GridCode);
         var fixes = new PositionFix[items.Count];
         for (var i = 0; i < items.Count; i++)
@@ -163,7 +165,7 @@ public static class MeApi
                 return Problems.BadRequest($"positions[{i}]：缺少纬度、经度或时间戳，没有存储任何位置");
             }
 
-            fixes[i] = new PositionFix(worker.Id, item.Timestamp, lat, lon, item.Speed ?? double.NaN, item.Bearing ?? double.NaN,
+            fixes[i] = new PositionFix(worker.Id, item.Timestamp + skew, lat, lon, item.Speed ?? double.NaN, item.Bearing ?? double.NaN,
                 item.Altitude ?? double.NaN, item.Accuracy ?? double.NaN, item.Batt ?? double.NaN);
             if (PositionValidator.Check(fixes[i], county, now, rules) is { } error)
             {
@@ -201,7 +203,7 @@ public static class MeApi
         string? refused = null;
         if (input is { Lat: { } y, Lon: { } x })
         {
-            var at = input.Timestamp is > 0 and { } stamp ? stamp : now.ToUnixTimeMilliseconds();
+            var at = input.Timestamp is > 0 and { } stamp ? stamp + SkewOf(input.SentAt ?? 0, now) : now.ToUnixTimeMilliseconds();
             var candidate = new PositionFix(worker.Id, at, y, x, double.NaN, double.NaN, double.NaN, input.Accuracy ?? double.NaN, double.NaN);
             refused = PositionValidator.Check(candidate, directory.CountyOf(worker.GridCode), now, options.Value);
             fix = refused is null ? candidate : null;
@@ -242,6 +244,24 @@ public static class MeApi
 
         var cancelled = await grains.GetGrain<IWorkerGrain>(worker.Id).CancelSosAsync(user.UserName());
         return cancelled ? Results.NoContent() : Problems.NotFound("当前没有进行中的报警");
+    }
+
+    /// <summary>
+    /// How far to move a phone's times onto our clock. A phone's clock may be minutes or hours off, so it says what its clock
+    /// read when it sent (<paramref name="sentAt"/>, Unix ms); the difference to ours now is its skew, and each fix it took is
+    /// moved by it before it is checked like any other (a fix still in the future, or too old, by the phone's own clock is
+    /// refused as before). No correction within <see cref="ClockTolerance"/>, or when the phone did not say (0).
+    /// The skew is measured when the batch is sent, so it holds for fixes taken earlier on the same clock (kept offline).
+    /// </summary>
+    public static long SkewOf(long sentAt, DateTimeOffset now)
+    {
+        if (sentAt <= 0)
+        {
+            return 0;
+        }
+
+        var skew = now.ToUnixTimeMilliseconds() - sentAt;
+        return Math.Abs(skew) <= (long)ClockTolerance.TotalMilliseconds ? 0 : skew;
     }
 
     private static WorkerInfo? Own(ClaimsPrincipal user, RegionDirectory directory) =>

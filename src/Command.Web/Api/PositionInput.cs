@@ -90,6 +90,10 @@ public sealed class PositionItem
 public sealed class PositionBatch
 {
     public List<PositionItem>? Positions { get; set; }
+
+    /// <summary>The sender's clock when it sent the batch (0 when absent or unreadable); the phone's endpoint reads fix times against it.</summary>
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public long SentAt { get; set; }
 }
 
 public sealed record PositionsAccepted(int Accepted);

@@ -1,8 +1,8 @@
 // The case card (details, the actions the user may take, and the timeline from its history) and the worker card
 // (profile, today's patrol, the replay of today's track, and sending the worker a task). Both float over the map and
 // close with ×. The case card follows its case live: every pushed change of it re-reads the case, and a case that
-// closes shows its final state. Actions are offered only where the case's state and the user's role allow them
-// (the same rules as CaseMachine; the server decides for good, and a refusal shows its Chinese reason).
+// closes shows its final state. A button appears only where the server says its action is allowed now (the case's
+// `allowed`, decided by the case's own rules and read again with every change); a refusal shows its Chinese reason.
 
 import { el, setText, getJson, postJson, formatFull, now, formatSpan, WORKER_STATUS, RISK_NAMES } from './util.js';
 
@@ -10,29 +10,15 @@ const URGENCY_CLASS = { high: 'bad-text', medium: 'warn-text', low: '' };
 const SUPERVISION_CLASS = { red: 'bad-text', yellow: 'warn-text' };
 const SUPERVISION_LEVELS = [['normal', '普通督办'], ['yellow', '黄牌督办'], ['red', '红牌督办']];
 const SUPERVISION_RANK = { none: 0, normal: 1, yellow: 2, red: 3 };
-const OPEN_FOR_SUPERVISION = new Set(['accepted', 'dispatched', 'in_progress', 'resolved']);
-const DISPATCHABLE = new Set(['accepted', 'dispatched', 'in_progress']);
+const OPEN = 'accepted,dispatched,in_progress'; // the statuses a case can be sent on in (the server says for which it may)
+const OFFERED = ['dispatch', 'supervise', 'verify']; // the actions the wall has forms for, in the order of their buttons
 const REFRESH_MS = 250;   // pushed changes of the open case are read back at most this often
+const TASK_CHOICES = 20;  // cases offered on a worker's card
 
-/** What the user may do with a case now: the rules of CaseMachine for dispatch, supervise and verify. */
-export function allowedActions(c, user) {
-    const role = user.role;
-    const countyCenter = (role === 'DutyOfficer' || role === 'Leader') && (c.location?.countyCode ?? '').startsWith(user.scope ?? '');
-    const isUnit = id => !!id && !id.startsWith('worker-') && role !== 'GridWorker' && role !== 'Admin' && user.unitId === id;
-    const to = c.assignment?.to?.id ?? '';
-    const dispatcher = isUnit(c.assignment?.dispatchedBy) || countyCenter;
-    const actions = [];
-    const dispatch = c.status === 'accepted' ? isUnit(c.holder) || countyCenter
-        : c.status === 'dispatched' ? dispatcher
-        : c.status === 'in_progress' ? (isUnit(to) && !to.startsWith('dept-')) || countyCenter
-        : false;
-    if (dispatch) actions.push('dispatch');
-    if (countyCenter && OPEN_FOR_SUPERVISION.has(c.status) && (SUPERVISION_RANK[c.supervision] ?? 0) < 3) actions.push('supervise');
-    if (c.status === 'resolved' && dispatcher) actions.push('verify');
-    return { actions, countyCenter };
-}
+/** Whose units a dispatch may go to: the county's duty officer and leader choose among all of the case's county. */
+const wholeCounty = (c, user) => (user.role === 'DutyOfficer' || user.role === 'Leader') && (c.location?.countyCode ?? '').startsWith(user.scope ?? '');
 
-export function createCards({ track, onSelect, user, units, cases, toast }) {
+export function createCards({ track, onSelect, user, units, toast }) {
     const caseCard = document.getElementById('case-card');
     const workerCard = document.getElementById('worker-card');
     let caseToken = 0;
@@ -159,11 +145,11 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
         }
         parts.details.replaceChildren(...details(c));
         parts.timeline.replaceChildren(...timeline(c));
-        const { actions, countyCenter } = allowedActions(c, user);
+        const actions = OFFERED.filter(a => (c.allowed ?? []).includes(a));
         const key = `${c.status}|${c.supervision}|${c.assignment?.to?.id ?? ''}|${actions.join(',')}`;
         if (key !== shownKey) {
             shownKey = key;
-            renderActions(c, actions, countyCenter);
+            renderActions(c, actions);
         }
     }
 
@@ -203,7 +189,7 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
     }
 
     // ---------- case actions ----------
-    function renderActions(c, actions, countyCenter) {
+    function renderActions(c, actions) {
         showError(null);
         const box = parts.actions;
         box.replaceChildren();
@@ -228,7 +214,7 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
         const button = (name, text, build) => buttons.append(el('button', {
             className: 'act', text, attrs: { type: 'button', 'data-action': name }, on: { click: () => open(name, build) },
         }));
-        if (actions.includes('dispatch')) button('dispatch', c.status === 'accepted' ? '分派' : c.status === 'dispatched' ? '改派' : '转派', f => dispatchForm(f, c, countyCenter));
+        if (actions.includes('dispatch')) button('dispatch', c.status === 'accepted' ? '分派' : c.status === 'dispatched' ? '改派' : '转派', f => dispatchForm(f, c));
         if (actions.includes('supervise')) button('supervise', '督办', f => superviseForm(f, c));
         if (actions.includes('verify')) button('verify', '核实', f => verifyForm(f, c));
         box.append(buttons, form);
@@ -243,15 +229,17 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
     const noteInput = (placeholder, required = false) =>
         el('textarea', { className: 'note-input', attrs: { rows: 2, maxlength: 500, placeholder, 'aria-label': '说明', required } });
 
-    /** Posts an action; the card then shows the case as the server answered (and the push confirms it). */
+    /** Posts an action; the card then reads the case back with what is allowed now (and the push confirms it). */
     async function act(c, action, payload, submit) {
         submit.disabled = true;
         showError(null);
         const token = caseToken;
         try {
-            const updated = await postJson(`/api/cases/${encodeURIComponent(c.code)}/${action}`, payload);
+            await postJson(`/api/cases/${encodeURIComponent(c.code)}/${action}`, payload);
             if (token !== caseToken || !parts) return;
             toast(`${ACTION_DONE[action]}：${c.code}`, 'info');
+            const updated = await getJson(`/api/cases/${encodeURIComponent(c.code)}`);
+            if (token !== caseToken || !parts) return;
             shownKey = null;
             updateCase(updated);
         } catch (e) {
@@ -261,14 +249,14 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
         }
     }
 
-    async function dispatchForm(form, c, countyCenter) {
+    async function dispatchForm(form, c) {
         const select = el('select', { attrs: { 'aria-label': '承办单位或网格员', name: 'to' } }, el('option', { text: '正在加载承办单位…', attrs: { value: '' } }));
         const note = noteInput('交办说明（可选）');
         const submit = el('button', { className: 'submit', text: '确定分派', attrs: { type: 'button', disabled: true } });
         form.append(el('label', { text: '派往' }), select, note, submit);
         let groups;
         try {
-            groups = await units.targetsFor(c, user, countyCenter);
+            groups = await units.targetsFor(c, user, wholeCounty(c, user));
         } catch (e) {
             showError(`承办单位加载失败：${e.message}`);
             return;
@@ -354,21 +342,29 @@ export function createCards({ track, onSelect, user, units, cases, toast }) {
     }
 
     /**
-     * 派发任务: the open cases of the worker's village that the user may dispatch (held by the user's center, or any
-     * for the county's duty officer and leader), the worker's own grid first; sent with POST …/dispatch to the worker.
+     * 派发任务: the open cases of the worker's village that the server says the user may dispatch now (one list request,
+     * each line with its allowed actions), not already the worker's, the worker's own grid first; sent with
+     * POST …/dispatch to the worker.
      */
     async function taskForm(box, worker, token) {
         box.hidden = true;
         const village = worker.gridCode?.slice(0, 12);
-        if (!village || !['DutyOfficer', 'Leader', 'TownshipCenter', 'Village'].includes(user.role)) return;
+        if (!village) return;
         const key = `worker-${worker.id}`;
-        const candidates = [...cases()]
-            .filter(c => c.regionCode?.startsWith(village) && DISPATCHABLE.has(c.status))
-            .sort((a, b) => (b.regionCode === worker.gridCode) - (a.regionCode === worker.gridCode) || b.acceptedAt - a.acceptedAt)
-            .slice(0, 20);
-        const views = (await Promise.all(candidates.map(c => getJson(`/api/cases/${encodeURIComponent(c.code)}`).catch(() => null))))
-            .filter(c => c && c.assignment?.to?.id !== key && allowedActions(c, user).actions.includes('dispatch'));
+        let page;
+        try {
+            page = await getJson(`/api/cases?region=${encodeURIComponent(village)}&status=${OPEN}&allowed=true&pageSize=50`);
+        } catch (e) {
+            if (token !== workerToken) return;
+            box.hidden = false;
+            box.replaceChildren(el('p', { className: 'action-error bad-text', text: `可派发案件加载失败：${e.message}` }));
+            return;
+        }
         if (token !== workerToken) return;
+        const views = page.items
+            .filter(c => c.unitId !== key && c.allowed.includes('dispatch'))
+            .sort((a, b) => (b.regionCode === worker.gridCode) - (a.regionCode === worker.gridCode))
+            .slice(0, TASK_CHOICES);
         if (views.length === 0) {
             box.hidden = false;
             box.replaceChildren(el('p', { className: 'meta', text: '本村(社区)暂无可派发给该网格员的在办案件' }));

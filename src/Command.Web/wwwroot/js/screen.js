@@ -73,9 +73,7 @@ const base = createMap(document.getElementById('map'), {
 });
 const track = createTrack(base.map);
 const units = createUnits({ county: config.county });
-const cards = createCards({
-    track, user: config.user, units, toast, onSelect: code => markers.select(code), cases: () => state.cases.values(),
-});
+const cards = createCards({ track, user: config.user, units, toast, onSelect: code => markers.select(code) });
 const markers = createMarkers(base, {
     onWorker: id => cards.openWorker(id),
     onCase: code => cards.openCase(code),

@@ -1,7 +1,7 @@
 // The grid worker's phone: sign-in, views and the glue between tasks, reports, patrol, SOS and the outbox.
 import { api, HttpError, isNetworkError, newId } from './api.js';
 import { kv, outbox } from './store.js';
-import { enqueue, flush, mine, onOutboxChange, onSent, othersCount, setOwner } from './outbox.js';
+import { discard, enqueue, flush, mine, onOutboxChange, onSent, othersCount, pending, refusedPositions, setOwner } from './outbox.js';
 import * as gps from './gps.js';
 import * as tasks from './tasks.js';
 import { prepareAll, storable } from './photos.js';
@@ -105,8 +105,7 @@ function showApp() {
     $('me-phone').textContent = me.phone;
     $('me-device').textContent = me.deviceId;
     $('me-tracker-url').textContent = location.origin + me.trackerPath;
-    const select = document.querySelector('#report-form select[name=category]');
-    select.replaceChildren(el('option', { value: '', textContent: '请选择类别' }), ...me.categories.map(c => el('option', { value: c.code, textContent: c.name })));
+    showCategories();
     showSos(me.activeSos);
     tasks.onTasks(renderTasks);
     tasks.start();
@@ -114,6 +113,21 @@ function showApp() {
     go('tasks');
     net();
     flush();
+}
+
+/** 事件上报's categories, as every form's: GET /api/categories (kept for offline starts). */
+async function showCategories() {
+    let categories;
+    try {
+        categories = await api('GET', '/api/categories');
+        await kv.set('categories', categories);
+    } catch {
+        categories = (await kv.get('categories')) || [];
+    }
+
+    const select = document.querySelector('#report-form select[name=category]');
+    select.replaceChildren(el('option', { value: '', textContent: categories.length ? '请选择类别' : '类别加载失败，请联网后重试' }),
+        ...categories.map(c => el('option', { value: c.code, textContent: c.name })));
 }
 
 function go(view) {
@@ -129,36 +143,66 @@ document.addEventListener('click', event => {
     if (target) go(target.dataset.go);
 });
 
-/** Reports still on the phone, above the tasks, so the worker sees they are kept. */
+/**
+ * Reports still on the phone, above the tasks, so the worker sees they are kept; and what the server refused (a report, or
+ * a task's action with its photos), with its reason and a button to delete it, until the worker does.
+ */
 async function renderPending() {
-    const reports = (await mine()).filter(i => i.kind === 'report');
-    $('pending-list').replaceChildren(...reports.map(r => {
-        const card = el('li', { className: 'card' });
-        card.dataset.pending = r.id;
-        card.append(el('div', { className: 'title', textContent: r.body.title }),
-            el('div', { className: 'meta' }, el('span', { className: 'tag warn', textContent: '待发送' }),
-                el('span', { textContent: `${new Date(r.createdAt).toLocaleTimeString('zh-CN', { hour12: false })} 上报` }),
-                ...(r.photos.length ? [el('span', { textContent: `照片 ${r.photos.length} 张` })] : [])));
+    const kept = (await mine()).filter(i => i.kind === 'report' || (i.kind === 'action' && i.refused));
+    $('pending-list').replaceChildren(...kept.map(item => {
+        const card = el('li', { className: `card ${item.refused ? 'refused' : ''}`.trim() });
+        card.dataset.pending = item.id;
+        const title = item.kind === 'report' ? item.body.title : `${describe(item)} · ${item.code}`;
+        const when = `${new Date(item.createdAt).toLocaleTimeString('zh-CN', { hour12: false })} ${item.kind === 'report' ? '上报' : describe(item)}`;
+        const photos = item.photos?.length ? [el('span', { textContent: `照片 ${item.photos.length} 张` })] : [];
+        card.append(el('div', { className: 'title', textContent: title }),
+            el('div', { className: 'meta' }, el('span', { className: `tag ${item.refused ? 'bad' : 'warn'}`, textContent: item.refused ? '未被接受' : '待发送' }),
+                el('span', { textContent: when }), ...photos));
+        if (item.refused) card.append(...refusal(item));
         return card;
     }));
 }
 
+/** Why the server refused an item, and the button that deletes it from the phone. */
+function refusal(item) {
+    const remove = el('button', { type: 'button', className: 'ghost small', textContent: '删除' });
+    remove.dataset.delete = item.id;
+    remove.addEventListener('click', async event => {
+        event.stopPropagation();
+        if (!confirm(`删除后无法恢复（含照片 ${item.photos?.length || 0} 张）。确定删除？`)) return;
+        await discard(item.id);
+        if (item.kind === 'action' && openCode === item.code) openTask(item.code);
+    });
+    const reason = item.kind === 'report' && item.code
+        ? `案件 ${item.code} 已上报，但照片未被接受：${item.refused.reason}`
+        : `未被接受：${item.refused.reason}`;
+    return [el('p', { className: 'error reason', textContent: reason }), remove];
+}
+
 async function net() {
     renderPending();
-    const pending = (await mine()).length;
+    const waiting = (await pending()).length;
+    const refused = (await mine()).length - waiting;
     const others = await othersCount();
     const badge = $('net');
     badge.classList.toggle('off', !navigator.onLine);
-    badge.textContent = (navigator.onLine ? '在线' : '离线') + (pending ? ` · 待发送 ${pending}` : '');
-    $('me-outbox').textContent = String(pending) + (others ? `（另有其他账号的 ${others} 条待发送，该账号登录后发送）` : '');
+    badge.textContent = (navigator.onLine ? '在线' : '离线') + (waiting ? ` · 待发送 ${waiting}` : '') + (refused ? ` · 未被接受 ${refused}` : '');
+    $('me-outbox').textContent = String(waiting) + (others ? `（另有其他账号的 ${others} 条待发送，该账号登录后发送）` : '');
+    const positions = refusedPositions();
+    $('me-positions-refused').textContent = positions.count
+        ? `${positions.count} 个（最近一次 ${new Date(positions.at).toLocaleString('zh-CN', { hour12: false })}：${positions.reason}）`
+        : '0';
 }
 
 addEventListener('online', () => { net(); toast('网络已恢复，正在发送离线内容'); tasks.refresh(); });
 addEventListener('offline', () => { net(); toast('网络已断开，操作将保存在手机上'); });
 onOutboxChange(net);
 onSent((item, error) => {
-    if (error) {
-        toast(`${describe(item)}未被接受：${error.message}`, 6000);
+    if (error && item.kind === 'positions') {
+        net(); // counted under 我的; a toast every few seconds would hide everything else
+    } else if (error) {
+        toast(`${describe(item)}未被接受：${error.message}${item.kind === 'sos' ? '' : '（已保留在手机上，可查看后删除）'}`, 6000);
+        if (item.kind === 'action' && openCode === item.code) openTask(item.code);
     } else if (item.kind === 'sos') {
         $('sos-text').textContent = '已报警，指挥中心已收到（网络恢复后发出）';
     } else if (item.kind === 'report') {
@@ -224,7 +268,9 @@ async function openTask(code) {
 
     if (openCode !== code) return;
     const pendingAction = (await mine()).find(i => i.kind === 'action' && i.code === code);
-    const status = pendingAction ? { sign: '签收待发送', progress: '进展待发送', resolve: '办结待发送' }[pendingAction.action] : view.statusName;
+    const status = pendingAction
+        ? `${describe(pendingAction)}${pendingAction.refused ? '未被接受' : '待发送'}`
+        : view.statusName;
     const place = view.intake?.address || '';
     box.replaceChildren(
         el('h3', { textContent: view.title }),
@@ -234,7 +280,11 @@ async function openTask(code) {
         ...(view.stale ? [el('p', { className: 'muted', textContent: '（离线，显示的是上次查看的内容）' })] : []),
         ...(view.attachments?.length ? [el('div', { className: 'thumbs' }, ...view.attachments.filter(a => a.contentType.startsWith('image/')).map(a => el('img', { src: a.url, alt: a.name })))] : []),
         el('ol', {}, ...(view.history || []).slice(-6).map(h => el('li', { textContent: `${new Date(h.at).toLocaleString('zh-CN', { hour12: false })} ${h.actionName || h.action}${h.note ? '：' + h.note : ''}` }))));
-    if (pendingAction) return;
+    if (pendingAction) {
+        if (pendingAction.refused) $('task-actions').replaceChildren(...refusal(pendingAction));
+        return;
+    }
+
     const labels = { sign: '签收', progress: '反馈进展', resolve: '办结' };
     $('task-actions').replaceChildren(...tasks.actionsFor(view).map(action => {
         const button = el('button', { type: 'button', className: action === 'progress' ? 'ghost' : 'primary', textContent: labels[action] });
@@ -350,7 +400,7 @@ const sosBody = fix => (fix ? { lat: fix.lat, lon: fix.lon, accuracy: fix.accura
 /** POST /api/me/sos; true once the server raised it. An alarm that could not get through waits in the outbox, first in line. */
 async function raiseSos(body, done) {
     try {
-        const view = await api('POST', '/api/me/sos', body);
+        const view = await api('POST', '/api/me/sos', { ...body, sentAt: Date.now() });
         $('sos-text').textContent = view?.positionRefused || done;
         return true;
     } catch (e) {
@@ -378,7 +428,7 @@ async function followSos(sent) {
 
     if (sent && fresh.at <= sent.at) return;
     try {
-        await api('POST', '/api/me/sos', { ...sosBody(fresh), renew: true });
+        await api('POST', '/api/me/sos', { ...sosBody(fresh), renew: true, sentAt: Date.now() });
         $('sos-text').textContent = '已报警，指挥中心已收到您的位置';
     } catch (e) {
         // The alarm itself is up; the place travels as an ordinary position when the network allows.

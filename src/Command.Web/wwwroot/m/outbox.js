@@ -1,6 +1,9 @@
 // Sends what the outbox holds, oldest first, whenever the network is there. An item leaves the outbox only once the server
-// took it (or refused it for good: a refusal would repeat forever). A report carries its own id as Idempotency-Key, so a
-// resend after a lost answer is the same case, and it remembers each step done (case opened, photos uploaded).
+// took it. One the server refused for good (4xx: sending it again would be refused again) is not sent again: a report or a
+// case action (with its photos) stays on the phone, marked with the server's Chinese reason, until the worker deletes it;
+// refused positions are dropped, and counted (with the last reason) for the worker to see. A report carries its own id as
+// Idempotency-Key, so a resend after a lost answer is the same case, and it remembers each step done (case opened, photos
+// uploaded).
 // Every item is filed under the account signed in when it was made, and only the signed-in account's items are sent: the
 // session is what the server takes the sender from, so a queue left by one worker (whose session ran out) is kept for that
 // worker and never goes out under the next one who signs in on the same phone. An SOS goes out before anything else.
@@ -13,7 +16,7 @@ let again = false;
 let owner = null; // the signed-in account's user name; nothing is queued or sent without one
 
 export const onOutboxChange = fn => listeners.add(fn);
-const changed = async () => { const n = (await mine()).length; listeners.forEach(fn => fn(n)); };
+const changed = async () => { const n = (await pending()).length; listeners.forEach(fn => fn(n)); };
 
 /** The account whose items are queued and sent from now on (null while nobody is signed in). */
 export function setOwner(userName) {
@@ -21,9 +24,31 @@ export function setOwner(userName) {
     if (owner) flush();
 }
 
-/** The signed-in account's items, oldest first. */
+/** The signed-in account's items, oldest first (those still to send and those the server refused). */
 export async function mine() {
     return owner ? (await outbox.all()).filter(i => i.user === owner) : [];
+}
+
+/** The signed-in account's items still to send. */
+export const pending = async () => (await mine()).filter(i => !i.refused);
+
+/** The worker deletes an item the server refused (nothing else is deleted by hand: it would be lost). */
+export async function discard(id) {
+    const item = (await mine()).find(i => i.id === id);
+    if (!item?.refused) return;
+    await outbox.remove(id);
+    await changed();
+}
+
+const REFUSED_POSITIONS = 'command.positions-refused';
+
+/** Positions the server refused since this phone started counting: { count, reason, at } (reason and time of the last). */
+export function refusedPositions() {
+    try {
+        return JSON.parse(localStorage.getItem(REFUSED_POSITIONS)) || { count: 0 };
+    } catch {
+        return { count: 0 };
+    }
 }
 
 /** How many items other accounts left on this phone (kept for them, never sent under this one). */
@@ -53,7 +78,7 @@ export function flush() {
 
 async function round() {
     const user = owner;
-    const items = await mine();
+    const items = await pending();
     for (const item of [...items.filter(i => i.kind === 'sos'), ...items.filter(i => i.kind !== 'sos')]) {
         if (owner !== user) return; // signed out or another account signed in meanwhile
         try {
@@ -65,11 +90,25 @@ async function round() {
                 return; // offline, busy or signed out: keep it, in order, for the next round
             }
 
-            await outbox.remove(item.id);
+            await keepRefused(item, e);
             report(item, e);
         }
 
         await changed();
+    }
+}
+
+/** A refusal for good: what the worker made stays, with the reason; positions go, counted. */
+async function keepRefused(item, error) {
+    if (item.kind === 'report' || item.kind === 'action') {
+        await outbox.put({ ...item, refused: { status: error.status, reason: error.message, at: Date.now() } });
+        return;
+    }
+
+    await outbox.remove(item.id);
+    if (item.kind === 'positions') {
+        const before = refusedPositions();
+        localStorage.setItem(REFUSED_POSITIONS, JSON.stringify({ count: before.count + item.positions.length, reason: error.message, at: Date.now() }));
     }
 }
 
@@ -85,10 +124,10 @@ async function upload(code, photo) {
 
 async function send(item) {
     switch (item.kind) {
-        case 'positions':
-            return api('POST', '/api/me/positions', { positions: item.positions });
+        case 'positions': // sentAt: the phone's clock now, so the server can read the fixes' times on its own clock
+            return api('POST', '/api/me/positions', { positions: item.positions, sentAt: Date.now() });
         case 'sos':
-            return api('POST', '/api/me/sos', item.body);
+            return api('POST', '/api/me/sos', { ...item.body, sentAt: Date.now() });
         case 'report': {
             if (!item.code) {
                 const created = await api('POST', '/api/cases', item.body, { 'Idempotency-Key': item.id });

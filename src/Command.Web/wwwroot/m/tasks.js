@@ -116,11 +116,12 @@ export async function detail(code) {
     }
 }
 
-/** What the worker may do now: 签收 a dispatched task, report progress on or resolve one in hand. */
+/**
+ * The buttons the task offers: of the actions the phone has forms for (签收, 反馈进展, 办结), those the server says the worker
+ * may take now (the case's `allowed`, read with the case; offline, as it was when last read).
+ */
 export function actionsFor(view) {
-    if (view.status === 'dispatched') return ['sign'];
-    if (view.status === 'in_progress') return ['progress', 'resolve'];
-    return [];
+    return ['sign', 'progress', 'resolve'].filter(a => (view.allowed || []).includes(a));
 }
 
 /** Marks a task as changed here before the server confirms (the outbox may hold the action a while). */
