@@ -30,6 +30,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         NotAdmin,       // registering a case: the admin configures, it does not take cases
         NotDepartment,  // region figures: a department sees only the cases sent to it
         Acknowledgers,  // duty officer, leader, township center, village
+        SosClosers,     // duty officer, leader, township center (解除 a worker's SOS)
     }
 
     /// <summary>How something outside the user's scope answers: as something missing (404), or as an unknown value (400).</summary>
@@ -148,6 +149,9 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         new("POST", "/api/warnings/{id}/ack", Who.Acknowledgers, OutOfScope.AsMissing,
             (w, o, _) => new($"/api/warnings/{w.Of(o, w.Warning, w.OtherWarning)}/ack"),
             (w, _, _) => new(new Call($"/api/warnings/{w.OtherWarning}x/ack"), w.OtherWarning + "x", w.OtherWarning)),
+        new("POST", "/api/warnings/{id}/close", Who.SosClosers, OutOfScope.AsMissing,
+            (w, o, _) => new($"/api/warnings/{w.Of(o, w.Warning, w.OtherWarning)}/close", Json(new { note = "矩阵" })),
+            (w, _, _) => new(new Call($"/api/warnings/{w.OtherWarning}x/close", Json(new { note = "矩阵" })), w.OtherWarning + "x", w.OtherWarning)),
         new("GET", "/api/dispatch-rules", Who.SignedIn, OutOfScope.NotScoped, (_, _, _) => new("/api/dispatch-rules")),
         new("PUT", "/api/dispatch-rules", Who.Admin, OutOfScope.NotScoped, (_, _, _) => new("/api/dispatch-rules", Empty)),
         new("GET", "/api/categories", Who.SignedIn, OutOfScope.NotScoped, (_, _, _) => new("/api/categories")),
@@ -286,6 +290,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
             Who.NotAdmin => r != Grains.Users.UserRole.Admin,
             Who.NotDepartment => r != Grains.Users.UserRole.Department,
             Who.Acknowledgers => r is Grains.Users.UserRole.DutyOfficer or Grains.Users.UserRole.Leader or Grains.Users.UserRole.TownshipCenter or Grains.Users.UserRole.Village,
+            Who.SosClosers => r is Grains.Users.UserRole.DutyOfficer or Grains.Users.UserRole.Leader or Grains.Users.UserRole.TownshipCenter,
             _ => false,
         };
         if (!permitted)

@@ -62,7 +62,7 @@ public sealed class SosCloseTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var (a, b) = (await elsewhere.Content.ReadFromJsonAsync<JsonElement>(), await unknown.Content.ReadFromJsonAsync<JsonElement>());
         Assert.Equal(b.GetProperty("title").GetString(), a.GetProperty("title").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, byDepartment.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byDepartment.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, byVillage.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byOwnTown.StatusCode);
         Assert.Equal(1L, await CountAsync("SELECT count(*) FROM warnings WHERE id = $1 AND cleared_at IS NOT NULL", id));

@@ -45,6 +45,13 @@ public static class WarningsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Acknowledges a warning for the signed-in user; 409 names who acknowledged it first and when.");
         warnings.MapPost("/{id}/close", CloseSosAsync)
+            .Accepts<SosCloseInput>("application/json")
+            .Produces<SosClosed>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("解除 a grid worker's SOS ({\"note\"}: what was done): the duty officer, a leader or the worker's own township center; recorded with who and when, cleared on every screen.");
         return api;
     }
@@ -130,16 +137,15 @@ public static class WarningsApi
         string id, HttpRequest request, ClaimsPrincipal user, RegionDirectory directory, WarningStore store, IGrainFactory grains, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        // Outside the user's scope, or for a department (which sees no worker's warnings), it is as if there were none.
-        var unknown = Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
-        if (await store.GetAsync(id, cancellationToken) is not { } warning || !warning.IsWithin(user.ScopeCode()) || user.Role() == UserRole.Department)
-        {
-            return unknown;
-        }
-
+        // The role first (it tells nothing about the warning); then outside the user's scope it is as if there were none.
         if (user.Role() is not (UserRole.DutyOfficer or UserRole.Leader or UserRole.TownshipCenter))
         {
             return Problems.Forbidden("只有值班员、领导和网格员所在乡镇的综治中心可以解除一键报警");
+        }
+
+        if (await store.GetAsync(id, cancellationToken) is not { } warning || !warning.IsWithin(user.ScopeCode()))
+        {
+            return Problems.NotFound($"预警 {(id.Length > 40 ? id[..40] : id)} 不存在");
         }
 
         if (warning.Kind != WarningKind.Sos || warning.WorkerId is not { } worker)
