@@ -44,7 +44,6 @@ public static class PositionsApi
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithTags("positions")
-            .Accepts<OsmAndReport>(isOptional: true, "application/x-www-form-urlencoded", "multipart/form-data", "application/json")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("OsmAnd tracker protocol (query or form): id (device id), lat and lon or location=lat,lon, timestamp, and optional speed (knots), "

@@ -109,16 +109,33 @@ public static class OpenApiExtensions
     /// /osmand reads its fields by hand from the query (GET or POST) or a form (POST): the query parameters are those of
     /// <see cref="OsmAndReport"/>, and a GET has no body.
     /// </summary>
-    private static Task OsmAndParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    private static async Task OsmAndParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         if (!string.Equals(context.Description.RelativePath, "osmand", StringComparison.Ordinal))
         {
-            return Task.CompletedTask;
+            return;
         }
 
+        // The body is described here, not with Accepts on the route: Accepts also makes routing match on the content type,
+        // and trackers send a POST with the fields in the query and no body at all.
         if (HttpMethods.IsGet(context.Description.HttpMethod ?? string.Empty))
         {
             operation.RequestBody = null;
+        }
+        else
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(OsmAndReport), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = false,
+                Description = "OsmAnd fields as a form, or the Traccar Client's JSON ({\"device_id\", \"location\": {…}}); or none, with the fields in the query.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/x-www-form-urlencoded"] = new() { Schema = schema },
+                    ["multipart/form-data"] = new() { Schema = schema },
+                    ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+                },
+            };
         }
 
         operation.Parameters ??= [];
@@ -136,8 +153,6 @@ public static class OpenApiExtensions
                 Schema = new OpenApiSchema { Type = property.PropertyType == typeof(string) ? JsonSchemaType.String : JsonSchemaType.Number },
             });
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>The coded values of the API, each with the Chinese users read, as one table the document is written from.</summary>
