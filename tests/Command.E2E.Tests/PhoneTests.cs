@@ -263,13 +263,13 @@ public sealed class PhoneTests(ScreenSilo silo)
             // Refused: kept, marked, with the server's Chinese reason and its photo; not sent again; and still there after a reload.
             var kept = phone.Locator("#pending-list [data-pending]").Filter(new() { HasText = title });
             await Expect(kept).ToContainTextAsync("未被接受", new() { Timeout = Soon });
-            await Expect(kept).ToContainTextAsync("不在任何网格内");
+            await Expect(kept).ToContainTextAsync("不在您可上报的任何网格内");
             await Expect(kept).ToContainTextAsync("照片 1 张");
             await Expect(phone.Locator("#net")).ToContainTextAsync("未被接受 1");
             await Expect(phone.Locator("#net")).Not.ToContainTextAsync("待发送");
             await Shoot(phone, "phone-refused-report");
             await phone.ReloadAsync();
-            await Expect(kept).ToContainTextAsync("不在任何网格内", new() { Timeout = Soon });
+            await Expect(kept).ToContainTextAsync("不在您可上报的任何网格内", new() { Timeout = Soon });
             Assert.Null(await CaseTitledAsync(worker, title));
 
             // The refused positions are counted under 我的, with the reason.
