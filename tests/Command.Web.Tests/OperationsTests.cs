@@ -22,6 +22,23 @@ public sealed class OperationsTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Theory]
+    [InlineData("/orleans/SiloStats/not-a-silo")]
+    [InlineData("/orleans/SiloCounters/1.2.3")]
+    [InlineData("/orleans/SiloProperties/%E4%B8%AD")]
+    [InlineData("/orleans/SiloMetadata/x")]
+    [InlineData("/orleans/HistoricalStats/not-a-silo")]
+    public async Task A_malformed_silo_address_is_a_bad_request_in_Chinese(string url)
+    {
+        using var admin = await silo.As("admin");
+
+        var response = await admin.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("节点地址", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("duty")]
     [InlineData("town-150123100")]
     public async Task Anyone_but_the_admin_is_refused(string userName)
