@@ -27,7 +27,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         SignedIn,
         Admin,
         GridWorker,
-        NotAdmin,       // registering a case: the admin configures, it does not take cases
+        NotAdmin,       // registering or acting on a case: the admin configures, it does not take cases
         NotDepartment,  // region figures: a department sees only the cases sent to it
         Acknowledgers,  // duty officer, leader, township center, village
         SosClosers,     // duty officer, leader, township center (解除 a worker's SOS)
@@ -137,7 +137,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
             (w, o, _) => new($"/api/cases?region={w.Of(o, w.Grid, w.OtherGrid)}"), (w, u, _) => NoRegion(w, u)),
         new("GET", "/api/cases/{code}", Who.SignedIn, OutOfScope.AsMissing,
             (w, o, _) => new($"/api/cases/{w.Of(o, w.Case, w.OtherCase)}"), (w, u, _) => NoCase(w, u)),
-        new("POST", "/api/cases/{code}/{action}", Who.SignedIn, OutOfScope.AsMissing,
+        new("POST", "/api/cases/{code}/{action}", Who.NotAdmin, OutOfScope.AsMissing,
             (w, o, _) => new($"/api/cases/{w.Of(o, w.Case, w.OtherCase)}/supervise", Json(new { level = "yellow", note = "矩阵" })), (w, u, _) => NoCase(w, u)),
         new("POST", "/api/cases/{code}/attachments", Who.SignedIn, OutOfScope.AsMissing,
             (w, o, _) => new($"/api/cases/{w.Of(o, w.Case, w.OtherCase)}/attachments"), (w, u, _) => NoCase(w, u)),

@@ -71,6 +71,12 @@ public static class CasesApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CaseIntakeService intake, IGrainFactory grains)
     {
+        // The role comes before the body: whoever may never register a case learns nothing from how their body is judged.
+        if (user.Profile().Role == UserRole.Admin)
+        {
+            return Problems.Forbidden("管理员不受理案件");
+        }
+
         // A client that may resend (the phone's outbox) names each report once; the same key never opens a second case.
         if (!TryIdempotencyKey(request, out var key, out var badKey))
         {
@@ -198,6 +204,11 @@ public static class CasesApi
         if (!CaseNames.TryParseAction(action, out var parsedAction))
         {
             return Problems.NotFound($"没有操作 {action}（可用：dispatch、sign、progress、consult、extend、approve-extension、escalate、return、supervise、cancel-supervision、resolve、verify、revisit、archive、reject）");
+        }
+
+        if (user.Profile().Role == UserRole.Admin)
+        {
+            return Problems.Forbidden("管理员不处理案件");
         }
 
         if (Precheck(code, user) is { } refused)
