@@ -39,6 +39,19 @@ public sealed class OperationsTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     [Theory]
+    [InlineData("/orleans/img/OrleansLogo.png")]
+    [InlineData("/orleans/SiloStats/127.0.0.1:11111@1")]
+    public async Task The_dashboard_still_serves_its_images_and_well_formed_addresses(string url)
+    {
+        using var admin = await silo.As("admin");
+
+        var response = await admin.GetAsync(url);
+
+        Assert.NotEqual(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((int)response.StatusCode < 500, $"{url} answered {(int)response.StatusCode}");
+    }
+
+    [Theory]
     [InlineData("duty")]
     [InlineData("town-150123100")]
     public async Task Anyone_but_the_admin_is_refused(string userName)

@@ -56,19 +56,28 @@ internal static class OperationsExtensions
     /// </summary>
     private static async ValueTask<object?> RefuseMalformedSiloAddress(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var route = context.HttpContext.Request.RouteValues;
-        foreach (var key in SiloAddressKeys)
+        var request = context.HttpContext.Request;
+        if (SiloAddressOf(request) is { } address && !IsSiloAddress(address))
         {
-            if (route.TryGetValue(key, out var value) && value is string address && !IsSiloAddress(address))
-            {
-                return Problems.BadRequest("节点地址格式不正确（应如 127.0.0.1:11111@123456789）");
-            }
+            return Problems.BadRequest("节点地址格式不正确（应如 127.0.0.1:11111@123456789）");
         }
 
         return await next(context);
     }
 
-    private static readonly string[] SiloAddressKeys = ["address", "path"];
+    /// <summary>The silo address a dashboard route names: {address} on the silo routes, {path} on HistoricalStats only (elsewhere {path} is a font or an image).</summary>
+    private static string? SiloAddressOf(HttpRequest request)
+    {
+        if (request.RouteValues.TryGetValue("address", out var address))
+        {
+            return address as string ?? string.Empty;
+        }
+
+        var pattern = (request.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty;
+        return pattern.Contains("HistoricalStats", StringComparison.OrdinalIgnoreCase) && request.RouteValues.TryGetValue("path", out var path)
+            ? path as string ?? string.Empty
+            : null;
+    }
 
     private static bool IsSiloAddress(string text)
     {
