@@ -8,7 +8,7 @@ namespace Command.Grains.Tests.Regions.Import;
 public sealed class TielingImportTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Tieling_city_builds_about_12000_grids_and_15000_workers_in_seconds()
+    public void Tieling_city_builds_about_12000_grids_and_15000_workers_each_with_its_boundary()
     {
         var clock = Stopwatch.StartNew();
         var import = RegionImporter.BuildTieling();
@@ -26,6 +26,5 @@ public sealed class TielingImportTests(ITestOutputHelper output)
         Assert.InRange(Count(RegionLevel.Grid), 11_000, 13_000);
         Assert.InRange(import.Workers.Count, 14_000, 16_000);
         Assert.All(import.Regions, r => PartitionAssert.IsBoundary(r.Boundary, r.Code));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the build took {clock.Elapsed}");
     }
 }
