@@ -216,6 +216,12 @@ public static class CasesApi
             return refused;
         }
 
+        // Scope before the body: a case out of sight answers as missing whatever the body holds.
+        if (await AttachmentsApi.VisibleCaseAsync(code, user, grains) is null)
+        {
+            return Problems.NoCase(code);
+        }
+
         var (input, problem) = await JsonBody.ReadAsync<CaseActionInput>(request, optional: true);
         if (problem is not null)
         {

@@ -73,12 +73,17 @@ public sealed class BadInputTests(DevelopmentSilo silo) : IClassFixture<Developm
         using var admin = await silo.As("admin");
         var before = await silo.StoredAsync();
 
-        foreach (var name in new[] { new string('长', 1_048_576), "城关镇\n欠薪", new string('名', 101) })
+        static string Rules(string name) =>
+            JsonSerializer.Serialize(new[] { new { id = 1, name, region = "", category = "10", urgency = "", target = "township:justice", copies = Array.Empty<string>() } });
+        foreach (var name in new[] { "城关镇\n欠薪", new string('名', 101) })
         {
-            var rules = JsonSerializer.Serialize(new[] { new { id = 1, name, region = "", category = "10", urgency = "", target = "township:justice", copies = Array.Empty<string>() } });
-            var problem = await ProblemAsync(await admin.PutAsync("/api/dispatch-rules", Body(rules)), HttpStatusCode.BadRequest);
+            var problem = await ProblemAsync(await admin.PutAsync("/api/dispatch-rules", Body(Rules(name))), HttpStatusCode.BadRequest);
             Assert.Contains("100", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+
+        // A megabyte of name makes a body beyond the rule table's limit: refused before it is read.
+        var tooLarge = await ProblemAsync(await admin.PutAsync("/api/dispatch-rules", Body(Rules(new string('长', 1_048_576)))), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("1 MB", tooLarge.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(before, await silo.StoredAsync());
     }
@@ -157,8 +162,70 @@ public sealed class BadInputTests(DevelopmentSilo silo) : IClassFixture<Developm
     public async Task An_action_with_too_many_units_is_refused()
     {
         using var duty = await silo.As("duty");
+        var code = await OpenCaseAsync(duty);
         var units = JsonSerializer.Serialize(new { units = Enumerable.Range(0, 21).Select(i => $"unit-{i}").ToArray() });
+        var before = await silo.StoredAsync();
 
-        await ProblemAsync(await duty.PostAsync("/api/cases/150123-20260101-0001/consult", Body(units)), HttpStatusCode.BadRequest);
+        await ProblemAsync(await duty.PostAsync($"/api/cases/{code}/consult", Body(units)), HttpStatusCode.BadRequest);
+        Assert.Equal(before, await silo.StoredAsync());
+    }
+
+    [Fact]
+    public async Task An_action_on_a_case_out_of_scope_answers_as_missing_whatever_its_body()
+    {
+        using var duty = await silo.As("duty");
+        using var other = await silo.As("town-" + DemoSilo.Shengle);
+        var code = await OpenCaseAsync(duty);   // in 城关镇
+        var before = await silo.StoredAsync();
+
+        var outOfScope = await ProblemAsync(await other.PostAsync($"/api/cases/{code}/sign", Body("{bad")), HttpStatusCode.NotFound);
+        var missing = await ProblemAsync(await other.PostAsync("/api/cases/150123-20260101-9999/sign", Body("{bad")), HttpStatusCode.NotFound);
+
+        Assert.Equal(outOfScope.GetProperty("title").GetString(), missing.GetProperty("title").GetString());
+        Assert.Equal($"没有案件 {code}", outOfScope.GetProperty("detail").GetString());
+        Assert.Equal(before, await silo.StoredAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/positions")]
+    [InlineData("/osmand")]
+    public async Task A_position_with_a_key_given_twice_in_any_case_is_refused(string url)
+    {
+        var (_, device, _) = await silo.WorkerIn(DemoSilo.Chengguan);
+        using var duty = await silo.As("duty");
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        var body = url == "/osmand"
+            ? $$"""{"device_id":"no-such-device","DEVICE_ID":"{{device}}","location":{"timestamp":"{{now}}","coords":{"latitude":40.38,"longitude":111.82}""" + "}}"
+            : $$"""{"positions":[{"id":"{{device}}","lat":40.38,"LAT":40.39,"lon":111.82,"timestamp":"{{now}}"}]}""";
+        var before = await silo.StoredAsync();
+
+        var problem = await ProblemAsync(await duty.PostAsync(url, Body(body)), HttpStatusCode.BadRequest);
+
+        Assert.Contains("重复", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await silo.StoredAsync());
+    }
+
+    [Theory]
+    [InlineData("POST", "/osmand", 64 * 1024 + 1)]
+    [InlineData("POST", "/api/positions", 4 * 1024 * 1024 + 1)]
+    [InlineData("PUT", "/api/dispatch-rules", 1024 * 1024 + 1)]
+    public async Task A_body_beyond_the_route_limit_answers_413_and_stores_nothing(string method, string url, int size)
+    {
+        using var admin = await silo.As("admin");
+        var before = await silo.StoredAsync();
+        var body = "{\"name\":\"" + new string('x', size) + "\"}";
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = Body(body) };
+        var problem = await ProblemAsync(await admin.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.NotNull(problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await silo.StoredAsync());
+    }
+
+    private static async Task<string> OpenCaseAsync(HttpClient duty)
+    {
+        using var created = await duty.PostAsync("/api/cases", Body(Case));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await DemoSilo.Json(created)).GetProperty("code").GetString()!;
     }
 }
