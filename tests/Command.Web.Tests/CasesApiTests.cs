@@ -120,6 +120,16 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var unknownRegion = await worker.PostAsJsonAsync("/api/cases", new { channel = "grid", category = "17", urgency = "low", title = "t", description = "d", regionCode = "150123199" });
 
         Assert.Equal((neighbour, village.Code), (created.GetProperty("gridCode").GetString(), created.GetProperty("villageCode").GetString()));
+
+        // The reporter reads what they reported, though it lies in the next grid; a worker of a third grid does not.
+        var code = created.GetProperty("code").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync($"/api/cases/{code}")).StatusCode);
+        if (village.Children.Count >= 3)
+        {
+            using var third = await silo.As($"worker-{village.Children[2].Code}");
+            Assert.Equal(HttpStatusCode.NotFound, (await third.GetAsync($"/api/cases/{code}")).StatusCode);
+        }
+
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (far.StatusCode, nowhere.StatusCode));
         Assert.Equal(
             Refusals.Text(await nowhere.Content.ReadAsStringAsync()).Replace($"({0.0}, {0.0})", "()", StringComparison.Ordinal),

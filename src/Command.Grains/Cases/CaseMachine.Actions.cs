@@ -415,7 +415,7 @@ public sealed partial class CaseMachine
     public static bool CanSee(UserProfile actor, CaseState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return CaseAccess.CanSee(actor, state.Location.RegionCode, Involved(state));
+        return CaseAccess.CanSee(actor, state.Location.RegionCode, Involved(state)) || CaseAccess.IsReporter(actor, state.AcceptedBy);
     }
 
     /// <summary>Every unit or worker the case is or was with: its handler, the centers that handed it on, consulted and copied units.</summary>
@@ -440,6 +440,16 @@ public sealed partial class CaseMachine
 /// </summary>
 public static class CaseAccess
 {
+    /// <summary>
+    /// A grid worker reports anywhere in their village, so the report may lie in a grid beyond their own scope: they still
+    /// read what they reported.
+    /// </summary>
+    public static bool IsReporter(UserProfile actor, string? acceptedBy)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Role == UserRole.GridWorker && !string.IsNullOrEmpty(acceptedBy) && acceptedBy == actor.UserName;
+    }
+
     public static bool CanSee(UserProfile actor, string regionCode, IEnumerable<string> involved)
     {
         ArgumentNullException.ThrowIfNull(actor);

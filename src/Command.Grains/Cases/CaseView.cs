@@ -49,7 +49,9 @@ public sealed record CaseView(
     public string SupervisionName => Supervision.ToChinese();
 
     /// <summary>Whether a user may read the case (<see cref="CaseAccess"/>).</summary>
-    public bool VisibleTo(Users.UserProfile actor) => CaseAccess.CanSee(actor, Location.RegionCode, Involved);
+    public bool VisibleTo(Users.UserProfile actor) =>
+        CaseAccess.CanSee(actor, Location.RegionCode, Involved)
+        || CaseAccess.IsReporter(actor, History.FirstOrDefault(e => e.Action == CaseAction.Accept)?.Actor);
 
     public static CaseView Of(CaseState s, CaseDeadlines deadlines, IReadOnlyList<CaseEvent> history)
     {
