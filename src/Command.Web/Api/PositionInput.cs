@@ -98,6 +98,6 @@ public sealed class PositionBatch
 
 public sealed record PositionsAccepted(int Accepted);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(PositionBatch))]
 internal sealed partial class PositionJson : JsonSerializerContext;

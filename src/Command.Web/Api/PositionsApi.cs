@@ -6,8 +6,10 @@ using Command.Grains.Users;
 using Command.Grains.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 
@@ -22,6 +24,12 @@ public static class PositionsApi
 {
     private const int MaxErrorsListed = 20;
 
+    /// <summary>The largest positions batch body: room for <see cref="PositionOptions.MaxBatch"/>'s default of 10,000 fixes.</summary>
+    public const int MaxBatchBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest tracker request body (one fix, as a form or the Traccar Client's JSON).</summary>
+    public const int MaxTrackerBytes = 64 * 1024;
+
     public static IEndpointRouteBuilder MapPositionsApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/positions", PostBatchAsync)
@@ -29,6 +37,9 @@ public static class PositionsApi
             .Accepts<PositionBatch>("application/json")
             .Produces<PositionsAccepted>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBatchBytes))
             .DisableAntiforgery()
             .WithSummary("Stores a batch of positions ({\"positions\": [{\"id\", \"lat\", \"lon\", \"timestamp\", …}]}) once all are valid; answers after they are durable.");
         return api;
@@ -45,7 +56,10 @@ public static class PositionsApi
             .DisableAntiforgery()
             .WithTags("positions")
             .Produces(StatusCodes.Status200OK)
+            .Produces<TrackerFixRefused>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxTrackerBytes))
             .WithSummary("OsmAnd tracker protocol (query or form): id (device id), lat and lon or location=lat,lon, timestamp, and optional speed (knots), "
                 + "bearing or heading, altitude, accuracy, batt, alarm=sos; or the Traccar Client's JSON {\"device_id\", \"location\": {\"timestamp\", \"coords\": {…}, …}} (speed in m/s).");
         return app;
@@ -56,7 +70,8 @@ public static class PositionsApi
         var query = context.Request.Query;
         TraccarLocation? json = null;
         var id = TrackerInput.DeviceId(query);
-        var traccar = context.Request.HasJsonContentType();
+        // A JSON content type with nothing in the body (some clients set it on every request) reads the query instead.
+        var traccar = context.Request.HasJsonContentType() && context.Request.ContentLength is not 0;
         if (traccar)
         {
             var (body, unreadable) = await ReadTraccarAsync(context);
@@ -114,7 +129,12 @@ public static class PositionsApi
         var fix = reading.Fix;
         if (PositionValidator.Check(fix, directory.CountyOf(worker.GridCode), now, options.Value) is { } refused)
         {
-            return Problems.BadRequest(refused);
+            // A readable fix from a known device that we do not take (stale, from a skewed clock, outside the county) is
+            // answered 200, as Traccar answers it: tracker apps resend a refused record forever, and every fix queued behind
+            // it would never arrive. The answer says it was not stored and why; the log keeps it for the admin.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Command.Web.Trackers")
+                .LogInformation("Tracker fix of worker {WorkerId} not stored: {Reason}", worker.Id, refused);
+            return TypedResults.Ok(new TrackerFixRefused(false, refused));
         }
 
         if (Append(positions, new ReadOnlySpan<PositionFix>(in fix), out var durable) is { } busy)
@@ -162,7 +182,7 @@ public static class PositionsApi
         }
         catch (JsonException e)
         {
-            return (null, Problems.BadRequest($"请求体不是有效的 Traccar 位置 JSON（{e.Path}），没有存储任何位置"));
+            return (null, Problems.BadRequest($"请求体不是有效的 Traccar 位置 JSON，没有存储任何位置：{Hosting.BadRequests.Json(e)}"));
         }
         catch (BadHttpRequestException e)
         {
@@ -179,7 +199,7 @@ public static class PositionsApi
         }
         catch (JsonException e)
         {
-            return (null, Problems.BadRequest($"请求体不是有效的位置批次 JSON：{e.Path} {e.Message}"));
+            return (null, Problems.BadRequest($"请求体不是有效的位置批次 JSON：{Hosting.BadRequests.Json(e)}"));
         }
         catch (BadHttpRequestException e)
         {

@@ -123,8 +123,16 @@ internal static class TrackerInput
     private static bool TryParseLocation(ReadOnlySpan<char> text, out double lat, out double lon)
     {
         (lat, lon) = (0, 0);
+        // "lat,lon" or, as some trackers send it, "lat,lon,altitude": the first two values are the place.
         var comma = text.IndexOf(',');
-        return comma > 0 && PositionInput.TryParseNumber(text[..comma], out lat) && PositionInput.TryParseNumber(text[(comma + 1)..], out lon);
+        if (comma <= 0)
+        {
+            return false;
+        }
+
+        var rest = text[(comma + 1)..];
+        var third = rest.IndexOf(',');
+        return PositionInput.TryParseNumber(text[..comma], out lat) && PositionInput.TryParseNumber(third < 0 ? rest : rest[..third], out lon);
     }
 
     private static bool Optional(string text, out double value)
@@ -186,6 +194,9 @@ public sealed class TraccarExtras
     public string? Alarm { get; set; }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(TraccarBody))]
 internal sealed partial class TraccarJson : JsonSerializerContext;
+
+/// <summary>What <c>/osmand</c> answers (200) for a readable fix it did not store, and why.</summary>
+public sealed record TrackerFixRefused(bool Stored, string Reason);
