@@ -7,6 +7,7 @@ using Command.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Command.Web.Api;
@@ -27,13 +28,18 @@ public static class DispatchRulesApi
     private const int MaxCode = 64;
     private const int MaxCopies = 20;
 
+    /// <summary>The largest rule table body: 500 rules of the longest names and codes fit.</summary>
+    public const int MaxTableBytes = 1024 * 1024;
+
     public static IEndpointRouteBuilder MapDispatchRulesApi(this IEndpointRouteBuilder api)
     {
         var rules = api.MapGroup("/dispatch-rules").WithTags("dispatch-rules");
         rules.MapGet("/", List).WithSummary("The auto-dispatch rules (自动派单规则), by id, with Chinese names of regions, categories and targets.");
         rules.MapPut("/", ReplaceAsync)
             .RequireAuthorization(AuthExtensions.AdminPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxTableBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

@@ -50,9 +50,11 @@ public static class MeApi
         me.MapGet("/worker", GetWorker).Produces<MyWorkerView>().ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("The signed-in grid worker: grid, phone and the device id to enter in an OsmAnd/Traccar tracker app.");
         me.MapPost("/positions", PostPositionsAsync).DisableAntiforgery()
             .Accepts<PositionBatch>("application/json")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(PositionsApi.MaxBatchBytes))
             .Produces<PositionsAccepted>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("The signed-in grid worker's positions ({\"positions\": [{\"lat\", \"lon\", \"timestamp\", …}], \"sentAt\": the phone's clock now}, no id); answers once durable.");
         me.MapPost("/sos", RaiseSosAsync).DisableAntiforgery()
             .Accepts<SosInput>(isOptional: true, "application/json")

@@ -66,6 +66,7 @@ public static class WebExtensions
         app.UseAuthentication();
         app.Use(SessionCheck.Check);
         app.UseAuthorization();
+        app.Use(BodyLimits.Check);
         app.UseAntiforgery();
 
         app.MapCommandOpenApi();
