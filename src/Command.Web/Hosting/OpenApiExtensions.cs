@@ -6,6 +6,7 @@ using Command.Web.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,6 +84,21 @@ public static class OpenApiExtensions
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
             await AddProblemAsync(operation, context, StatusCodes.Status401Unauthorized, "未登录或登录已失效", cancellationToken);
+        }
+
+        // A path or query value of the wrong type, or a path value too long or with a control character (BadRequests), is 400.
+        if (context.Description.ParameterDescriptions.Any(p => p.Source == BindingSource.Path || p.Source == BindingSource.Query)
+            || (context.Description.RelativePath ?? string.Empty).Contains('{', StringComparison.Ordinal))
+        {
+            await AddProblemAsync(operation, context, StatusCodes.Status400BadRequest, "参数格式不正确", cancellationToken);
+        }
+
+        // A body is read only as JSON (or its documented form type), and only up to the route's limit.
+        if (operation.RequestBody is not null)
+        {
+            await AddProblemAsync(operation, context, StatusCodes.Status400BadRequest, "请求体格式不正确", cancellationToken);
+            await AddProblemAsync(operation, context, StatusCodes.Status413PayloadTooLarge, "请求体过大", cancellationToken);
+            await AddProblemAsync(operation, context, StatusCodes.Status415UnsupportedMediaType, "不支持的内容类型", cancellationToken);
         }
 
         await AddProblemAsync(operation, context, StatusCodes.Status503ServiceUnavailable, "系统正在启动（区划尚未加载），请稍后重试", cancellationToken);
