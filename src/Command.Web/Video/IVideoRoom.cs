@@ -12,8 +12,11 @@ public interface IVideoRoom
     bool Enabled { get; }
 
     /// <summary>
-    /// Publishers joining and leaving the rooms of this silo's handles (and a handle the SFU hung up: ICE failed, timed out),
-    /// so the hub can tell the others to subscribe or to drop a tile. Raised on a background thread; handlers must not block.
+    /// What happened to the handles of this silo: a publisher's media came up (<see cref="PublisherJoined"/>: the others may
+    /// subscribe now) or it left (<see cref="LeaveAsync"/>, or its connection failed: <see cref="PublisherLeft"/>), and a
+    /// handle the SFU hung up (<see cref="HandleHungUp"/>: ICE failed or timed out, or the SFU restarted). Publishers that
+    /// joined through another silo are not reported here: <see cref="VideoPublication.Others"/> and
+    /// <see cref="ListPublishersAsync"/> read the SFU itself. Raised on a background thread; handlers must not block.
     /// </summary>
     event Action<VideoRoomEvent>? Changed;
 
