@@ -63,7 +63,7 @@ public abstract record VideoRoomEvent(long Room);
 /// <summary>A publisher's media is up in <paramref name="Room"/>: the others may subscribe to <paramref name="Feed"/>.</summary>
 public sealed record PublisherJoined(long Room, long Feed, string Display) : VideoRoomEvent(Room);
 
-/// <summary>A publisher left (or its connection failed): subscriptions to <paramref name="Feed"/> end.</summary>
+/// <summary>A publisher announced by <see cref="PublisherJoined"/> left (or its connection failed): subscriptions to <paramref name="Feed"/> end.</summary>
 public sealed record PublisherLeft(long Room, long Feed) : VideoRoomEvent(Room);
 
 /// <summary>The SFU hung one of this silo's handles up (ICE failed or timed out, DTLS alert); the handle is gone.</summary>

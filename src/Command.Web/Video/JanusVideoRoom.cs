@@ -187,7 +187,7 @@ internal sealed partial class JanusVideoRoom : IVideoRoom, IAsyncDisposable
         var handle = sender.GetInt64();
         switch (item.GetProperty("janus").GetString())
         {
-            case "webrtcup" when participant.Feed is { } feed:
+            case "webrtcup" when participant.Feed is { } feed && handles.TryUpdate(handle, participant with { Up = true }, participant):
                 Raise(new PublisherJoined(participant.Room, feed, participant.Display));
                 break;
             case "hangup":
@@ -209,7 +209,7 @@ internal sealed partial class JanusVideoRoom : IVideoRoom, IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets a handle; a publisher's leaving is told to the room, a hangup Janus made to its owner.</summary>
+    /// <summary>Forgets a handle; an announced publisher's leaving is told to the room, a hangup Janus made to its owner.</summary>
     private void Gone(long handle, string? reason)
     {
         if (!handles.TryRemove(handle, out var participant))
@@ -217,7 +217,7 @@ internal sealed partial class JanusVideoRoom : IVideoRoom, IAsyncDisposable
             return;
         }
 
-        if (participant.Feed is { } feed)
+        if (participant is { Feed: { } feed, Up: true })
         {
             Raise(new PublisherLeft(participant.Room, feed));
         }
@@ -358,7 +358,8 @@ internal sealed partial class JanusVideoRoom : IVideoRoom, IAsyncDisposable
         control.Dispose();
     }
 
-    private sealed record Participant(long Room, long? Feed, string Display);
+    /// <summary>A handle of this silo: its room, its feed if it publishes, and whether its media came up (it was announced).</summary>
+    private sealed record Participant(long Room, long? Feed, string Display, bool Up = false);
 
     [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "Video room {Room} {What}")]
     private static partial void LogRoom(ILogger logger, long room, string what);

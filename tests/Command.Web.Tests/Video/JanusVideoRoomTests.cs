@@ -79,6 +79,43 @@ public sealed class JanusVideoRoomTests
     }
 
     [SkippableFact]
+    public async Task A_publication_whose_connection_fails_is_hung_up_and_never_announced()
+    {
+        VideoServers.Require(janus: true, browser: true);
+        await using var services = Services(VideoServers.JanusAdminKey);
+        var rooms = services.GetRequiredService<IVideoRoom>();
+        var changes = Channel.CreateUnbounded<VideoRoomEvent>();
+        rooms.Changed += change => changes.Writer.TryWrite(change);
+
+        // Relay only, but no TURN server: the browser has no candidate at all and answers no check.
+        var unreachable = VideoServers.Config(new IceConfigView([], "relay", null));
+        var (playwright, browser) = await VideoServers.LaunchAsync();
+        var room = await rooms.CreateRoomAsync("会商", 3);
+        try
+        {
+            var township = await VideoPage.OpenAsync(browser);
+            var published = await rooms.PublishAsync(room, "城关镇", await township.OfferAsync("camera", unreachable));
+            await township.AcceptAsync("camera", published.SdpAnswer);
+
+            // The one candidate Janus gets is a closed port on its own address: every check fails.
+            var address = published.SdpAnswer.Split("\r\n").First(l => l.StartsWith("c=IN IP4 ", StringComparison.Ordinal))["c=IN IP4 ".Length..];
+            await rooms.TrickleAsync(published.Handle, new VideoIceCandidate($"candidate:1 1 udp 2122260223 {address} 9 typ host generation 0", "0", 0));
+            await rooms.TrickleAsync(published.Handle, null);
+
+            var hungUp = Assert.IsType<HandleHungUp>(await NextAsync(changes));
+            Assert.Equal(new HandleHungUp(room, published.Handle, hungUp.Reason), hungUp);
+            Assert.Empty(await rooms.ListPublishersAsync(room));
+            await Assert.ThrowsAsync<VideoRoomException>(() => rooms.TrickleAsync(published.Handle, null));
+        }
+        finally
+        {
+            await rooms.DestroyRoomAsync(room);
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [SkippableFact]
     public async Task A_destroyed_room_cannot_be_joined_and_destroying_it_again_is_done()
     {
         VideoServers.Require(janus: true, browser: false);
@@ -143,7 +180,8 @@ public sealed class JanusVideoRoomTests
 
     private static async Task<VideoRoomEvent> NextAsync(Channel<VideoRoomEvent> changes)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // ICE gives up on a dead peer after its checks time out (about 40 s in libnice), then Janus waits 5 s more.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         return await changes.Reader.ReadAsync(timeout.Token);
     }
 }
