@@ -30,6 +30,8 @@ if ! command -v turnserver >/dev/null 2>&1; then
   log "installing coturn (Debian package)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >&2
+  # The package's own service (/etc/turnserver.conf, every interface) would hold the port: ours runs instead.
+  if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable --now coturn >/dev/null 2>&1 || true; fi
 fi
 
 mkdir -p "$dir"
@@ -51,6 +53,10 @@ else
   fi
   mv "$conf.new" "$conf"
   rm -f "$pidfile"
+  if command -v ss >/dev/null && ss -lnu "sport = :$port" | grep -q ":$port"; then
+    log "another process listens on UDP port $port (not started by this script: stop it, or set COMMAND_TURN_PORT)"
+    exit 1
+  fi
   log "starting coturn on 127.0.0.1:$port (relays on $relay_ip, ports $min_port-$max_port)"
   turnserver -c "$conf" -o >&2
   for _ in $(seq 1 50); do

@@ -29,6 +29,8 @@ if ! command -v janus >/dev/null 2>&1; then
   log "installing janus (Debian package)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus >&2
+  # The package's own service (default configuration, HTTP on every interface) would hold the port: ours runs instead.
+  if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable --now janus >/dev/null 2>&1 || true; fi
 fi
 
 if [ -z "$ice_enforce" ]; then ice_enforce=$(bash "$here/host-ip.sh"); fi
@@ -70,6 +72,10 @@ else
     for _ in $(seq 1 50); do running || break; sleep 0.1; done
   fi
   rm -f "$pidfile"
+  if answers; then
+    log "another Janus answers at $url (not started by this script: stop it, or set COMMAND_JANUS_PORT)"
+    exit 1
+  fi
   log "starting Janus at $url (media ports $rtp_ports, ICE on $ice_enforce)"
   janus -b -N -o -p "$pidfile" -L "$dir/janus.log" -C "$dir/janus.jcfg" -F "$dir" >&2
   for _ in $(seq 1 100); do answers && break; sleep 0.1; done
