@@ -9,6 +9,7 @@ using Command.Web.Components;
 using Command.Web.Components.Console;
 using Command.Web.Live;
 using Command.Web.Phone;
+using Command.Web.Video;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -42,6 +43,7 @@ public static class WebExtensions
         services.AddDashboard();
         services.AddPhone();
         services.AddConsole();
+        services.AddVideoCalls();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -92,6 +94,7 @@ public static class WebExtensions
         app.MapStaticAssets();
         app.MapDashboard();
         app.MapInbox();
+        app.MapVideoCalls();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {
