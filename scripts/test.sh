@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Command. On a fresh machine it installs and starts what the tests need:
 # PostgreSQL (Debian's package, a throwaway role; each test makes and drops its own database), and for the browser
-# tests Debian's Chromium with CJK fonts (Playwright drives that Chromium; it never downloads a browser).
+# tests Debian's Chromium with CJK fonts (Playwright drives that Chromium; it never downloads a browser), and for the
+# video tests Debian's coturn and Janus on 127.0.0.1 (infra/video: media relays through coturn on one machine).
 # Under CI=true a test that would skip for want of either fails instead, and any skip fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,18 @@ if [ -z "${COMMAND_TEST_POSTGRES:-}" ]; then
     exit 1
   else
     echo "test.sh: PostgreSQL could not be set up; its tests will be skipped." >&2
+  fi
+fi
+
+if [ -z "${COMMAND_TEST_JANUS:-}" ]; then
+  if janus=$(bash infra/video/ensure-janus.sh | tail -n 1) && read -r turn turn_secret < <(bash infra/video/ensure-coturn.sh | tail -n 1); then
+    export COMMAND_TEST_JANUS="$janus" COMMAND_TEST_TURN="$turn" COMMAND_TEST_TURN_SECRET="$turn_secret"
+    export COMMAND_TEST_JANUS_ADMIN_KEY="${COMMAND_JANUS_ADMIN_KEY-command-test-admin-key}"
+  elif [ "$ci" = "true" ]; then
+    echo "test.sh: coturn and Janus could not be set up, and CI=true requires the video tests to run." >&2
+    exit 1
+  else
+    echo "test.sh: coturn and Janus could not be set up; the video tests will be skipped." >&2
   fi
 fi
 

@@ -159,6 +159,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         new("GET", "/api/people/{userName}", Who.SignedIn, OutOfScope.AsMissing,
             (_, o, _) => new($"/api/people/town-{(o ? DemoSilo.Shengle : Chengguan)}"),
             (_, _, _) => new(new Call("/api/people/town-150123199"), "town-150123199", $"town-{DemoSilo.Shengle}")),
+        new("GET", "/api/video/ice", Who.NotAdmin, OutOfScope.NotScoped, (_, _, _) => new("/api/video/ice")),
         new("GET", "/api/users", Who.Admin, OutOfScope.NotScoped, (_, _, _) => new("/api/users")),
         new("GET", "/api/users/{userName}", Who.Admin, OutOfScope.NotScoped, (_, _, _) => new("/api/users/nobody-here"), MayFindNothing: true),
         new("POST", "/api/users", Who.Admin, OutOfScope.NotScoped, (_, _, _) => new("/api/users", Empty)),

@@ -43,6 +43,7 @@ public static class WebExtensions
         services.AddDashboard();
         services.AddPhone();
         services.AddConsole();
+        services.AddVideo();
         services.AddVideoCalls();
 
         // Chinese text goes out as text, not as numeric character references.
@@ -90,7 +91,8 @@ public static class WebExtensions
             .MapMeApi()
             .MapStatsApi()
             .MapWarningsApi()
-            .MapPeopleApi();
+            .MapPeopleApi()
+            .MapIceServersApi();
         app.MapStaticAssets();
         app.MapDashboard();
         app.MapInbox();

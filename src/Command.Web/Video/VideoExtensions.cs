@@ -1,25 +1,16 @@
-using Command.Web.Live;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Command.Web.Video;
 
+/// <summary>Video calls and conferences: the options, and the SFU (Janus when <c>Video:Janus:Url</c> is set, none otherwise).</summary>
 public static class VideoExtensions
 {
-    public const string HubPath = "/hubs/video";
-
-    /// <summary>The signalling hub of live calls, with the live hubs' session check before every call.</summary>
-    public static IServiceCollection AddVideoCalls(this IServiceCollection services)
+    public static IServiceCollection AddVideo(this IServiceCollection services)
     {
-        services.AddSignalR().AddHubOptions<VideoHub>(o => o.AddFilter<LiveSessions>());
-        services.AddSingleton<CallTargets>();
+        services.AddOptions<VideoOptions>().BindConfiguration(VideoOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VideoOptions>, VideoOptionsValidator>();
+        services.AddSingleton<IVideoRoom, DisabledVideoRoom>();
         return services;
-    }
-
-    public static WebApplication MapVideoCalls(this WebApplication app)
-    {
-        app.MapHub<VideoHub>(HubPath, DashboardExtensions.LiveTransports).RequireAuthorization();
-        return app;
     }
 }
