@@ -2,8 +2,11 @@
 # Makes sure a coturn TURN server runs on 127.0.0.1 for Command's browser tests (and a local try-out of video calls).
 # Installs Debian's coturn package if it is missing, writes its configuration under $COMMAND_VIDEO_DIR (default
 # /tmp/command-video), and starts it as a daemon unless the one started before still runs. Idempotent.
-# It takes coturn's REST API accounts (use-auth-secret) under a fixed test secret, listens and relays on 127.0.0.1 only and
-# allows loopback peers: Chromium gathers no loopback host candidates, so on one machine media goes relay to relay.
+# It takes coturn's REST API accounts (use-auth-secret) under a fixed test secret and listens on 127.0.0.1 only.
+# On one machine Chromium gathers no loopback host candidates, so the browsers are made relay-only; the relay addresses
+# are on the machine's own non-loopback address ($COMMAND_TURN_RELAY_IP, default: its first global IPv4), because Janus'
+# libnice neither gathers on loopback nor pairs its candidates with a loopback one: a browser's relay on that address
+# reaches Janus' host candidate on it, and another browser's relay. Loopback peers are allowed too (relay on 127.0.0.1).
 # Prints the TURN address and the secret on stdout as its last line: "turn:127.0.0.1:3478 <secret>".
 # Not for deployments: see docs/video.md.
 set -euo pipefail
@@ -14,6 +17,7 @@ secret="${COMMAND_TURN_SECRET:-command-test-turn-secret}"
 min_port="${COMMAND_TURN_MIN_PORT:-49160}"
 max_port="${COMMAND_TURN_MAX_PORT:-49359}"
 here="$(cd "$(dirname "$0")" && pwd)"
+relay_ip="${COMMAND_TURN_RELAY_IP:-$(bash "$here/host-ip.sh")}"
 
 log() { echo "ensure-coturn: $*" >&2; }
 
@@ -32,7 +36,7 @@ mkdir -p "$dir"
 pidfile="$dir/turnserver.pid"
 conf="$dir/turnserver.conf"
 sed -e "s|@PORT@|$port|g" -e "s|@SECRET@|$secret|g" -e "s|@MIN_PORT@|$min_port|g" -e "s|@MAX_PORT@|$max_port|g" \
-  -e "s|@DIR@|$dir|g" "$here/turnserver.conf.in" >"$conf.new"
+  -e "s|@DIR@|$dir|g" -e "s|@RELAY_IP@|$relay_ip|g" "$here/turnserver.conf.in" >"$conf.new"
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
@@ -47,10 +51,10 @@ else
   fi
   mv "$conf.new" "$conf"
   rm -f "$pidfile"
-  log "starting coturn on 127.0.0.1:$port (relay ports $min_port-$max_port)"
+  log "starting coturn on 127.0.0.1:$port (relays on $relay_ip, ports $min_port-$max_port)"
   turnserver -c "$conf" -o >&2
   for _ in $(seq 1 50); do
-    if running && ss -lnu "sport = :$port" | grep -q "127.0.0.1:$port"; then break; fi
+    if running && { ! command -v ss >/dev/null || ss -lnu "sport = :$port" | grep -q "127.0.0.1:$port"; }; then break; fi
     sleep 0.1
   done
   if ! running; then

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure a Janus SFU (videoroom plugin, HTTP API) runs on 127.0.0.1 for Command's 视频会商 (tests and local runs).
-# Installs Debian's janus package if it is missing, makes sure the local coturn runs (ensure-coturn.sh: on one machine
-# Janus' media reaches the browsers relay to relay through it), writes Janus' configuration under $COMMAND_VIDEO_DIR
-# (default /tmp/command-video/janus) and starts it as a daemon unless the one started before, on the same configuration,
-# still runs. Idempotent. Prints the HTTP API's address on stdout as its last line (Video:Janus:Url).
+# Installs Debian's janus package if it is missing, writes its configuration under $COMMAND_VIDEO_DIR (default
+# /tmp/command-video/janus) and starts it as a daemon unless the one started before, on the same configuration, still
+# runs. Idempotent. Prints the HTTP API's address on stdout as its last line (Video:Janus:Url).
+# Janus gathers ICE candidates only on this machine's own address ($COMMAND_JANUS_ICE_ENFORCE, default host-ip.sh): its
+# libnice ignores loopback. On one machine the browsers are relay-only through the coturn of ensure-coturn.sh, whose relay
+# addresses are on that same address, so browser relay <-> Janus host connects; Janus itself needs no TURN.
 # COMMAND_JANUS_ADMIN_KEY (default command-test-admin-key) is the videoroom admin_key (Video:Janus:AdminKey).
 set -euo pipefail
 
@@ -12,7 +14,8 @@ http_port="${COMMAND_JANUS_PORT:-8088}"
 rtp_ports="${COMMAND_JANUS_RTP_PORTS:-40000-40199}"
 admin_key="${COMMAND_JANUS_ADMIN_KEY-command-test-admin-key}"
 api_secret="${COMMAND_JANUS_API_SECRET:-}"
-ice_enforce="${COMMAND_JANUS_ICE_ENFORCE:-lo}"
+ice_enforce="${COMMAND_JANUS_ICE_ENFORCE:-}"
+debug_level="${COMMAND_JANUS_DEBUG_LEVEL:-4}"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 log() { echo "ensure-janus: $*" >&2; }
@@ -22,20 +25,13 @@ as_root() {
     log "need root to run: $*"; return 1; fi
 }
 
-if ! command -v janus >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
-  log "installing janus and openssl (Debian packages)"
+if ! command -v janus >/dev/null 2>&1; then
+  log "installing janus (Debian package)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus openssl >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus >&2
 fi
 
-read -r turn turn_secret < <(bash "$here/ensure-coturn.sh" | tail -n 1)
-turn_hostport="${turn#turn:}"
-turn_host="${turn_hostport%:*}"
-turn_port="${turn_hostport##*:}"
-
-# Janus' own TURN account under coturn's REST API: a fixed far expiry (2100-01-01), so the configuration stays the same.
-turn_user="4102444800:janus"
-turn_pwd=$(printf '%s' "$turn_user" | openssl dgst -sha1 -hmac "$turn_secret" -binary | base64)
+if [ -z "$ice_enforce" ]; then ice_enforce=$(bash "$here/host-ip.sh"); fi
 
 lib=$(dirname "$(dpkg -L janus 2>/dev/null | grep -m1 '/janus/plugins/libjanus_videoroom.so$')")
 lib="${lib%/plugins}"
@@ -44,8 +40,7 @@ if [ -z "$lib" ] || [ ! -d "$lib/plugins" ]; then lib=/usr/lib/x86_64-linux-gnu/
 mkdir -p "$dir"
 render() {
   sed -e "s|@DIR@|$dir|g" -e "s|@LIB@|$lib|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@RTP_PORTS@|$rtp_ports|g" \
-    -e "s|@ICE_ENFORCE@|$ice_enforce|g" -e "s|@TURN_HOST@|$turn_host|g" -e "s|@TURN_PORT@|$turn_port|g" \
-    -e "s|@TURN_USER@|$turn_user|g" -e "s|@TURN_PWD@|$turn_pwd|g" \
+    -e "s|@ICE_ENFORCE@|$ice_enforce|g" -e "s|@DEBUG_LEVEL@|$debug_level|g" \
     -e "s|@API_SECRET@|${api_secret:+api_secret = \"$api_secret\"}|g" \
     -e "s|@ADMIN_KEY@|${admin_key:+admin_key = \"$admin_key\"}|g" "$here/$1.in"
 }
@@ -75,7 +70,7 @@ else
     for _ in $(seq 1 50); do running || break; sleep 0.1; done
   fi
   rm -f "$pidfile"
-  log "starting Janus at $url (media ports $rtp_ports, ICE on $ice_enforce, TURN $turn_host:$turn_port)"
+  log "starting Janus at $url (media ports $rtp_ports, ICE on $ice_enforce)"
   janus -b -N -o -p "$pidfile" -L "$dir/janus.log" -C "$dir/janus.jcfg" -F "$dir" >&2
   for _ in $(seq 1 100); do answers && break; sleep 0.1; done
   if ! answers; then

@@ -67,7 +67,7 @@ public sealed record PublisherLeft(long Room, long Feed) : VideoRoomEvent(Room);
 public sealed record HandleHungUp(long Room, long Handle, string Reason) : VideoRoomEvent(Room);
 
 /// <summary>The SFU refused or could not do something; <see cref="Exception.Message"/> is Chinese, for users.</summary>
-public sealed class VideoRoomException : Exception
+public class VideoRoomException : Exception
 {
     public VideoRoomException(string message) : base(message)
     {

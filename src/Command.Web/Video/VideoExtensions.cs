@@ -10,7 +10,12 @@ public static class VideoExtensions
     {
         services.AddOptions<VideoOptions>().BindConfiguration(VideoOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VideoOptions>, VideoOptionsValidator>();
-        services.AddSingleton<IVideoRoom, DisabledVideoRoom>();
+
+        // The long poll holds a request open for up to 30 s: each request sets its own time limit instead.
+        services.AddHttpClient(nameof(JanusVideoRoom), client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IVideoRoom>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<VideoOptions>>().Value.Janus.Url)
+            ? new DisabledVideoRoom()
+            : ActivatorUtilities.CreateInstance<JanusVideoRoom>(sp));
         return services;
     }
 }
