@@ -24,6 +24,10 @@ internal sealed class CallTargets(RegionDirectory directory)
 
     public static bool MayCall(UserRole role) => role is UserRole.Leader or UserRole.DutyOfficer or UserRole.TownshipCenter or UserRole.Village;
 
+    /// <summary>Whether a worker or unit id names someone who can be called at all (a grid worker, a center, a village).</summary>
+    public static bool IsCallable(string id) =>
+        id.StartsWith(Grains.Dispatch.Assignee.WorkerPrefix, StringComparison.Ordinal) || UnitPlan.IsCenter(id) || id.StartsWith("village-", StringComparison.Ordinal);
+
     /// <summary>The party a signed-in user answers for: worker-{id} for a grid worker, the unit for a desk; null for the admin.</summary>
     public static string? PartyOf(ClaimsPrincipal user) => InboxSnapshots.UnitOf(user);
 
