@@ -23,7 +23,46 @@ public interface IVideoClient : ILiveSessionClient
 
     /// <summary>The other side's offer, answer or ICE candidate.</summary>
     Task Signal(string callId, SignalMessage message);
+
+    /// <summary>An invitation to a conference (视频会商): the console or phone rings with 加入.</summary>
+    Task ConferenceInvite(ConferenceView conference);
+
+    /// <summary>A participant's media is up in the conference: subscribe to the feed.</summary>
+    Task FeedJoined(string conferenceId, long feed, string display);
+
+    /// <summary>A participant left the conference: drop the feed's tile.</summary>
+    Task FeedLeft(string conferenceId, long feed);
+
+    /// <summary>The host ended the conference.</summary>
+    Task ConferenceEnded(string conferenceId);
 }
+
+/// <summary>What a browser asks for a conference: 2–5 others (worker-{id} or unit ids), optionally about a case or an order.</summary>
+public sealed record ConferenceRequest(IReadOnlyList<string> Targets, string? CaseCode = null, string? OrderId = null);
+
+/// <summary>A conference as browsers see it (the SFU's room stays on the server).</summary>
+public sealed record ConferenceView(string Id, string HostName, IReadOnlyList<string> Invited, IReadOnlyList<string> Members, string? CaseCode, string? OrderId)
+{
+    public static ConferenceView Of(Grains.Calls.ConferenceRecord c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new(c.Id, c.HostName, [.. c.Invited.Select(p => p.Name)], [.. c.Members.Select(m => m.Name)], c.CaseCode, c.OrderId);
+    }
+}
+
+/// <summary>The answer to a conference call of the hub: a value, or a typed error that changed nothing.</summary>
+public sealed record ConferenceResult(bool Ok, HubError? Error, ConferenceView? Conference = null, MediaAnswer? Media = null)
+{
+    public static ConferenceResult Fail(string code, string message) => new(false, new HubError(code, message));
+}
+
+/// <summary>
+/// The SFU's side of one peer connection: a publication (its answer, its feed and the feeds already there) or a
+/// subscription (its offer). <see cref="Handle"/> names the peer connection in Trickle and StartSubscription.
+/// </summary>
+public sealed record MediaAnswer(long Handle, string Sdp, long? Feed = null, IReadOnlyList<FeedView>? Others = null);
+
+public sealed record FeedView(long Feed, string Display);
 
 /// <summary>An offer or answer (SDP in <see cref="Data"/>) or one ICE candidate (its JSON in <see cref="Data"/>).</summary>
 public sealed record SignalMessage(string Kind, string Data);

@@ -14,7 +14,8 @@ namespace Command.Web.Video;
 /// </summary>
 /// <remarks>Devices are connections of this silo's hub: a call between two silos needs a SignalR backplane (not configured).</remarks>
 [Authorize]
-internal sealed class VideoHub(IGrainFactory grains, CallTargets targets, CallStore store, IOptions<CallOptions> options) : Hub<IVideoClient>
+internal sealed partial class VideoHub(
+    IGrainFactory grains, CallTargets targets, CallStore store, IOptions<CallOptions> options, IVideoRoom rooms, ConferenceRelay relay) : Hub<IVideoClient>
 {
     private const string CallsKey = "calls";
     private const int MaxSignal = 64 * 1024;
@@ -160,6 +161,7 @@ internal sealed class VideoHub(IGrainFactory grains, CallTargets targets, CallSt
             }
         }
 
+        await LeaveConferencesAsync();
         await base.OnDisconnectedAsync(exception);
     }
 
