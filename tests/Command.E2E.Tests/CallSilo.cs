@@ -32,6 +32,20 @@ public sealed class CallSilo : IAsyncLifetime
     private IBrowser? browser;
     private string? missing;
 
+    /// <summary>Janus' HTTP API for conferences (COMMAND_TEST_JANUS, which scripts/test.sh sets); null: conferences are off.</summary>
+    public static string? Janus => Environment.GetEnvironmentVariable("COMMAND_TEST_JANUS") is { Length: > 0 } url ? url : null;
+
+    /// <summary>Skips a conference test without Janus (fails under CI=true).</summary>
+    public void RequireJanus()
+    {
+        Require();
+        if (Janus is null)
+        {
+            missing = "COMMAND_TEST_JANUS is not set (scripts/test.sh starts Janus with infra/video/ensure-janus.sh and sets it)";
+            Require();
+        }
+    }
+
     public SiloProcess Silo
     {
         get
@@ -67,6 +81,8 @@ public sealed class CallSilo : IAsyncLifetime
                 ["Video__TurnSecret"] = secret,
                 ["Video__IceTransportPolicy"] = "relay",
                 ["Calls__RingFor"] = "00:00:40",
+                ["Video__Janus__Url"] = Janus ?? "",
+                ["Video__Janus__AdminKey"] = Environment.GetEnvironmentVariable("COMMAND_TEST_JANUS_ADMIN_KEY") ?? "",
             },
             Configuration,
             TimeSpan.FromSeconds(90));

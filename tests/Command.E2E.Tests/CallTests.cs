@@ -111,6 +111,74 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         });
     }
 
+    [SkippableFact]
+    public async Task A_conference_of_the_leader_and_two_township_centers_goes_through_the_SFU_and_each_receives_the_other_two()
+    {
+        silo.RequireJanus();
+        var townships = await TownshipsAsync();
+        var (a, b) = (townships[0], townships[1]);
+        await using var leaderContext = await silo.NewContextAsync(phone: false);
+        await using var aContext = await silo.NewContextAsync(phone: false);
+        await using var bContext = await silo.NewContextAsync(phone: false);
+        var pages = new[] { await leaderContext.NewPageAsync(), await aContext.NewPageAsync(), await bContext.NewPageAsync() };
+        var console = new ConcurrentQueue<string>();
+        foreach (var (page, who) in pages.Zip(new[] { "leader", a, b }))
+        {
+            page.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} {who} {m.Type}: {m.Text}");
+            page.PageError += (_, e) => console.Enqueue($"{who} uncaught: {e}");
+        }
+
+        try
+        {
+            var (leader, townA, townB) = (pages[0], pages[1], pages[2]);
+            await leader.SignInAsync("leader");
+            await leader.ExpectLiveAsync("150123");
+            await townA.SignInAsync($"town-{a}");
+            await townA.ExpectLiveAsync(a);
+            await townB.SignInAsync($"town-{b}");
+            await townB.ExpectLiveAsync(b);
+            await townA.WaitForFunctionAsync("() => window.commandVideo !== undefined");
+            await townB.WaitForFunctionAsync("() => window.commandVideo !== undefined");
+
+            var started = await leader.EvaluateAsync<JsonElement>($"() => window.commandVideo.conference(['center-{a}', 'center-{b}'])");
+            Assert.True(started.GetProperty("ok").GetBoolean(), started.ToString());
+            foreach (var town in new[] { townA, townB })
+            {
+                var ring = town.Locator("#video-ring");
+                await Expect(ring).ToContainTextAsync("视频会商", new() { Timeout = Soon });
+                await ring.Locator("button[data-video='join']").ClickAsync();
+            }
+
+            // Each of the three decodes two feeds: the other two participants, through Janus.
+            foreach (var page in pages)
+            {
+                await page.WaitForFunctionAsync(
+                    "() => { window.commandVideo.conferenceStats().then(s => { window.feedFrames = s; }); const s = window.feedFrames; return s && s.length === 2 && s.every(f => f.framesDecoded > 10); }",
+                    null, new() { Timeout = 45_000, PollingInterval = 500 });
+                await Expect(page.Locator("#video-window .video-tile.feed")).ToHaveCountAsync(2);
+            }
+
+            await Shoot(leader, "conference-leader");
+
+            // The host leaves: the conference ends for everyone.
+            await leader.Locator("#video-window button[data-video='hangup']").ClickAsync();
+            await Expect(townA.Locator("#video-window")).ToBeHiddenAsync(new() { Timeout = Soon });
+            await Expect(townB.Locator("#video-window")).ToBeHiddenAsync(new() { Timeout = Soon });
+        }
+        catch
+        {
+            var folder = ScreenSilo.Artifacts("e2e");
+            for (var i = 0; i < pages.Length; i++)
+            {
+                await pages[i].ScreenshotAsync(new() { Path = Path.Combine(folder, $"conference-{i}.png") });
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(folder, "conference.console.txt"), console);
+            await File.WriteAllTextAsync(Path.Combine(folder, "conference.silo.log"), silo.Silo.Output);
+            throw;
+        }
+    }
+
     private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home);
 
     private async Task<List<string>> TownshipsAsync()

@@ -88,6 +88,10 @@ function createCalls(mode) {
         hub.on('Ended', onEnded);
         hub.on('Missed', view => showMissed([view]));
         hub.on('Signal', onSignal);
+        hub.on('ConferenceInvite', view => onRing({ ...view, conference: true, startedAt: Date.now(), ringForMs: 60000, callerName: view.hostName }));
+        hub.on('FeedJoined', (id, feed, display) => { if (active?.kind === 'conference' && active.id === id) feedJoined(active, feed, display); });
+        hub.on('FeedLeft', (id, feed) => { if (active?.kind === 'conference' && active.id === id) dropFeed(active, feed); });
+        hub.on('ConferenceEnded', id => { if (active?.kind === 'conference' && active.id === id) { toast('会商已结束'); end(); } });
         hub.on('SignedOut', () => { end(); hub.stop(); });
         hub.onreconnected(watch);
         await hub.start();
@@ -203,8 +207,10 @@ function createCalls(mode) {
         active = null;
         if (!call) return;
         clearTimeout(call.timer);
-        clearInterval(call.tick);
         call.pc?.close();
+        for (const sub of call.subs?.values() ?? []) sub.pc?.close();
+        for (const tile of tiles.querySelectorAll('.video-tile.feed')) tile.remove();
+        tiles.classList.remove('grid');
         for (const t of call.stream?.getTracks() ?? []) t.stop();
         local.srcObject = null;
         remote.srcObject = null;
@@ -313,6 +319,11 @@ function createCalls(mode) {
         const call = active;
         if (!call) return;
         end();
+        if (call.kind === 'conference') {
+            await hub.invoke('LeaveConference', call.id).catch(() => null);
+            toast('已退出会商');
+            return;
+        }
         if (call.id) {
             const result = await hub.invoke('HangUp', call.id).catch(() => null);
             if (result?.ok) {
@@ -344,6 +355,16 @@ function createCalls(mode) {
             return;
         }
         const about = view.caseCode ? `（案件 ${view.caseCode}）` : view.orderId ? `（指令 ${view.orderId}）` : '';
+        if (view.conference) {
+            ringBox.replaceChildren(
+                el('div', { className: 'video-ring-who', text: `${view.callerName} 邀请您参加视频会商${about}` }),
+                el('div', { className: 'video-ring-buttons' },
+                    el('button', { className: 'accept', text: '加入', attrs: { type: 'button', 'data-video': 'join', 'data-call': view.id }, on: { click: () => { stopRinging(view.id); joinConference(view); } } }),
+                    el('button', { className: 'decline', text: '暂不参加', attrs: { type: 'button', 'data-video': 'decline', 'data-call': view.id }, on: { click: () => stopRinging(view.id) } })));
+            ringBox.hidden = false;
+            startTone();
+            return;
+        }
         ringBox.replaceChildren(
             el('div', { className: 'video-ring-who', text: `${view.callerName} 邀请您视频通话${about}` }),
             el('div', { className: 'video-ring-buttons' },
@@ -428,6 +449,116 @@ function createCalls(mode) {
         tone = null;
     }
 
+
+    // ---- 视频会商 (through the SFU) ---------------------------------------------------------------------------------
+    /** Opens a conference with 2–5 others (worker-{id} or unit ids) and joins it; answers the hub's result. */
+    async function conference(targets, { label = '视频会商', caseCode = null, orderId = null } = {}) {
+        await ready;
+        if (!hub || hub.state !== signalR.HubConnectionState.Connected) {
+            toast('视频通话服务暂不可用');
+            return { ok: false, error: { code: 'unavailable', message: '视频通话服务暂不可用' } };
+        }
+        if (active) { toast('正在通话中，请先挂断'); return { ok: false, error: { code: 'busy', message: '正在通话中' } }; }
+        let stream;
+        try { stream = await media(); } catch (e) { toast(e.message); return { ok: false, error: { code: 'media', message: e.message } }; }
+        const result = await hub.invoke('StartConference', { targets, caseCode, orderId }).catch(e => ({ ok: false, error: { code: 'failed', message: e.message } }));
+        if (!result.ok) {
+            probe.lastError = result.error;
+            toast(result.error.message);
+            for (const t of stream.getTracks()) t.stop();
+            return result;
+        }
+        await enterConference(result.conference, stream, label);
+        return result;
+    }
+
+    async function joinConference(view) {
+        if (active) { toast('正在通话中，请先挂断'); return; }
+        let stream;
+        try { stream = await media(); } catch (e) { toast(e.message); return; }
+        const result = await hub.invoke('JoinConference', view.id).catch(e => ({ ok: false, error: { message: e.message } }));
+        if (!result.ok) {
+            toast(result.error.message);
+            for (const t of stream.getTracks()) t.stop();
+            return;
+        }
+        await enterConference(result.conference, stream, `${view.hostName ?? view.callerName}发起的视频会商`);
+    }
+
+    async function enterConference(view, stream, label) {
+        const me = { kind: 'conference', id: view.id, stream, subs: new Map(), feed: undefined, early: [], pc: null, candidates: [], pending: [] };
+        active = me;
+        open(me, label);
+        tiles.classList.add('grid');
+        setStatus(`${view.members.length} 方在会`);
+        const ice = await iceConfig();
+        me.ice = { iceServers: ice.iceServers ?? [], iceTransportPolicy: ice.iceTransportPolicy ?? 'all' };
+        const pc = new RTCPeerConnection(me.ice);
+        me.pc = pc;
+        for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+        let handle = null;
+        const queued = [];
+        pc.onicecandidate = e => { if (handle === null) queued.push(e.candidate); else trickle(me, handle, e.candidate); };
+        await pc.setLocalDescription(await pc.createOffer());
+        const published = await hub.invoke('Publish', me.id, pc.localDescription.sdp).catch(e => ({ ok: false, error: { message: e.message } }));
+        if (active !== me) return;
+        if (!published.ok) { toast(published.error.message); hangUp(); return; }
+        handle = published.media.handle;
+        await pc.setRemoteDescription({ type: 'answer', sdp: published.media.sdp });
+        for (const c of queued.splice(0)) trickle(me, handle, c);
+        me.feed = published.media.feed;
+        for (const other of published.media.others ?? []) feedJoined(me, other.feed, other.display);
+        for (const [feed, display] of me.early.splice(0)) feedJoined(me, feed, display);
+    }
+
+    function trickle(conf, handle, c) {
+        const candidate = c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null;
+        hub.invoke('Trickle', conf.id, handle, candidate).catch(() => { });
+    }
+
+    async function feedJoined(conf, feed, display) {
+        if (conf.feed === undefined) { conf.early.push([feed, display]); return; }
+        if (feed === conf.feed || conf.subs.has(feed)) return;
+        const video = el('video', { attrs: { autoplay: '', playsinline: '', 'data-feed': String(feed) } });
+        const tile = el('div', { className: 'video-tile feed', attrs: { 'data-feed': String(feed) } }, video, el('span', { className: 'video-name', text: display }));
+        tiles.append(tile);
+        const sub = { pc: null, tile };
+        conf.subs.set(feed, sub);
+        setStatus(`${conf.subs.size + 1} 方在会`);
+        const offered = await hub.invoke('Subscribe', conf.id, feed).catch(e => ({ ok: false, error: { message: e.message } }));
+        if (active !== conf || conf.subs.get(feed) !== sub) return;
+        if (!offered.ok) { dropFeed(conf, feed); return; }
+        const handle = offered.media.handle;
+        const pc = new RTCPeerConnection(conf.ice);
+        sub.pc = pc;
+        pc.onicecandidate = e => trickle(conf, handle, e.candidate);
+        pc.ontrack = e => { if (video.srcObject !== e.streams[0]) video.srcObject = e.streams[0] ?? new MediaStream([e.track]); };
+        await pc.setRemoteDescription({ type: 'offer', sdp: offered.media.sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        await hub.invoke('StartSubscription', conf.id, handle, pc.localDescription.sdp).catch(() => { });
+    }
+
+    function dropFeed(conf, feed) {
+        const sub = conf.subs.get(feed);
+        if (!sub) return;
+        conf.subs.delete(feed);
+        sub.pc?.close();
+        sub.tile.remove();
+        setStatus(`${conf.subs.size + 1} 方在会`);
+    }
+
+    /** For the browser tests: the frames decoded of each feed received in the conference. */
+    async function conferenceStats() {
+        if (active?.kind !== 'conference') return null;
+        const out = [];
+        for (const [feed, sub] of active.subs) {
+            let frames = 0;
+            if (sub.pc) (await sub.pc.getStats()).forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0; });
+            out.push({ feed, framesDecoded: frames });
+        }
+        return out;
+    }
+
     // For the browser tests and the set-up bench: the inbound and outbound video frame counts of the live call.
     async function stats() {
         const pc = active?.pc;
@@ -440,7 +571,7 @@ function createCalls(mode) {
         return out;
     }
 
-    const api = { call, hangUp, stats, probe, get callId() { return active?.id ?? null; } };
+    const api = { call, conference, hangUp, stats, conferenceStats, probe, get callId() { return active?.id ?? null; } };
     window.commandVideo = api;
     return api;
 }
