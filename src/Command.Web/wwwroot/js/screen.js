@@ -100,7 +100,7 @@ function applySnapshot(snapshot) {
     state.replace(snapshot);
     screen.dataset.scope = state.scope.code;
     base.setScope(state.scope);
-    showScopeCall(config.user?.role, state.scope, document.getElementById('worker-card').parentElement);
+    showScopeCall(config.user?.role, state.scope, document.getElementById('worker-card').parentElement, state.children);
     markers.replace(state);
     base.applyCounts(state.counters);
     regions.setScope(state);

@@ -571,7 +571,7 @@ function createCalls(mode) {
         return out;
     }
 
-    const api = { call, conference, hangUp, stats, conferenceStats, probe, get callId() { return active?.id ?? null; } };
+    const api = { call, conference, toast, hangUp, stats, conferenceStats, probe, get callId() { return active?.id ?? null; } };
     window.commandVideo = api;
     return api;
 }
@@ -609,17 +609,38 @@ export function callButton(role, target, label, { caseCode = null, orderId = nul
 }
 
 /**
- * The wall's township card: while the screen shows a township, a button over the map calls its 综治中心 (for the
- * county's leaders and duty officers; a township's own screen has no one above it to call from there).
+ * The wall's township card and 视频会商: while the screen shows a township, a button over the map calls its 综治中心;
+ * at the county, 视频会商 picks 2–5 township centers and opens a conference with them (for the county's leaders and
+ * duty officers; a township's own screen has no one above it to call from there).
  */
-export function showScopeCall(role, scope, host) {
+export function showScopeCall(role, scope, host, children = []) {
     let box = document.getElementById('video-scope-call');
     if (!box) {
         box = el('div', { className: 'video-scope-call', attrs: { id: 'video-scope-call' } });
         host.append(box);
     }
     box.replaceChildren();
-    if (scope?.level === 'Township' && (role === 'Leader' || role === 'DutyOfficer')) {
+    if (role !== 'Leader' && role !== 'DutyOfficer') return;
+    if (scope?.level === 'Township') {
         box.append(callButton(role, `center-${scope.code}`, `${scope.name}综治中心`));
+        return;
     }
+    const townships = children.filter(c => c.level === 'Township');
+    if (townships.length < 2) return;
+    const picker = el('form', { className: 'video-picker', attrs: { hidden: '', id: 'video-conference-picker' } },
+        el('div', { className: 'video-picker-title', text: '选择参加会商的乡镇（2–5 个）' }),
+        el('div', { className: 'video-picker-list' }, ...townships.map(t =>
+            el('label', {}, el('input', { attrs: { type: 'checkbox', name: 'party', value: `center-${t.code}` } }), document.createTextNode(t.name)))));
+    const go = el('button', { text: '发起会商', attrs: { type: 'submit', 'data-video': 'start-conference' } });
+    picker.append(go);
+    picker.addEventListener('submit', e => {
+        e.preventDefault();
+        const parties = [...picker.querySelectorAll('input[name=party]:checked')].map(i => i.value);
+        if (parties.length < 2 || parties.length > 5) { startCalls().toast('请选择 2–5 个乡镇'); return; }
+        picker.hidden = true;
+        startCalls().conference(parties, { label: '视频会商' });
+    });
+    box.append(
+        el('button', { className: 'act', text: '视频会商', attrs: { type: 'button', 'data-video': 'conference' }, on: { click: () => { picker.hidden = !picker.hidden; } } }),
+        picker);
 }
