@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Command.Bench;
 using Command.Web.Video;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public sealed class JanusVideoRoomTests
         var rooms = services.GetRequiredService<IVideoRoom>();
         var changes = Channel.CreateUnbounded<VideoRoomEvent>();
         rooms.Changed += change => changes.Writer.TryWrite(change);
-        var ice = IceServersApi.For(VideoServers.Options(), "test", DateTimeOffset.UtcNow);
+        var ice = VideoServers.Config(IceServersApi.For(VideoServers.Options(), "test", DateTimeOffset.UtcNow));
         var (playwright, browser) = await VideoServers.LaunchAsync();
         long? room = null;
         try
@@ -38,23 +39,23 @@ public sealed class JanusVideoRoomTests
             room = await rooms.CreateRoomAsync("视频会商 测试", 6);
             Assert.Empty(await rooms.ListPublishersAsync(room.Value));
 
-            var leader = await BrowserPeer.OpenAsync(browser);
-            var published = await rooms.PublishAsync(room.Value, "领导", await leader.OfferAsync(ice));
+            var leader = await VideoPage.OpenAsync(browser);
+            var published = await rooms.PublishAsync(room.Value, "领导", await leader.OfferAsync("camera", ice));
             Assert.Empty(published.Others);
-            await leader.AcceptAsync(published.SdpAnswer);
-            await TrickleAsync(rooms, published.Handle, leader);
+            await leader.AcceptAsync("camera", published.SdpAnswer);
+            await TrickleAsync(rooms, published.Handle, leader, "camera");
 
             var joined = Assert.IsType<PublisherJoined>(await NextAsync(changes));
             Assert.Equal(new PublisherJoined(room.Value, published.Feed, "领导"), joined);
             Assert.Equal([new VideoPublisher(published.Feed, "领导")], await rooms.ListPublishersAsync(room.Value));
 
-            var township = await BrowserPeer.OpenAsync(browser);
+            var township = await VideoPage.OpenAsync(browser);
             var subscription = await rooms.SubscribeAsync(room.Value, published.Feed);
-            var answer = await township.AnswerAsync(ice, subscription.SdpOffer);
+            var answer = await township.AnswerAsync("leader", ice, subscription.SdpOffer);
             await rooms.StartAsync(subscription.Handle, answer);
-            await TrickleAsync(rooms, subscription.Handle, township);
-            await township.WaitForVideoAsync();
-            Assert.Equal("relay", (await township.RouteAsync()).Split('>')[0]);
+            await TrickleAsync(rooms, subscription.Handle, township, "leader");
+            await township.WaitForVideoAsync("leader");
+            Assert.Equal("relay", (await township.RouteAsync("leader")).Split('>')[0]);
 
             await rooms.LeaveAsync(published.Handle);
             Assert.Equal(new PublisherLeft(room.Value, published.Feed), await NextAsync(changes));
@@ -130,9 +131,9 @@ public sealed class JanusVideoRoomTests
     private static bool CiRun => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The browser's candidates to Janus as it gathers them, then the end of them.</summary>
-    private static async Task TrickleAsync(IVideoRoom rooms, long handle, BrowserPeer peer)
+    private static async Task TrickleAsync(IVideoRoom rooms, long handle, VideoPage page, string id)
     {
-        foreach (var candidate in await peer.CandidatesAsync())
+        foreach (var candidate in await page.IceCandidatesAsync(id))
         {
             await rooms.TrickleAsync(handle, candidate);
         }

@@ -1,3 +1,4 @@
+using Command.Bench;
 using Command.Web.Video;
 
 namespace Command.Web.Tests.Video;
@@ -15,26 +16,26 @@ public sealed class MediaThroughTurnTests
         var (playwright, browser) = await VideoServers.LaunchAsync();
         try
         {
-            var ice = IceServersApi.For(VideoServers.Options(), "test", DateTimeOffset.UtcNow);
-            var caller = await BrowserPeer.OpenAsync(browser);
-            var callee = await BrowserPeer.OpenAsync(browser);
+            var ice = VideoServers.Config(IceServersApi.For(VideoServers.Options(), "test", DateTimeOffset.UtcNow));
+            var caller = await VideoPage.OpenAsync(browser);
+            var callee = await VideoPage.OpenAsync(browser);
 
-            var offer = await caller.OfferAsync(ice);
-            var answer = await callee.AnswerAsync(ice, offer, publish: true);
-            await caller.AcceptAsync(answer);
-            foreach (var candidate in await caller.CandidatesAsync())
+            var offer = await caller.OfferAsync("call", ice);
+            var answer = await callee.AnswerAsync("call", ice, offer, publish: true);
+            await caller.AcceptAsync("call", answer);
+            foreach (var c in await caller.CandidatesAsync("call"))
             {
-                await callee.AddAsync(candidate);
+                await callee.AddAsync("call", c.Candidate, c.SdpMid, c.SdpMLineIndex);
             }
 
-            foreach (var candidate in await callee.CandidatesAsync())
+            foreach (var c in await callee.CandidatesAsync("call"))
             {
-                await caller.AddAsync(candidate);
+                await caller.AddAsync("call", c.Candidate, c.SdpMid, c.SdpMLineIndex);
             }
 
-            await callee.WaitForVideoAsync();
-            await caller.WaitForVideoAsync();
-            Assert.Equal("relay>relay", await caller.RouteAsync());
+            await callee.WaitForVideoAsync("call");
+            await caller.WaitForVideoAsync("call");
+            Assert.Equal("relay>relay", await caller.RouteAsync("call"));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Command.Bench;
 using Command.E2E.Tests;
 using Command.Web.Video;
 using Microsoft.Playwright;
@@ -41,19 +42,24 @@ internal static class VideoServers
         IceTransportPolicy = "relay",
     };
 
+    /// <summary>The RTCConfiguration a browser builds from GET /api/video/ice's answer.</summary>
+    public static object Config(IceConfigView ice) => new
+    {
+        iceServers = ice.IceServers.Select(s => new { urls = s.Urls, username = s.Username, credential = s.Credential }).ToArray(),
+        iceTransportPolicy = ice.IceTransportPolicy,
+    };
+
+    /// <summary>Connection <paramref name="id"/>'s candidates, as the hub would pass them to <see cref="IVideoRoom.TrickleAsync"/>.</summary>
+    public static async Task<IReadOnlyList<VideoIceCandidate>> IceCandidatesAsync(this VideoPage page, string id) =>
+        (await page.CandidatesAsync(id)).Select(c => new VideoIceCandidate(c.Candidate, c.SdpMid, c.SdpMLineIndex)).ToList();
+
     /// <summary>Headless Chromium with a fake camera and microphone, granted without asking.</summary>
     public static async Task<(IPlaywright, IBrowser)> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();
         try
         {
-            var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = Chromium.Find(out _),
-                Headless = true,
-                Args = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
-            });
-            return (playwright, browser);
+            return (playwright, await VideoPage.LaunchAsync(playwright, Chromium.Find(out _)!));
         }
         catch
         {
