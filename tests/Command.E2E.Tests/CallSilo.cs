@@ -6,7 +6,8 @@ using Microsoft.Playwright;
 
 namespace Command.E2E.Tests;
 
-[CollectionDefinition(Name)]
+/// <summary>Run alone, after the other browser tests: media and three Chromium pages per test need the machine's cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class CallCollection : ICollectionFixture<CallSilo>
 {
     public const string Name = "video calls";

@@ -15,7 +15,7 @@ namespace Command.Web.Video;
 /// <remarks>Devices are connections of this silo's hub: a call between two silos needs a SignalR backplane (not configured).</remarks>
 [Authorize]
 internal sealed partial class VideoHub(
-    IGrainFactory grains, CallTargets targets, CallStore store, IOptions<CallOptions> options, IVideoRoom rooms, ConferenceRelay relay) : Hub<IVideoClient>
+    IGrainFactory grains, CallTargets targets, CallStore store, IOptions<CallOptions> options, IVideoRoom rooms, ConferenceRelay relay, TimeProvider time) : Hub<IVideoClient>
 {
     private const string CallsKey = "calls";
     private const int MaxSignal = 64 * 1024;
@@ -32,9 +32,11 @@ internal sealed partial class VideoHub(
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(party));
-        var ringing = await store.RingingAsync(party);
-        var missed = await store.UnseenMissedAsync(party);
+        // A row still ringing past its time belongs to a call whose grain has not run out yet (a silo stopped meanwhile).
         var ringFor = options.Value.RingFor;
+        var now = time.GetUtcNow();
+        var ringing = (await store.RingingAsync(party)).Where(c => c.StartedAt + ringFor > now);
+        var missed = await store.UnseenMissedAsync(party);
         return new VideoWatchResult(true, null, party, [.. ringing.Select(c => CallView.Of(c, ringFor))], [.. missed.Select(c => CallView.Of(c, ringFor))]);
     }
 
