@@ -153,7 +153,7 @@ public sealed class CallStateTests
         return rows;
     }
 
-    private static async Task<CommandCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
+    internal static async Task<CommandCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
     {
         if (provider == StorageProvider.Postgres)
         {
