@@ -186,6 +186,50 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public async Task The_leader_calls_a_township_center_from_the_map_and_its_console_rings_and_talks()
+    {
+        await using var wallContext = await silo.NewContextAsync(phone: false);
+        await using var consoleContext = await silo.NewContextAsync(phone: false);
+        var wall = await wallContext.NewPageAsync();
+        var desk = await consoleContext.NewPageAsync();
+        var console = new ConcurrentQueue<string>();
+        wall.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} wall {m.Type}: {m.Text}");
+        desk.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} console {m.Type}: {m.Text}");
+        try
+        {
+            await desk.SignInAsync($"town-{Chengguan}");
+            await desk.GotoAsync("/console");
+            await desk.WaitForFunctionAsync("() => window.commandVideo !== undefined", null, new() { Timeout = Soon });
+
+            // The wall shows 城关镇: the button over the map calls its 综治中心.
+            await wall.SignInAsync("leader");
+            await wall.GotoAsync($"/?scope={Chengguan}");
+            await wall.ExpectLiveAsync(Chengguan);
+            await wall.Locator("#video-scope-call button[data-action='video-call']").ClickAsync();
+
+            var ring = desk.Locator("#video-ring");
+            await Expect(ring).ToContainTextAsync("领导", new() { Timeout = Soon });
+            await ring.Locator("button[data-video='accept']").ClickAsync();
+            await FramesAsync(wall, 10);
+            await FramesAsync(desk, 10);
+            await Shoot(desk, "call-console-connected");
+
+            // The township hangs up: the wall's window closes.
+            await desk.Locator("#video-window button[data-video='hangup']").ClickAsync();
+            await Expect(wall.Locator("#video-window")).ToBeHiddenAsync(new() { Timeout = Soon });
+            await Expect(wall.Locator("#video-toast")).ToContainTextAsync("通话已结束");
+        }
+        catch
+        {
+            var folder = ScreenSilo.Artifacts("e2e");
+            await wall.ScreenshotAsync(new() { Path = Path.Combine(folder, "console-call.wall.png") });
+            await desk.ScreenshotAsync(new() { Path = Path.Combine(folder, "console-call.console.png") });
+            await File.WriteAllLinesAsync(Path.Combine(folder, "console-call.console.txt"), console);
+            throw;
+        }
+    }
+
     private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home);
 
     private async Task<List<string>> TownshipsAsync()
