@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Command.Grains;
 using Command.Grains.Attachments;
 using Command.Grains.Audit;
+using Command.Grains.Calls;
 using Command.Grains.Cases;
 using Command.Grains.Live;
 using Command.Grains.Dispatch;
@@ -38,6 +39,8 @@ internal static class DomainExtensions
         // The domain's tables, migrated with the silo's own before the runtime starts.
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, AttachmentStore.MigrationComponent));
+        services.AddCalls();
+        services.AddOptions<CallOptions>().Bind(builder.Configuration.GetSection(CallOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();

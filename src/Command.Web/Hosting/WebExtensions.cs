@@ -44,6 +44,7 @@ public static class WebExtensions
         services.AddPhone();
         services.AddConsole();
         services.AddVideo();
+        services.AddVideoCalls();
 
         // Chinese text goes out as text, not as numeric character references.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -96,6 +97,7 @@ public static class WebExtensions
         app.MapStaticAssets();
         app.MapDashboard();
         app.MapInbox();
+        app.MapVideoCalls();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (app.Configuration.GetValue<bool>("Diagnostics:NoopEndpoint"))
         {

@@ -5,6 +5,7 @@
 // `allowed`, decided by the case's own rules and read again with every change); a refusal shows its Chinese reason.
 
 import { el, setText, getJson, postJson, formatFull, now, formatSpan, WORKER_STATUS, RISK_NAMES } from './util.js';
+import { callButton } from '../video/call.js';
 
 const URGENCY_CLASS = { high: 'bad-text', medium: 'warn-text', low: '' };
 const SUPERVISION_CLASS = { red: 'bad-text', yellow: 'warn-text' };
@@ -336,7 +337,7 @@ export function createCards({ track, onSelect, user, units, toast }) {
             el('div', {}, el('b', { text: (today.hours ?? 0).toFixed(1) }), el('span', { text: '今日巡查（小时）' })),
             el('div', {}, el('b', { text: (today.kilometres ?? 0).toFixed(1) }), el('span', { text: '今日里程（公里）' })));
         const task = el('div', { className: 'actions task' });
-        content.append(dl, stats, task, el('h4', { text: `今日轨迹回放（${trail.points.length} 个定位点${trail.truncated ? '，已截断' : ''}）` }), track.show(trail.points));
+        content.append(dl, stats, el('div', { className: 'actions call' }, callButton(user?.role, `worker-${worker.id}`, worker.name)), task, el('h4', { text: `今日轨迹回放（${trail.points.length} 个定位点${trail.truncated ? '，已截断' : ''}）` }), track.show(trail.points));
         workerCard.dataset.worker = String(id);
         taskForm(task, worker, token);
     }

@@ -13,6 +13,7 @@ import { createRegions } from './regions.js';
 import { createCards } from './cards.js';
 import { createUnits } from './units.js';
 import { createTrack } from './track.js';
+import { startCalls, showScopeCall } from '../video/call.js';
 
 const screen = document.getElementById('screen');
 const config = JSON.parse(screen.dataset.config);
@@ -73,6 +74,7 @@ const base = createMap(document.getElementById('map'), {
 });
 const track = createTrack(base.map);
 const units = createUnits({ county: config.county });
+startCalls({ mode: 'wall' });
 const cards = createCards({ track, user: config.user, units, toast, onSelect: code => markers.select(code) });
 const markers = createMarkers(base, {
     onWorker: id => cards.openWorker(id),
@@ -98,6 +100,7 @@ function applySnapshot(snapshot) {
     state.replace(snapshot);
     screen.dataset.scope = state.scope.code;
     base.setScope(state.scope);
+    showScopeCall(config.user?.role, state.scope, document.getElementById('worker-card').parentElement, state.children);
     markers.replace(state);
     base.applyCounts(state.counters);
     regions.setScope(state);

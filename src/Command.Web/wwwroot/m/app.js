@@ -109,6 +109,7 @@ function showApp() {
     showSos(me.activeSos);
     tasks.onTasks(renderTasks);
     tasks.start();
+    import('/_content/Command.Web/video/call.js').then(m => m.startCalls({ mode: 'phone' })).catch(() => { /* offline start: no calls */ });
     renderTasks(tasks.taskList());
     go('tasks');
     net();

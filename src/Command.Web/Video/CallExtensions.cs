@@ -1,0 +1,27 @@
+using Command.Web.Live;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Video;
+
+public static class CallExtensions
+{
+    public const string HubPath = "/hubs/video";
+
+    /// <summary>The signalling hub of live calls, with the live hubs' session check before every call.</summary>
+    public static IServiceCollection AddVideoCalls(this IServiceCollection services)
+    {
+        services.AddSignalR().AddHubOptions<VideoHub>(o => o.AddFilter<LiveSessions>());
+        services.AddSingleton<CallTargets>();
+        services.AddSingleton<ConferenceRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConferenceRelay>());
+        return services;
+    }
+
+    public static WebApplication MapVideoCalls(this WebApplication app)
+    {
+        app.MapHub<VideoHub>(HubPath, DashboardExtensions.LiveTransports).RequireAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Command.Web.Hosting;
+using Command.Web.Video;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Command.Web.Tests.Video;
+
+/// <summary>The call signalling hub over a real silo: who may ring whom, and that a call's signalling reaches its other talker only.</summary>
+public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Signalling_reaches_the_other_talker_only_and_anyone_else_is_told_there_is_no_such_call()
+    {
+        var (workerId, grid) = await FullTimeWorkerAsync(DemoSilo.Chengguan);
+        await using var leader = await ConnectAsync("leader");
+        await using var worker = await ConnectAsync("worker-" + grid);
+        await using var town = await ConnectAsync("town-" + DemoSilo.Chengguan);
+
+        var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}", "C-TEST-1"));
+        Assert.True(placed.GetProperty("ok").GetBoolean(), placed.ToString());
+        var id = placed.GetProperty("call").GetProperty("id").GetString()!;
+        var ring = await worker.NextAsync("Ring");
+        Assert.Equal(id, ring[0].GetProperty("id").GetString());
+        Assert.Equal("C-TEST-1", ring[0].GetProperty("caseCode").GetString());
+
+        // The township may see the worker, but the call is not theirs: every step answers as for no call at all.
+        foreach (var refused in new[]
+        {
+            await town.InvokeAsync("Accept", id),
+            await town.InvokeAsync("HangUp", id),
+            await town.InvokeAsync("Signal", id, new SignalMessage("offer", "v=0")),
+            await worker.InvokeAsync("Signal", id, new SignalMessage("offer", "v=0")),   // not connected yet
+            await town.InvokeAsync("Accept", "0123456789abcdef0123456789abcdef"),
+        })
+        {
+            Assert.False(refused.GetProperty("ok").GetBoolean());
+            Assert.Equal("not_found", refused.GetProperty("error").GetProperty("code").GetString());
+            Assert.Equal("通话不存在或已结束", refused.GetProperty("error").GetProperty("message").GetString());
+        }
+
+        Assert.True((await worker.InvokeAsync("Accept", id)).GetProperty("ok").GetBoolean());
+        Assert.Equal(id, (await leader.NextAsync("Accepted"))[0].GetProperty("id").GetString());
+        Assert.True((await leader.InvokeAsync("Signal", id, new SignalMessage("offer", "v=0 offer"))).GetProperty("ok").GetBoolean());
+        var offer = await worker.NextAsync("Signal");
+        Assert.Equal(id, offer[0].GetString());
+        Assert.Equal("v=0 offer", offer[1].GetProperty("data").GetString());
+        Assert.True((await worker.InvokeAsync("Signal", id, new SignalMessage("answer", "v=0 answer"))).GetProperty("ok").GetBoolean());
+        Assert.Equal("v=0 answer", (await leader.NextAsync("Signal"))[1].GetProperty("data").GetString());
+        Assert.Equal("not_found", (await town.InvokeAsync("Signal", id, new SignalMessage("candidate", "{}"))).GetProperty("error").GetProperty("code").GetString());
+
+        // The township got nothing of that call: the first message it gets is the ring of a call to it, made afterwards.
+        var second = await leader.InvokeAsync("Call", new CallRequest("center-" + DemoSilo.Chengguan));
+        var first = await town.NextAnyAsync();
+        Assert.Equal("Ring", first.Method);
+        Assert.Equal(second.GetProperty("call").GetProperty("id").GetString(), first.Arguments[0].GetProperty("id").GetString());
+
+        var ended = await worker.InvokeAsync("HangUp", id);
+        Assert.Equal("ended", ended.GetProperty("call").GetProperty("status").GetString());
+        Assert.Equal("ended", (await leader.NextAsync("Ended"))[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_township_reaching_outside_its_township_and_a_grid_worker_calling_are_refused_and_nothing_rings()
+    {
+        var (inShengle, shengleGrid) = await FullTimeWorkerAsync(DemoSilo.Shengle);
+        await using var town = await ConnectAsync("town-" + DemoSilo.Chengguan);
+        await using var target = await ConnectAsync("worker-" + shengleGrid);
+
+        // Another township's worker answers exactly like a worker that does not exist.
+        var outside = await town.InvokeAsync("Call", new CallRequest($"worker-{inShengle}"));
+        var missing = await town.InvokeAsync("Call", new CallRequest("worker-987654321"));
+        Assert.Equal("not_found", outside.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(missing.GetProperty("error").ToString(), outside.GetProperty("error").ToString());
+        var center = await town.InvokeAsync("Call", new CallRequest("center-" + DemoSilo.County));
+        Assert.Equal(missing.GetProperty("error").ToString(), center.GetProperty("error").ToString());
+
+        // A grid worker starts no calls.
+        var byWorker = await target.InvokeAsync("Call", new CallRequest("center-" + DemoSilo.Shengle));
+        Assert.Equal("forbidden", byWorker.GetProperty("error").GetProperty("code").GetString());
+
+        // Nothing rang at the worker: the first ring it gets is the county's, made afterwards.
+        await using var duty = await ConnectAsync("duty");
+        var placed = await duty.InvokeAsync("Call", new CallRequest($"worker-{inShengle}"));
+        var first = await target.NextAnyAsync();
+        Assert.Equal("Ring", first.Method);
+        Assert.Equal(placed.GetProperty("call").GetProperty("id").GetString(), first.Arguments[0].GetProperty("id").GetString());
+    }
+
+    private async Task<(long Id, string Grid)> FullTimeWorkerAsync(string township)
+    {
+        using var admin = await silo.As("admin");
+        var page = await DemoSilo.Json(await admin.GetAsync($"/api/workers?region={township}&pageSize=40"));
+        var item = page.GetProperty("items").EnumerateArray().First(w => w.GetProperty("kind").GetString() == "专职网格员");
+        return (item.GetProperty("id").GetInt64(), item.GetProperty("gridCode").GetString()!);
+    }
+
+    private async Task<VideoConnection> ConnectAsync(string userName)
+    {
+        var connection = await VideoConnection.ConnectAsync(silo, await silo.TokenOf(userName));
+        Assert.True((await connection.InvokeAsync("Watch")).GetProperty("ok").GetBoolean());
+        return connection;
+    }
+
+    /// <summary>A browser's video connection: the .NET SignalR client, keeping every push in order.</summary>
+    private sealed class VideoConnection : IAsyncDisposable
+    {
+        private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal", "ConferenceInvite", "FeedJoined", "FeedLeft", "ConferenceEnded"];
+        private readonly HubConnection connection;
+        private readonly Channel<(string Method, JsonElement[] Arguments)> pushes = Channel.CreateUnbounded<(string, JsonElement[])>();
+
+        private VideoConnection(HubConnection connection)
+        {
+            this.connection = connection;
+            foreach (var method in Methods)
+            {
+                var count = method switch
+                {
+                    "Signal" => 2,
+                    "FeedJoined" => 3,
+                    "FeedLeft" => 2,
+                    _ => 1,
+                };
+                connection.On(method, Enumerable.Repeat(typeof(JsonElement), count).ToArray(), args =>
+                {
+                    pushes.Writer.TryWrite((method, [.. args.Cast<JsonElement>()]));
+                    return Task.CompletedTask;
+                });
+            }
+        }
+
+        public static async Task<VideoConnection> ConnectAsync(DemoSilo silo, string token)
+        {
+            var server = silo.Factory.Server;
+            var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.BaseAddress, CallExtensions.HubPath), o =>
+                {
+                    o.Transports = HttpTransportType.LongPolling;
+                    o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                })
+                .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson())
+                .Build();
+            var video = new VideoConnection(hub);
+            await hub.StartAsync();
+            return video;
+        }
+
+        public Task<JsonElement> InvokeAsync(string method, params object?[] args) => connection.InvokeCoreAsync<JsonElement>(method, args);
+
+        /// <summary>The next push of <paramref name="method"/>, passing over others.</summary>
+        public async Task<JsonElement[]> NextAsync(string method)
+        {
+            while (true)
+            {
+                var push = await NextAnyAsync();
+                if (push.Method == method)
+                {
+                    return push.Arguments;
+                }
+            }
+        }
+
+        public async Task<(string Method, JsonElement[] Arguments)> NextAnyAsync()
+        {
+            using var timeout = new CancellationTokenSource(Within);
+            return await pushes.Reader.ReadAsync(timeout.Token);
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}
