@@ -6,6 +6,7 @@ using Command.Grains.Attachments;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Live;
+using Command.Grains.Orders;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
@@ -38,6 +39,13 @@ internal static class DomainExtensions
         // The domain's tables, migrated with the silo's own before the runtime starts.
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, AttachmentStore.MigrationComponent));
+        services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, OrderStore.MigrationComponent));
+        services.AddOrderServices();
+        services.AddOptions<OrderOptions>().Bind(builder.Configuration.GetSection(OrderOptions.Section)).ValidateDataAnnotations()
+            .Validate<IOptions<NodeOptions>>(
+                (orders, node) => orders.ReminderRetry >= node.Value.ReminderMinimumPeriod && orders.SignWithin > TimeSpan.Zero && orders.FeedbackWithin > TimeSpan.Zero,
+                "Orders:ReminderRetry must not be shorter than Silo:ReminderMinimumPeriod, and Orders:SignWithin and FeedbackWithin must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();
