@@ -88,6 +88,7 @@ public static class WebExtensions
             .MapMeApi()
             .MapStatsApi()
             .MapWarningsApi()
+            .MapOrdersApi()
             .MapPeopleApi();
         app.MapStaticAssets();
         app.MapDashboard();
