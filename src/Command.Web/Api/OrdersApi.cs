@@ -101,11 +101,22 @@ public static class OrdersApi
             return problem;
         }
 
-        var o = options.Value;
-        var keys = input!.Targets ?? [];
+        var (order, error) = await IssueOrderAsync(user, input!, grains, directory, options.Value, time);
+        return order is not null ? TypedResults.Created($"/api/orders/{order.Id}", order) : Problems.BadRequest(error!);
+    }
+
+    /// <summary>
+    /// Checks an issuer's input (receivers within reach, text, cases they may see, place, limits) and issues the order; the
+    /// API and the console both come here. Answers the order, or what is wrong in Chinese (and nothing was written).
+    /// </summary>
+    internal static async Task<(OrderView? Order, string? Error)> IssueOrderAsync(
+        ClaimsPrincipal user, OrderInput input, IGrainFactory grains, RegionDirectory directory, OrderOptions o, TimeProvider time)
+    {
+        var profile = user.Profile();
+        var keys = input.Targets ?? [];
         if (keys.Count == 0 || keys.Count > o.MaxTargets)
         {
-            return Problems.BadRequest($"请选择 1 到 {o.MaxTargets} 个接收对象(targets)");
+            return (null, $"请选择 1 到 {o.MaxTargets} 个接收对象(targets)");
         }
 
         var targets = new List<OrderTargetRef>();
@@ -114,12 +125,12 @@ public static class OrdersApi
             // Missing and out of reach read alike, naming only the position in the list.
             if (OrderAccess.Reach(profile, keys[i] ?? "", directory) is not { } target)
             {
-                return Problems.BadRequest($"第 {i + 1} 个接收对象不存在或不能向其下达指令");
+                return (null, $"第 {i + 1} 个接收对象不存在或不能向其下达指令");
             }
 
             if (targets.Any(t => t.Key == target.Key))
             {
-                return Problems.BadRequest($"第 {i + 1} 个接收对象重复");
+                return (null, $"第 {i + 1} 个接收对象重复");
             }
 
             targets.Add(target);
@@ -128,26 +139,26 @@ public static class OrdersApi
         var text = input.Text?.Trim() ?? "";
         if (text.Length is 0 or > MaxText)
         {
-            return Problems.BadRequest($"请填写指令内容(text)，不超过 {MaxText} 个字");
+            return (null, $"请填写指令内容(text)，不超过 {MaxText} 个字");
         }
 
         var cases = input.CaseCodes ?? [];
         if (cases.Count > MaxCases)
         {
-            return Problems.BadRequest($"关联案件不能超过 {MaxCases} 个");
+            return (null, $"关联案件不能超过 {MaxCases} 个");
         }
 
         foreach (var code in cases)
         {
             if (await AttachmentsApi.VisibleCaseAsync(code ?? "", user, grains) is null)
             {
-                return Problems.BadRequest($"关联案件 {Problems.Shown(code ?? "")} 不存在");
+                return (null, $"关联案件 {Problems.Shown(code ?? "")} 不存在");
             }
         }
 
         if (input.Lat is null != input.Lon is null || input.Lat is < -90 or > 90 || input.Lon is < -180 or > 180)
         {
-            return Problems.BadRequest("位置须同时给出纬度(lat)和经度(lon)，且在有效范围内");
+            return (null, "位置须同时给出纬度(lat)和经度(lon)，且在有效范围内");
         }
 
         var now = time.GetUtcNow();
@@ -155,13 +166,12 @@ public static class OrdersApi
         var feedbackBy = input.FeedbackBy ?? (signBy > now + o.FeedbackWithin ? signBy : now + o.FeedbackWithin);
         if (signBy <= now || signBy > now + o.MaxLimit || feedbackBy < signBy || feedbackBy > now + o.MaxLimit)
         {
-            return Problems.BadRequest($"签收时限(signBy)须晚于现在，反馈时限(feedbackBy)不早于签收时限，且都在 {o.MaxLimit.TotalDays:0} 天之内");
+            return (null, $"签收时限(signBy)须晚于现在，反馈时限(feedbackBy)不早于签收时限，且都在 {o.MaxLimit.TotalDays:0} 天之内");
         }
 
-        var id = NewId();
-        var view = await grains.GetGrain<IOrderGrain>(id).IssueAsync(
+        var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
             new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy), profile);
-        return TypedResults.Created($"/api/orders/{id}", view);
+        return (order, null);
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, OrderStore store, string? box = null, CancellationToken cancellationToken = default)
