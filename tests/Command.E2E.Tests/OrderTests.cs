@@ -55,4 +55,65 @@ public sealed class OrderTests(ScreenSilo silo)
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-wall.png") });
         });
     }
+
+    [SkippableFact]
+    public async Task A_township_console_and_a_grid_workers_phone_get_the_order_at_once_and_sign_and_report_back_from_there()
+    {
+        using var duty = await silo.ApiAsync("duty");
+        var workers = await ScreenSilo.Json(await duty.GetAsync($"/api/workers?region={ScreenSilo.Chengguan}&pageSize=200"));
+        var worker = workers.GetProperty("items").EnumerateArray().Where(w => w.GetProperty("kind").GetString() == "专职网格员").Skip(7).First();
+        var (workerId, workerName, grid) = (worker.GetProperty("id").GetInt64(), worker.GetProperty("name").GetString()!, worker.GetProperty("gridCode").GetString()!);
+        var townCenter = $"center-{ScreenSilo.Chengguan}";
+
+        await silo.RunAsync(nameof(A_township_console_and_a_grid_workers_phone_get_the_order_at_once_and_sign_and_report_back_from_there), async desk =>
+        {
+            await desk.SignInAsync($"town-{ScreenSilo.Chengguan}");
+            await desk.GotoAsync("/console/orders");
+            await Expect(desk.Locator("#orders-console")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 15000 });
+
+            await using var phoneContext = await silo.NewContextAsync(new()
+            {
+                BaseURL = silo.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
+                Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
+            });
+            var phone = await phoneContext.NewPageAsync();
+            await phone.GotoAsync("/m");
+            await phone.GetByLabel("用户名").FillAsync($"worker-{grid}");
+            await phone.GetByLabel("密码").FillAsync("demo");
+            await phone.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            await Expect(phone.Locator("#who-name")).ToHaveTextAsync(workerName, new() { Timeout = 15000 });
+            await Expect(phone.Locator("#orders")).ToContainTextAsync("暂无指令", new() { Timeout = 10000 });
+
+            // Issued after both are open: each gets it without a reload.
+            var issued = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { townCenter, $"worker-{workerId}" }, text = "请核实河道水位并反馈（控制台与手机）" }));
+            var id = issued.GetProperty("id").GetString()!;
+            var atDesk = desk.Locator($"#orders-received [data-order='{id}']");
+            await Expect(atDesk).ToContainTextAsync("待签收", new() { Timeout = 5000 });
+            var atPhone = phone.Locator($"#orders [data-order='{id}']");
+            await Expect(atPhone).ToContainTextAsync("待签收", new() { Timeout = 5000 });
+
+            await atDesk.Locator("[data-order-sign]").ClickAsync();
+            await Expect(atDesk).ToHaveAttributeAsync("data-status", "signed", new() { Timeout = 5000 });
+            await atDesk.Locator("[data-order-feedback]").FillAsync("水位正常，已安排值守");
+            await atDesk.Locator("button[type=submit]").ClickAsync();
+            await Expect(atDesk).ToHaveAttributeAsync("data-status", "reported", new() { Timeout = 5000 });
+
+            await atPhone.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+            await Expect(atPhone).ToHaveAttributeAsync("data-status", "signed", new() { Timeout = 5000 });
+            await atPhone.Locator("textarea").FillAsync("已到场查看");
+            await atPhone.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "现场.png", MimeType = "image/png", Buffer = Png });
+            await atPhone.GetByRole(AriaRole.Button, new() { Name = "反馈" }).ClickAsync();
+            await Expect(atPhone).ToHaveAttributeAsync("data-status", "reported", new() { Timeout = 10000 });
+
+            var order = await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"));
+            Assert.Equal(2, order.GetProperty("reported").GetInt32());
+            var workerLine = order.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("key").GetString() == $"worker-{workerId}");
+            Assert.Equal(("已到场查看", 1), (workerLine.GetProperty("feedbackText").GetString(), workerLine.GetProperty("photos").GetArrayLength()));
+            await phone.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-phone.png") });
+            await desk.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-console.png") });
+        });
+    }
+
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 }
