@@ -9,11 +9,12 @@ return args.FirstOrDefault() switch
     "cases" => await CasesBenchmark.RunAsync(args),
     "push" => await PushBenchmark.RunAsync(args),
     "cluster" => await ClusterBenchmark.RunAsync(args),
+    "orders" => await OrdersBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile])");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster|orders [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile]; orders: [orders] [Release|Debug])");
     return 2;
 }
