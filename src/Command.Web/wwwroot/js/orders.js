@@ -33,8 +33,9 @@ export function createOrders({ frame, user, toast }) {
         const shown = [...orders.values()]
             .filter(o => o.open || now - o.seenAt < DONE_KEEP_MS)
             .sort((a, b) => Date.parse(b.issuedAt) - Date.parse(a.issuedAt));
-        setText(count, shown.length ? `在办 ${shown.filter(o => o.open).length}` : '');
-        list.replaceChildren(...(shown.length ? shown.map(row) : [el('li', { className: 'empty', text: '暂无在办指令' })]));
+        setText(count, `在办 ${shown.filter(o => o.open).length}`);
+        panel.classList.toggle('busy', shown.length > 0);
+        list.replaceChildren(...shown.map(row));
     }
 
     function row(o) {
