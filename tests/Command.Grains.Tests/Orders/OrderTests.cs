@@ -130,6 +130,27 @@ public sealed class OrderTests
         Assert.Single((await Order(cluster, id).GetAsync(Duty))!.History, e => e.Action == OrderAction.Unsigned);
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_limit_whose_reminder_was_lost_is_woken_by_the_sweep_once(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [VillageKey], TimeSpan.FromMinutes(10));
+        await cluster.KillAsync();
+        await cluster.Database.ExecuteAsync(provider == StorageProvider.Postgres ? "DELETE FROM orleans_reminder" : "DELETE FROM reminders");
+        cluster.Clock.Advance(TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var sweep = cluster.GrainFactory.GetGrain<Command.Grains.Cases.IDeadlineSweepGrain>(Command.Grains.Cases.IDeadlineSweepGrain.Key);
+        Assert.Equal(1, await sweep.SweepAsync());
+        Assert.Equal(1, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
+        Assert.Equal(0, await sweep.SweepAsync());
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned'"));
+    }
+
     private static IOrderGrain Order(CommandCluster cluster, string id) => cluster.GrainFactory.GetGrain<IOrderGrain>(id);
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..22];
