@@ -10,11 +10,12 @@ return args.FirstOrDefault() switch
     "push" => await PushBenchmark.RunAsync(args),
     "cluster" => await ClusterBenchmark.RunAsync(args),
     "janus" => await JanusBenchmark.RunAsync(args),
+    "orders" => await OrdersBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster|janus [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile])");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Command.Bench -- calls|storage|positions|cases|push|cluster|janus|orders [seconds] (cases: [seconds] [sqlite|postgres]; push: [seconds] [cases] [--profile]; orders: [orders] [Release|Debug])");
     return 2;
 }

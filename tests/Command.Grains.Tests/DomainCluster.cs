@@ -1,5 +1,6 @@
 using Command.Grains.Tests.Cluster;
 using Command.Grains.Live;
+using Command.Grains.Orders;
 using Command.Grains.Audit;
 using Command.Grains.Cases;
 using Command.Grains.Units;
@@ -51,6 +52,8 @@ internal static class DomainCluster
                     cases?.Invoke(o);
                 });
                 services.AddOptions<CalendarOptions>().Configure(o => calendar?.Invoke(o));
+                services.AddOrderServices();
+                services.AddOptions<OrderOptions>().Configure(o => o.ReminderRetry = Cases.CaseFixture.DeadlineRetry);
                 services.AddHostedService(sp => sp.GetRequiredService<PositionLog>());
 
                 // Each silo's screens are a board that records what reaches it, by its own grains or relayed from the others.
@@ -61,6 +64,7 @@ internal static class DomainCluster
         };
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);
         options.MigrationComponents.Add((GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
+        options.MigrationComponents.Add((GrainsAssembly.Assembly, OrderStore.MigrationComponent));
         var cluster = await CommandCluster.StartAsync(options);
         await SeedAsync(cluster);
         await LoadAsync(cluster);

@@ -31,6 +31,8 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         NotDepartment,  // region figures: a department sees only the cases sent to it
         Acknowledgers,  // duty officer, leader, township center, village
         SosClosers,     // duty officer, leader, township center (解除 a worker's SOS)
+        Issuers,        // duty officer, leader, township center (调度指令)
+        NotAdminOrders, // everyone with a desk or a phone: the admin has no orders
     }
 
     /// <summary>How something outside the user's scope answers: as something missing (404), or as an unknown value (400).</summary>
@@ -64,7 +66,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
     private sealed record World(
         string Grid, string OtherGrid, (double Lat, double Lon) Point, (double Lat, double Lon) OtherPoint,
         string Case, string OtherCase, long Worker, long OtherWorker, string Device, string OtherDevice,
-        string Warning, string OtherWarning, string Attachment, string OtherAttachment)
+        string Warning, string OtherWarning, string Attachment, string OtherAttachment, string Order, string OtherOrder)
     {
         public string Of(bool other, string own, string elsewhere) => other ? elsewhere : own;
     }
@@ -93,6 +95,10 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
     private static Missing NoRegion(World w, Call call) => Swapped(call, w.OtherGrid, w.Grid[..12] + "999");
 
     private static Missing NoCase(World w, Call call) => Swapped(call, w.OtherCase, w.OtherCase[..^4] + "9999");
+
+    private static Missing NoOrder(World w, Call call) => Swapped(call, w.OtherOrder, new string('A', w.OtherOrder.Length));
+
+    private static object OrderTo(string target) => new { targets = new[] { target }, text = "矩阵指令" };
 
     private static Missing NoWorker(World w, Call call) => Swapped(call, w.OtherWorker.ToString(System.Globalization.CultureInfo.InvariantCulture), "987654321");
 
@@ -152,6 +158,19 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         new("POST", "/api/warnings/{id}/close", Who.SosClosers, OutOfScope.AsMissing,
             (w, o, _) => new($"/api/warnings/{w.Of(o, w.Warning, w.OtherWarning)}/close", Json(new { note = "矩阵" })),
             (w, _, _) => new(new Call($"/api/warnings/{w.OtherWarning}x/close", Json(new { note = "矩阵" })), w.OtherWarning + "x", w.OtherWarning)),
+        new("POST", "/api/orders", Who.Issuers, OutOfScope.AsUnknownValue,
+            (w, o, _) => new("/api/orders", Json(OrderTo($"village-{w.Of(o, w.Grid, w.OtherGrid)[..12]}"))),
+            (_, _, _) => new(new Call("/api/orders", Json(OrderTo("village-150123999999"))), "", "")),
+        new("GET", "/api/orders", Who.NotAdminOrders, OutOfScope.NotScoped, (_, _, _) => new("/api/orders")),
+        new("GET", "/api/orders/targets", Who.Issuers, OutOfScope.NotScoped, (_, _, _) => new("/api/orders/targets")),
+        new("GET", "/api/orders/{id}", Who.NotAdminOrders, OutOfScope.AsMissing,
+            (w, o, _) => new($"/api/orders/{w.Of(o, w.Order, w.OtherOrder)}"), (w, u, _) => NoOrder(w, u)),
+        new("POST", "/api/orders/{id}/sign", Who.NotAdminOrders, OutOfScope.AsMissing,
+            (w, o, _) => new($"/api/orders/{w.Of(o, w.Order, w.OtherOrder)}/sign"), (w, u, _) => NoOrder(w, u)),
+        new("POST", "/api/orders/{id}/feedback", Who.NotAdminOrders, OutOfScope.AsMissing,
+            (w, o, _) => new($"/api/orders/{w.Of(o, w.Order, w.OtherOrder)}/feedback", Json(new { text = "矩阵反馈" })), (w, u, _) => NoOrder(w, u)),
+        new("POST", "/api/orders/{id}/photos", Who.NotAdminOrders, OutOfScope.AsMissing,
+            (w, o, _) => new($"/api/orders/{w.Of(o, w.Order, w.OtherOrder)}/photos"), (w, u, _) => NoOrder(w, u)),
         new("GET", "/api/dispatch-rules", Who.SignedIn, OutOfScope.NotScoped, (_, _, _) => new("/api/dispatch-rules")),
         new("PUT", "/api/dispatch-rules", Who.Admin, OutOfScope.NotScoped, (_, _, _) => new("/api/dispatch-rules", Empty)),
         new("GET", "/api/categories", Who.SignedIn, OutOfScope.NotScoped, (_, _, _) => new("/api/categories")),
@@ -292,6 +311,8 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
             Who.NotDepartment => r != Grains.Users.UserRole.Department,
             Who.Acknowledgers => r is Grains.Users.UserRole.DutyOfficer or Grains.Users.UserRole.Leader or Grains.Users.UserRole.TownshipCenter or Grains.Users.UserRole.Village,
             Who.SosClosers => r is Grains.Users.UserRole.DutyOfficer or Grains.Users.UserRole.Leader or Grains.Users.UserRole.TownshipCenter,
+            Who.Issuers => r is Grains.Users.UserRole.DutyOfficer or Grains.Users.UserRole.Leader or Grains.Users.UserRole.TownshipCenter,
+            Who.NotAdminOrders => r != Grains.Users.UserRole.Admin,
             _ => false,
         };
         if (!permitted)
@@ -369,7 +390,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
     {
         var database = silo.Factory.Services.GetRequiredService<Database>();
         var parts = new List<string>();
-        foreach (var table in new[] { "cases", "case_events", "warnings", "attachments", "users", "dispatch_rules", "category_settings", "audit_log" })
+        foreach (var table in new[] { "cases", "case_events", "warnings", "attachments", "users", "dispatch_rules", "category_settings", "orders", "order_events", "calls", "audit_log" })
         {
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
             var rows = 0;
@@ -435,8 +456,18 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         var me = await DemoSilo.Json(await worker.GetAsync("/api/me"));
         var workerId = me.GetProperty("workerId").GetInt64();
         var device = (await DemoSilo.Json(await admin.GetAsync($"/api/workers/{workerId}"))).GetProperty("deviceId").GetString()!;
+
+        // An order to every desk of 城关镇 in the table (so each of them is a receiver), and one to 盛乐镇's.
+        async Task<string> OrderTo(string township, string gridCode, long worker)
+        {
+            string[] targets = [$"center-{township}", $"village-{gridCode[..12]}", $"dept-{township}-police", $"worker-{worker}"];
+            var issued = await duty.PostAsJsonAsync("/api/orders", new { targets, text = "矩阵：立即排查" });
+            return (await DemoSilo.Json(issued)).GetProperty("id").GetString()!;
+        }
+
         return new World(
             grid, other.GridCode, point, otherPoint, own.Code, elsewhere.Code, workerId, other.Id, device, other.DeviceId,
-            own.Warning, elsewhere.Warning, own.Attachment, elsewhere.Attachment);
+            own.Warning, elsewhere.Warning, own.Attachment, elsewhere.Attachment,
+            await OrderTo(Chengguan, grid, workerId), await OrderTo(DemoSilo.Shengle, other.GridCode, other.Id));
     }
 }

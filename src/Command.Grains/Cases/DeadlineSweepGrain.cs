@@ -7,18 +7,19 @@ namespace Command.Grains.Cases;
 /// <summary>
 /// The safety net under the cases' reminders, one per cluster: every <see cref="CaseOptions.DeadlineSweep"/> (and once
 /// when the silo starts) it wakes each open case whose next deadline, as written with the case, passed more than one
-/// reminder period ago: a reminder lost in a crash before it was stored, or one that could not be armed.
+/// reminder period ago: a reminder lost in a crash before it was stored, or one that could not be armed. Dispatch orders
+/// whose sign-for limit so passed are woken alike.
 /// </summary>
 public interface IDeadlineSweepGrain : IGrainWithStringKey
 {
     /// <summary>The one sweep of the cluster.</summary>
     public const string Key = "cases";
 
-    /// <summary>Keeps the sweep's reminder registered and sweeps now; returns how many cases it woke.</summary>
+    /// <summary>Keeps the sweep's reminder registered and sweeps now; returns how many cases and orders it woke.</summary>
     Task<int> SweepAsync();
 }
 
-internal sealed partial class DeadlineSweepGrain(CaseStore store, CaseClock clock, TimeProvider time, ILogger<DeadlineSweepGrain> log)
+internal sealed partial class DeadlineSweepGrain(CaseStore store, Orders.OrderStore orders, CaseClock clock, TimeProvider time, ILogger<DeadlineSweepGrain> log)
     : Grain, IDeadlineSweepGrain, IRemindable
 {
     /// <summary>The most cases one sweep wakes; the next sweep takes the rest.</summary>
@@ -42,14 +43,17 @@ internal sealed partial class DeadlineSweepGrain(CaseStore store, CaseClock cloc
             await Task.WhenAll(due.Skip(i).Take(Parallel).Select(code => GrainFactory.GetGrain<ICaseGrain>(code).CatchUpAsync()));
         }
 
-        if (due.Count > 0)
+        // Dispatch orders' sign-for limits have the same safety net.
+        var late = await orders.DueAsync(time.GetUtcNow() - clock.Options.DeadlineRetry, Batch);
+        await Task.WhenAll(late.Select(id => GrainFactory.GetGrain<Orders.IOrderGrain>(id).CatchUpAsync()));
+        if (due.Count + late.Count > 0)
         {
-            LogWoken(log, due.Count);
+            LogWoken(log, due.Count + late.Count);
         }
 
-        return due.Count;
+        return due.Count + late.Count;
     }
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "The deadline sweep woke {Count} cases whose deadline passed without their reminder")]
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "The deadline sweep woke {Count} cases and orders whose deadline passed without their reminder")]
     private static partial void LogWoken(ILogger logger, int count);
 }

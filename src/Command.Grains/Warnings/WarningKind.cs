@@ -26,6 +26,9 @@ public enum WarningKind
 
     /// <summary>一键报警: a grid worker in danger pressed SOS on the phone (or their tracker sent alarm=sos).</summary>
     Sos,
+
+    /// <summary>指令未签收: a receiver of a dispatch order (调度指令) not signed for within the order's limit.</summary>
+    OrderUnsigned,
 }
 
 public enum WarningLevel
@@ -45,6 +48,7 @@ public static class WarningNames
         WarningKind.HotSpot => "hot_spot",
         WarningKind.WorkerOffline => "worker_offline",
         WarningKind.Sos => "sos",
+        WarningKind.OrderUnsigned => "order_unsigned",
         _ => "revisit_due",
     };
 
@@ -59,6 +63,7 @@ public static class WarningNames
         WarningKind.HotSpot => "热点",
         WarningKind.WorkerOffline => "网格员离线",
         WarningKind.Sos => "一键报警",
+        WarningKind.OrderUnsigned => "指令未签收",
         _ => "待回访",
     };
 

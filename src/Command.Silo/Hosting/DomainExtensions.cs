@@ -7,6 +7,7 @@ using Command.Grains.Audit;
 using Command.Grains.Calls;
 using Command.Grains.Cases;
 using Command.Grains.Live;
+using Command.Grains.Orders;
 using Command.Grains.Dispatch;
 using Command.Grains.Regions;
 using Command.Grains.Users;
@@ -41,6 +42,13 @@ internal static class DomainExtensions
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, AttachmentStore.MigrationComponent));
         services.AddCalls();
         services.AddOptions<CallOptions>().Bind(builder.Configuration.GetSection(CallOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, OrderStore.MigrationComponent));
+        services.AddOrderServices();
+        services.AddOptions<OrderOptions>().Bind(builder.Configuration.GetSection(OrderOptions.Section)).ValidateDataAnnotations()
+            .Validate<IOptions<NodeOptions>>(
+                (orders, node) => orders.ReminderRetry >= node.Value.ReminderMinimumPeriod && orders.SignWithin > TimeSpan.Zero && orders.FeedbackWithin > TimeSpan.Zero,
+                "Orders:ReminderRetry must not be shorter than Silo:ReminderMinimumPeriod, and Orders:SignWithin and FeedbackWithin must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<RegionDirectory>();
         services.AddSingleton<DispatchRules>();

@@ -54,14 +54,27 @@ public static class AttachmentsApi
             return TypedResults.Problem("案件已归档，不能再添加附件", statusCode: StatusCodes.Status409Conflict, title: "案件状态不允许此操作");
         }
 
+        var (upload, problem) = await ReadFileAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var info = await store.AddAsync(view.Code, upload!.Value.Name, upload.Value.ContentType, upload.Value.Content, user.UserName());
+        return TypedResults.Created(info.Url, info);
+    }
+
+    /// <summary>The one "file" part of a multipart upload, checked (size, kind by content) and named; or the problem with it.</summary>
+    internal static async Task<((string Name, string ContentType, byte[] Content)? File, IResult? Problem)> ReadFileAsync(HttpRequest request)
+    {
         if (request.ContentLength > AttachmentContent.MaxBytes + MultipartOverhead)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
 
         if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return Problems.BadRequest("请以 multipart/form-data 上传，文件放在 file 字段");
+            return (null, Problems.BadRequest("请以 multipart/form-data 上传，文件放在 file 字段"));
         }
 
         IFormFile? file;
@@ -73,21 +86,21 @@ public static class AttachmentsApi
         }
         catch (InvalidDataException)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
         catch (BadHttpRequestException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效");
+            return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: "请求无效"));
         }
 
         if (file is null || file.Length == 0)
         {
-            return Problems.BadRequest("请在 file 字段上传一个非空文件");
+            return (null, Problems.BadRequest("请在 file 字段上传一个非空文件"));
         }
 
         if (file.Length > AttachmentContent.MaxBytes)
         {
-            return TooLarge();
+            return (null, TooLarge());
         }
 
         var content = new byte[file.Length];
@@ -98,18 +111,20 @@ public static class AttachmentsApi
 
         if (AttachmentContent.Sniff(content.AsSpan(0, Math.Min(content.Length, AttachmentContent.HeaderBytes))) is not { } contentType)
         {
-            return TypedResults.Problem($"只接受{AttachmentContent.Accepted}（按文件内容判断，与文件名无关）",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "文件类型不支持");
+            return (null, TypedResults.Problem($"只接受{AttachmentContent.Accepted}（按文件内容判断，与文件名无关）",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "文件类型不支持"));
         }
 
-        var info = await store.AddAsync(view.Code, AttachmentContent.CleanName(file.FileName, contentType), contentType, content, user.UserName());
-        return TypedResults.Created(info.Url, info);
+        return ((AttachmentContent.CleanName(file.FileName, contentType), contentType, content), null);
     }
 
     private static async Task<IResult> DownloadAsync(string id, ClaimsPrincipal user, IGrainFactory grains, AttachmentStore store, HttpResponse response)
     {
         // An attachment of a case the user may not see answers exactly as one that does not exist.
-        if (id.Length is < 10 or > 40 || await store.GetAsync(id) is not { } file || await VisibleCaseAsync(file.CaseCode, user, grains) is null)
+        if (id.Length is < 10 or > 40 || await store.GetAsync(id) is not { } file
+            || (file.CaseCode.StartsWith(OrdersApi.AttachmentOwner, StringComparison.Ordinal)
+                ? await OrdersApi.VisibleOrderAsync(file.CaseCode[OrdersApi.AttachmentOwner.Length..], user, grains) is null
+                : await VisibleCaseAsync(file.CaseCode, user, grains) is null))
         {
             return Problems.NotFound($"没有附件 {id}");
         }

@@ -92,6 +92,7 @@ public static class WebExtensions
             .MapMeApi()
             .MapStatsApi()
             .MapWarningsApi()
+            .MapOrdersApi()
             .MapPeopleApi()
             .MapIceServersApi();
         app.MapStaticAssets();

@@ -13,6 +13,8 @@ public static class InboxExtensions
         services.AddSingleton<InboxRouter>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxRouter>());
         services.AddSingleton<InboxSnapshots>();
+        services.AddSingleton<OrderPush>();
+        services.AddSingleton<Command.Grains.Orders.IOrderFeed>(sp => sp.GetRequiredService<OrderPush>());
         return services;
     }
 

@@ -8,6 +8,9 @@ public interface IInboxClient : ILiveSessionClient
 {
     /// <summary>Cases that entered, changed in or left (<see cref="InboxItem.Box"/> null) the watched inbox.</summary>
     Task Inbox(InboxBatch batch);
+
+    /// <summary>A dispatch order (调度指令) sent to or issued by the watched unit was issued or changed.</summary>
+    Task Order(Command.Grains.Orders.OrderView order);
 }
 
 /// <summary>A push of inbox changes; <see cref="Now"/> is the server's clock, for countdowns.</summary>

@@ -14,6 +14,7 @@ public sealed class InboxConnection : IAsyncDisposable
 {
     private readonly HubConnection connection;
     private readonly Channel<JsonElement> unread = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> orders = Channel.CreateUnbounded<JsonElement>();
     private readonly TaskCompletionSource<JsonElement> signedOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -27,6 +28,21 @@ public sealed class InboxConnection : IAsyncDisposable
             return Task.CompletedTask;
         };
         connection.On<JsonElement>(nameof(IInboxClient.Inbox), batch => unread.Writer.TryWrite(batch));
+        connection.On<JsonElement>(nameof(IInboxClient.Order), order => orders.Writer.TryWrite(order));
+    }
+
+    /// <summary>Waits for a pushed dispatch order with this id that satisfies <paramref name="match"/>, passing over others.</summary>
+    public async Task<JsonElement> NextOrderAsync(string id, Func<JsonElement, bool> match, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        while (true)
+        {
+            var order = await orders.Reader.ReadAsync(timeout.Token);
+            if (order.GetProperty("id").GetString() == id && match(order))
+            {
+                return order;
+            }
+        }
     }
 
     public static async Task<InboxConnection> ConnectAsync(WebApplicationFactory<Program> factory, string token)

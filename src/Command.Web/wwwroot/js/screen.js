@@ -14,6 +14,7 @@ import { createCards } from './cards.js';
 import { createUnits } from './units.js';
 import { createTrack } from './track.js';
 import { startCalls, showScopeCall } from '../video/call.js';
+import { createOrders } from './orders.js';
 
 const screen = document.getElementById('screen');
 const config = JSON.parse(screen.dataset.config);
@@ -83,6 +84,7 @@ const markers = createMarkers(base, {
 });
 window.commandScreen.pointOf = (kind, key) => markers.pointOf(kind, key);
 panels = createPanels({ onDrill: code => goTo(code), scale: () => scale, boost: () => boost });
+createOrders({ frame: document.querySelector('.map-frame'), user: config.user, toast });
 const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
 const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
 

@@ -6,6 +6,7 @@ import * as gps from './gps.js';
 import * as tasks from './tasks.js';
 import { prepareAll, storable } from './photos.js';
 import { showPatrol } from './patrol.js';
+import { startOrders } from './orders.js';
 
 const $ = id => document.getElementById(id);
 function el(tag, props = {}, ...children) {
@@ -109,6 +110,7 @@ function showApp() {
     showSos(me.activeSos);
     tasks.onTasks(renderTasks);
     tasks.start();
+    startOrders({ before: $('view-tasks').querySelector('.row-between'), toast });
     import('/_content/Command.Web/video/call.js').then(m => m.startCalls({ mode: 'phone' })).catch(() => { /* offline start: no calls */ });
     renderTasks(tasks.taskList());
     go('tasks');

@@ -1,0 +1,68 @@
+namespace Command.Grains.Orders;
+
+/// <summary>An order as stored (JSON in <c>orders.payload</c>); the grain changes a copy and keeps it once durable.</summary>
+public sealed class OrderState
+{
+    public string Id { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+
+    public string IssuerUnit { get; set; } = string.Empty;
+
+    public string IssuedBy { get; set; } = string.Empty;
+
+    public string IssuerName { get; set; } = string.Empty;
+
+    public string RegionCode { get; set; } = string.Empty;
+
+    public DateTimeOffset IssuedAt { get; set; }
+
+    public string Text { get; set; } = string.Empty;
+
+    public List<string> CaseCodes { get; set; } = [];
+
+    public double? Lat { get; set; }
+
+    public double? Lon { get; set; }
+
+    public DateTimeOffset SignBy { get; set; }
+
+    public DateTimeOffset FeedbackBy { get; set; }
+
+    public List<OrderTarget> Targets { get; set; } = [];
+
+    public bool Open => Targets.Any(t => t.Status != OrderTargetStatus.Reported);
+
+    /// <summary>When the grain must look again: the sign-for limit while a receiver has neither signed nor been warned.</summary>
+    public DateTimeOffset? NextDue => Targets.Any(t => t.Status == OrderTargetStatus.Pending && t.WarningId is null) ? SignBy : null;
+}
+
+public sealed class OrderTarget
+{
+    public string Key { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public string RegionCode { get; set; } = string.Empty;
+
+    public OrderTargetStatus Status { get; set; }
+
+    public DateTimeOffset? SignedAt { get; set; }
+
+    public string? SignedBy { get; set; }
+
+    public string? SignedByName { get; set; }
+
+    public DateTimeOffset? FeedbackAt { get; set; }
+
+    public string? FeedbackBy { get; set; }
+
+    public string? FeedbackByName { get; set; }
+
+    public string? FeedbackText { get; set; }
+
+    public List<string> Photos { get; set; } = [];
+
+    /// <summary>The active 指令未签收 warning, until the receiver signs.</summary>
+    public string? WarningId { get; set; }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Command.E2E.Tests;
+
+/// <summary>调度指令 from the big screen: issued to two townships, followed live on the issuer's wall.</summary>
+[Collection(ScreenCollection.Name)]
+public sealed class OrderTests(ScreenSilo silo)
+{
+    [SkippableFact]
+    public async Task An_order_to_two_townships_shows_one_signing_and_reporting_back_and_the_others_limit_passing_live_on_the_issuers_wall()
+    {
+        var townships = await silo.TownshipsAsync();
+        var first = ScreenSilo.Chengguan;
+        var second = townships.Keys.First(k => k != first);
+        var firstCenter = $"center-{first}";
+        var secondCenter = $"center-{second}";
+
+        await silo.RunAsync(nameof(An_order_to_two_townships_shows_one_signing_and_reporting_back_and_the_others_limit_passing_live_on_the_issuers_wall), async page =>
+        {
+            await page.SignInAsync("duty");
+            await page.ExpectLiveAsync(ScreenSilo.County);
+
+            // Issued from the wall's form to the two township centers, with a sign-for limit a few seconds away.
+            await page.ClickAsync("[data-order-new]");
+            var form = page.Locator("#order-form");
+            await form.Locator("[data-order-filter]").FillAsync("综治中心");
+            await form.Locator($"[data-option='{firstCenter}'] input").CheckAsync();
+            await form.Locator($"[data-option='{secondCenter}'] input").CheckAsync();
+            await form.Locator("[data-order-text]").FillAsync("立即组织排查辖区内燃气安全隐患，今日反馈");
+            var signBy = DateTimeOffset.UtcNow.AddSeconds(12).ToOffset(TimeSpan.FromHours(8));
+            await form.Locator("[data-order-sign-by]").FillAsync(signBy.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+            await form.Locator("button[type=submit]").ClickAsync();
+            await Expect(form).ToHaveCountAsync(0);
+
+            var row = page.Locator("#orders li.order").Filter(new() { HasText = "燃气安全隐患" });
+            await Expect(row).ToHaveCountAsync(1);
+            await Expect(row.Locator("[data-signed]")).ToHaveTextAsync("0/2 已签收");
+            var id = await row.GetAttributeAsync("data-order");
+
+            // The first township signs and reports back (as its console would): the wall follows without a click.
+            using var town = await silo.ApiAsync($"town-{first}");
+            await ScreenSilo.Json(await town.PostAsync($"/api/orders/{id}/sign", null));
+            await Expect(row.Locator("[data-signed]")).ToHaveTextAsync("1/2 已签收", new() { Timeout = 5000 });
+            await ScreenSilo.Json(await town.PostAsJsonAsync($"/api/orders/{id}/feedback", new { text = "已排查 12 户，无隐患" }));
+            await Expect(row.Locator("[data-reported]")).ToHaveTextAsync("1 已反馈", new() { Timeout = 5000 });
+            await Expect(row.Locator($"[data-target='{firstCenter}']")).ToContainTextAsync("已反馈");
+
+            // The second never signs: at its limit the wall marks it and the warning list shows 指令未签收.
+            await Expect(row.Locator($"[data-target='{secondCenter}']")).ToHaveAttributeAsync("data-status", "unsigned", new() { Timeout = 30000 });
+            await Expect(row.Locator("[data-warnings]")).ToHaveTextAsync("1 超时未签收");
+            await Expect(page.Locator("#warnings")).ToContainTextAsync("未签收调度指令", new() { Timeout = 10000 });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-wall.png") });
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_township_console_and_a_grid_workers_phone_get_the_order_at_once_and_sign_and_report_back_from_there()
+    {
+        using var duty = await silo.ApiAsync("duty");
+        var workers = await ScreenSilo.Json(await duty.GetAsync($"/api/workers?region={ScreenSilo.Chengguan}&pageSize=200"));
+        var worker = workers.GetProperty("items").EnumerateArray().Where(w => w.GetProperty("kind").GetString() == "专职网格员").Skip(7).First();
+        var (workerId, workerName, grid) = (worker.GetProperty("id").GetInt64(), worker.GetProperty("name").GetString()!, worker.GetProperty("gridCode").GetString()!);
+        var townCenter = $"center-{ScreenSilo.Chengguan}";
+
+        await silo.RunAsync(nameof(A_township_console_and_a_grid_workers_phone_get_the_order_at_once_and_sign_and_report_back_from_there), async desk =>
+        {
+            await desk.SignInAsync($"town-{ScreenSilo.Chengguan}");
+            await desk.GotoAsync("/console/orders");
+            await Expect(desk.Locator("#orders-console")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 15000 });
+
+            await using var phoneContext = await silo.NewContextAsync(new()
+            {
+                BaseURL = silo.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
+                Locale = "zh-CN", TimezoneId = "Asia/Shanghai",
+            });
+            var phone = await phoneContext.NewPageAsync();
+            await phone.GotoAsync("/m");
+            await phone.GetByLabel("用户名").FillAsync($"worker-{grid}");
+            await phone.GetByLabel("密码").FillAsync("demo");
+            await phone.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+            await Expect(phone.Locator("#who-name")).ToHaveTextAsync(workerName, new() { Timeout = 15000 });
+            await Expect(phone.Locator("#orders")).ToContainTextAsync("暂无指令", new() { Timeout = 10000 });
+
+            // Issued after both are open: each gets it without a reload.
+            var issued = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { townCenter, $"worker-{workerId}" }, text = "请核实河道水位并反馈（控制台与手机）" }));
+            var id = issued.GetProperty("id").GetString()!;
+            var atDesk = desk.Locator($"#orders-received [data-order='{id}']");
+            await Expect(atDesk).ToContainTextAsync("待签收", new() { Timeout = 5000 });
+            var atPhone = phone.Locator($"#orders [data-order='{id}']");
+            await Expect(atPhone).ToContainTextAsync("待签收", new() { Timeout = 5000 });
+
+            await atDesk.Locator("[data-order-sign]").ClickAsync();
+            await Expect(atDesk).ToHaveAttributeAsync("data-status", "signed", new() { Timeout = 5000 });
+            await atDesk.Locator("[data-order-feedback]").FillAsync("水位正常，已安排值守");
+            await atDesk.Locator("button[type=submit]").ClickAsync();
+            await Expect(atDesk).ToHaveAttributeAsync("data-status", "reported", new() { Timeout = 5000 });
+
+            await atPhone.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
+            await Expect(atPhone).ToHaveAttributeAsync("data-status", "signed", new() { Timeout = 5000 });
+            await atPhone.Locator("textarea").FillAsync("已到场查看");
+            await atPhone.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "现场.png", MimeType = "image/png", Buffer = Png });
+            await atPhone.GetByRole(AriaRole.Button, new() { Name = "反馈" }).ClickAsync();
+            await Expect(atPhone).ToHaveAttributeAsync("data-status", "reported", new() { Timeout = 10000 });
+
+            var order = await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"));
+            Assert.Equal(2, order.GetProperty("reported").GetInt32());
+            var workerLine = order.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("key").GetString() == $"worker-{workerId}");
+            Assert.Equal(("已到场查看", 1), (workerLine.GetProperty("feedbackText").GetString(), workerLine.GetProperty("photos").GetArrayLength()));
+            await phone.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-phone.png") });
+            await desk.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-console.png") });
+        });
+    }
+
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+}

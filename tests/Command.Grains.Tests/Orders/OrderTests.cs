@@ -1,0 +1,165 @@
+using Command.Grains.Orders;
+using Command.Grains.Regions;
+using Command.Grains.Warnings;
+using Command.Data;
+using Command.Testing;
+using Command.Grains.Users;
+using Microsoft.Extensions.DependencyInjection;
+using static Command.Grains.Tests.Cases.CaseFixture;
+
+namespace Command.Grains.Tests.Orders;
+
+/// <summary>Dispatch orders (调度指令) on the fake clock: issue, sign, report back, who may reach whom, the 未签收 warning.</summary>
+public sealed class OrderTests
+{
+    private const string Worker1Key = "worker-1";
+    private const string VillageKey = "village-150123100001";
+    private const string TownKey = "center-150123100";
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task An_order_to_two_receivers_is_signed_and_reported_back_with_every_step_recorded(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var id = NewId();
+        var issued = await IssueAsync(cluster, id, Leader, [TownKey, Worker1Key], TimeSpan.FromMinutes(30));
+        Assert.Equal((2, 0, 0, true), (issued.Total, issued.Signed, issued.Reported, issued.Open));
+        Assert.All(issued.Targets, t => Assert.Equal(OrderTargetStatus.Pending, t.Status));
+
+        var signed = await Order(cluster, id).SignAsync(Town);
+        Assert.Equal(OrderTargetStatus.Signed, signed.Targets.Single(t => t.Key == TownKey).Status);
+        Assert.Equal(Town.DisplayName, signed.Targets.Single(t => t.Key == TownKey).SignedByName);
+
+        // Signing again changes nothing; a report back before signing is refused and changes nothing.
+        Assert.Equal(signed.Version, (await Order(cluster, id).SignAsync(Town)).Version);
+        var early = await Assert.ThrowsAsync<OrderRefusedException>(() => Order(cluster, id).FeedbackAsync(new OrderFeedback("已到场", []), Worker1));
+        Assert.Equal(OrderRefusal.State, early.Kind);
+
+        var reported = await Order(cluster, id).FeedbackAsync(new OrderFeedback("已组织排查，无异常", ["photo-1"]), Town);
+        var line = reported.Targets.Single(t => t.Key == TownKey);
+        Assert.Equal((OrderTargetStatus.Reported, "已组织排查，无异常", "photo-1"), (line.Status, line.FeedbackText, line.Photos.Single()));
+        Assert.Equal((2, 1, 1), (reported.Total, reported.Signed, reported.Reported));
+
+        await Order(cluster, id).SignAsync(Worker1);
+        var done = await Order(cluster, id).FeedbackAsync(new OrderFeedback("已到场处置", []), Worker1);
+        Assert.False(done.Open);
+        Assert.Equal(
+            [(OrderAction.Issue, "leader"), (OrderAction.Sign, "town"), (OrderAction.Feedback, "town"), (OrderAction.Sign, "worker1"), (OrderAction.Feedback, "worker1")],
+            done.History.Select(e => (e.Action, e.Actor)));
+        Assert.Equal(5L, await cluster.CountAsync("SELECT count(*) FROM order_events WHERE order_id = $1", id));
+        Assert.Equal(0L, await cluster.CountAsync("SELECT is_open FROM orders WHERE id = $1", id));
+    }
+
+    [Fact]
+    public async Task A_township_reaches_only_its_own_villages_and_workers_and_others_see_nothing()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var directory = cluster.Services.GetRequiredService<RegionDirectory>();
+
+        Assert.NotNull(OrderAccess.Reach(Town, VillageKey, directory));
+        Assert.NotNull(OrderAccess.Reach(Town, Worker1Key, directory));
+        Assert.Null(OrderAccess.Reach(Town, "dept-150123-police", directory));     // a county department
+        Assert.Null(OrderAccess.Reach(Town, TownKey, directory));                  // itself
+        Assert.Null(OrderAccess.Reach(Stranger, VillageKey, directory));           // another township's village
+        Assert.Null(OrderAccess.Reach(VillageUser, Worker1Key, directory));        // a village issues no orders
+        Assert.NotNull(OrderAccess.Reach(Duty, TownKey, directory));
+        Assert.NotNull(OrderAccess.Reach(Duty, "dept-150123-police", directory));
+        Assert.Null(OrderAccess.Reach(Duty, "center-150123", directory));          // its own center
+        Assert.DoesNotContain(OrderAccess.Reachable(Town, directory), t => !RegionCode.IsWithin(t.RegionCode, DomainCluster.Township));
+
+        var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(cluster, NewId(), VillageUser, [Worker1Key], TimeSpan.FromMinutes(5)));
+        Assert.Equal(OrderRefusal.Forbidden, refused.Kind);
+
+        var id = NewId();
+        await IssueAsync(cluster, id, Town, [VillageKey], TimeSpan.FromMinutes(5));
+        Assert.Null(await Order(cluster, id).GetAsync(Stranger));
+        Assert.Null(await Order(cluster, id).GetAsync(Worker1));                   // not a receiver of this one
+        Assert.NotNull(await Order(cluster, id).GetAsync(Duty));                   // the county watches its townships' orders
+        Assert.Equal(OrderRefusal.NotFound, (await Assert.ThrowsAsync<OrderRefusedException>(() => Order(cluster, id).SignAsync(Stranger))).Kind);
+        Assert.Equal(OrderRefusal.Forbidden, (await Assert.ThrowsAsync<OrderRefusedException>(() => Order(cluster, id).SignAsync(Duty))).Kind);
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM order_events WHERE order_id = $1", id));
+    }
+
+    [Fact]
+    public async Task A_receiver_not_signed_at_the_limit_raises_one_warning_that_signing_clears()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [TownKey, VillageKey], TimeSpan.FromMinutes(10));
+        await Order(cluster, id).SignAsync(Town);
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(9));
+        await Order(cluster, id).CatchUpAsync();
+        Assert.Equal(0, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var warned = await cluster.UntilDueAsync(async () => (await Order(cluster, id).GetAsync(Duty))!, o => o.Warnings == 1, DeadlineRetry, "the unsigned warning");
+        Assert.True(warned.Targets.Single(t => t.Key == VillageKey).Unsigned);
+        Assert.False(warned.Targets.Single(t => t.Key == TownKey).Unsigned);
+        Assert.Equal("超时未签收", warned.Targets.Single(t => t.Key == VillageKey).StatusName);
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned' AND cleared_at IS NULL AND region_code = $1", DomainCluster.Village));
+        Assert.Contains(cluster.Board().Warnings.Values, w => w.Kind == WarningKind.OrderUnsigned && w.Active && w.KindName == "指令未签收");
+
+        await Order(cluster, id).SignAsync(VillageUser);
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned' AND cleared_at IS NULL"));
+        Assert.Equal(0, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_limit_that_passed_while_the_silo_was_down_warns_exactly_once_after_restart(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [VillageKey], TimeSpan.FromMinutes(10));
+        await cluster.KillAsync();
+        cluster.Clock.Advance(TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        await cluster.UntilDueAsync(async () => (await Order(cluster, id).GetAsync(Duty))!, o => o.Warnings == 1, DeadlineRetry, "the unsigned warning");
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Order(cluster, id).CatchUpAsync();
+        }
+
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned'"));
+        Assert.Single((await Order(cluster, id).GetAsync(Duty))!.History, e => e.Action == OrderAction.Unsigned);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_limit_whose_reminder_was_lost_is_woken_by_the_sweep_once(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [VillageKey], TimeSpan.FromMinutes(10));
+        await cluster.KillAsync();
+        await cluster.Database.ExecuteAsync(provider == StorageProvider.Postgres ? "DELETE FROM orleans_reminder" : "DELETE FROM reminders");
+        cluster.Clock.Advance(TimeSpan.FromHours(1));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        var sweep = cluster.GrainFactory.GetGrain<Command.Grains.Cases.IDeadlineSweepGrain>(Command.Grains.Cases.IDeadlineSweepGrain.Key);
+        Assert.Equal(1, await sweep.SweepAsync());
+        Assert.Equal(1, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
+        Assert.Equal(0, await sweep.SweepAsync());
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned'"));
+    }
+
+    private static IOrderGrain Order(CommandCluster cluster, string id) => cluster.GrainFactory.GetGrain<IOrderGrain>(id);
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..22];
+
+    private static Task<OrderView> IssueAsync(CommandCluster cluster, string id, UserProfile issuer, string[] keys, TimeSpan signWithin)
+    {
+        var directory = cluster.Services.GetRequiredService<RegionDirectory>();
+        var now = cluster.Clock.GetUtcNow();
+        var targets = keys.Select(k => OrderAccess.Reach(issuer, k, directory) ?? new OrderTargetRef(k, k, DomainCluster.Township)).ToList();
+        return Order(cluster, id).IssueAsync(new OrderIssue(targets, "立即组织排查辖区安全隐患", [], null, null, now + signWithin, now + signWithin + TimeSpan.FromHours(1)), issuer);
+    }
+}
