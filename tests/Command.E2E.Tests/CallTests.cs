@@ -72,7 +72,6 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
             await Expect(phone.Locator("#video-toast")).ToContainTextAsync("通话已结束");
             var ended = await phone.EvaluateAsync<JsonElement>("() => window.commandVideo.probe.ended");
             Assert.Equal("ended", ended.GetProperty("status").GetString());
-            Assert.True(ended.GetProperty("durationSeconds").GetInt32() >= 0);
             Assert.True(await phone.EvaluateAsync<bool>("async () => (await window.commandVideo.stats()) === null"), "the phone still holds a peer connection");
         });
     }

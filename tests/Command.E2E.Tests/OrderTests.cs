@@ -30,7 +30,9 @@ public sealed class OrderTests(ScreenSilo silo)
             await form.Locator($"[data-option='{firstCenter}'] input").CheckAsync();
             await form.Locator($"[data-option='{secondCenter}'] input").CheckAsync();
             await form.Locator("[data-order-text]").FillAsync("立即组织排查辖区内燃气安全隐患，今日反馈");
-            var signBy = DateTimeOffset.UtcNow.AddSeconds(12).ToOffset(TimeSpan.FromHours(8));
+            var signBy = DateTimeOffset.UtcNow.AddSeconds(25).ToOffset(TimeSpan.FromHours(8));
+            // Chromium writes a datetime-local value back without ":00" seconds, and Playwright then calls the value malformed.
+            signBy = signBy.Second == 0 ? signBy.AddSeconds(1) : signBy;
             await form.Locator("[data-order-sign-by]").FillAsync(signBy.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
             await form.Locator("button[type=submit]").ClickAsync();
             await Expect(form).ToHaveCountAsync(0);
@@ -49,7 +51,7 @@ public sealed class OrderTests(ScreenSilo silo)
             await Expect(row.Locator($"[data-target='{firstCenter}']")).ToContainTextAsync("已反馈");
 
             // The second never signs: at its limit the wall marks it and the warning list shows 指令未签收.
-            await Expect(row.Locator($"[data-target='{secondCenter}']")).ToHaveAttributeAsync("data-status", "unsigned", new() { Timeout = 30000 });
+            await Expect(row.Locator($"[data-target='{secondCenter}']")).ToHaveAttributeAsync("data-status", "unsigned", new() { Timeout = 60000 });
             await Expect(row.Locator("[data-warnings]")).ToHaveTextAsync("1 超时未签收");
             await Expect(page.Locator("#warnings")).ToContainTextAsync("未签收调度指令", new() { Timeout = 10000 });
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "orders-wall.png") });
