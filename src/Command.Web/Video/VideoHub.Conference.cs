@@ -30,6 +30,11 @@ internal sealed partial class VideoHub
             return ConferenceResult.Fail("invalid", $"视频会商需邀请 {MinOthers}–{MaxOthers} 个不同的参会方");
         }
 
+        if (await UnseenLinkAsync(request.CaseCode, request.OrderId) is { } unseen)
+        {
+            return new ConferenceResult(false, unseen.Error);
+        }
+
         var invited = new List<ConferenceParty>();
         foreach (var key in list)
         {

@@ -49,6 +49,11 @@ internal sealed partial class VideoHub(
             return refusal!;
         }
 
+        if (await UnseenLinkAsync(request.CaseCode, request.OrderId) is { } unseen)
+        {
+            return unseen;
+        }
+
         var user = Context.User!;
         var id = Guid.NewGuid().ToString("N");
         var outcome = await grains.GetGrain<ICallGrain>(id).RingAsync(new CallRing(
@@ -62,6 +67,18 @@ internal sealed partial class VideoHub(
         var view = View(outcome.Call!);
         await Clients.Group(GroupOf(target.Party)).Ring(view);
         return CallResult.Of(view);
+    }
+
+    /// <summary>
+    /// A call may be about a case or an order only when the caller may see it: the link shows on the callee's ring, in the
+    /// audit log and in that case's call log. One out of sight is refused exactly like one that does not exist.
+    /// </summary>
+    private async Task<CallResult?> UnseenLinkAsync(string? caseCode, string? orderId)
+    {
+        var user = Context.User!;
+        var seen = (caseCode is null || await Api.AttachmentsApi.VisibleCaseAsync(caseCode, user, grains) is not null)
+            && (orderId is null || await Api.OrdersApi.VisibleOrderAsync(orderId, user, grains) is not null);
+        return seen ? null : CallResult.Fail("not_found", "关联的案件或调度指令不存在");
     }
 
     public async Task<CallResult> Accept(string callId)

@@ -21,12 +21,13 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         await using var worker = await ConnectAsync("worker-" + grid);
         await using var town = await ConnectAsync("town-" + DemoSilo.Chengguan);
 
-        var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}", "C-TEST-1"));
+        var caseCode = await OpenCaseAsync("leader", grid);
+        var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}", caseCode));
         Assert.True(placed.GetProperty("ok").GetBoolean(), placed.ToString());
         var id = placed.GetProperty("call").GetProperty("id").GetString()!;
         var ring = await worker.NextAsync("Ring");
         Assert.Equal(id, ring[0].GetProperty("id").GetString());
-        Assert.Equal("C-TEST-1", ring[0].GetProperty("caseCode").GetString());
+        Assert.Equal(caseCode, ring[0].GetProperty("caseCode").GetString());
 
         // The township may see the worker, but the call is not theirs: every step answers as for no call at all.
         foreach (var refused in new[]
@@ -79,6 +80,14 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var center = await town.InvokeAsync("Call", new CallRequest("center-" + DemoSilo.County));
         Assert.Equal(missing.GetProperty("error").ToString(), center.GetProperty("error").ToString());
 
+        // A call about another township's case (or one that does not exist) is refused alike, and nothing rings.
+        var (own, _) = await FullTimeWorkerAsync(DemoSilo.Chengguan);
+        var theirCase = await OpenCaseAsync("duty", shengleGrid);
+        var aboutTheirs = await town.InvokeAsync("Call", new CallRequest($"worker-{own}", theirCase));
+        var aboutNone = await town.InvokeAsync("Call", new CallRequest($"worker-{own}", "150123-20260101-9999"));
+        Assert.Equal("not_found", aboutTheirs.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(aboutNone.GetProperty("error").ToString(), aboutTheirs.GetProperty("error").ToString());
+
         // A grid worker starts no calls.
         var byWorker = await target.InvokeAsync("Call", new CallRequest("center-" + DemoSilo.Shengle));
         Assert.Equal("forbidden", byWorker.GetProperty("error").GetProperty("code").GetString());
@@ -89,6 +98,17 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var first = await target.NextAnyAsync();
         Assert.Equal("Ring", first.Method);
         Assert.Equal(placed.GetProperty("call").GetProperty("id").GetString(), first.Arguments[0].GetProperty("id").GetString());
+    }
+
+    /// <summary>A case opened in <paramref name="grid"/> (by its place) by <paramref name="userName"/>; its code.</summary>
+    private async Task<string> OpenCaseAsync(string userName, string grid)
+    {
+        using var client = await silo.As(userName);
+        var body = new StringContent(
+            $$"""{"channel":"walk_in","category":"02","urgency":"low","title":"视频核实","description":"通话关联案件","regionCode":"{{grid}}"}""",
+            System.Text.Encoding.UTF8, "application/json");
+        var created = await DemoSilo.Json(await client.PostAsync("/api/cases", body));
+        return created.GetProperty("code").GetString()!;
     }
 
     private async Task<(long Id, string Grid)> FullTimeWorkerAsync(string township)
