@@ -68,7 +68,12 @@ function ring(order) {
         }
     } catch { /* no audio before a tap: the notification and the list still show it */ }
     if ('Notification' in window && Notification.permission === 'granted') {
-        try { new Notification('新调度指令', { body: `${order.issuerName}：${order.text}`, tag: order.id }); } catch { /* some browsers allow it only from the service worker */ }
+        // Through the service worker where there is one: Android's Chrome refuses `new Notification` on a page.
+        const options = { body: `${order.issuerName}：${order.text}`, tag: order.id };
+        const shown = navigator.serviceWorker?.controller
+            ? navigator.serviceWorker.ready.then(r => r.showNotification('新调度指令', options))
+            : Promise.resolve().then(() => new Notification('新调度指令', options));
+        shown.catch(() => { /* the sound and the card still tell */ });
     }
     toast(`新调度指令：${order.text}`, 5000);
 }

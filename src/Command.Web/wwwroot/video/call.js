@@ -287,7 +287,11 @@ function createCalls(mode) {
             end();
             return result;
         }
-        if (active !== me) return result;
+        if (active !== me) {
+            // Hung up while the ring was being placed: take the call back so the callee stops ringing.
+            hub.invoke('HangUp', result.call.id).catch(() => null);
+            return result;
+        }
         me.id = result.call.id;
         if (me.early?.id === me.id) onAccepted(me.early);
         title.textContent = label || result.call.calleeName;
@@ -304,6 +308,7 @@ function createCalls(mode) {
         clearTimeout(call.timer);
         setStatus('正在连接…');
         const pc = await peer(call);
+        if (active !== call) { pc.close(); return; }   // hung up while the connection was being made
         await pc.setLocalDescription(await pc.createOffer());
         signal(call, 'offer', pc.localDescription.sdp);
     }
@@ -329,6 +334,8 @@ function createCalls(mode) {
             if (result?.ok) {
                 probe.ended = result.call;
                 toast(reason ?? (result.call.status === 'ended' ? `通话已结束（${clock(result.call.durationSeconds * 1000)}）` : '已取消呼叫'));
+            } else if (reason) {
+                toast(reason);   // the server had already ended it (the ringing ran out there first)
             }
         }
     }
