@@ -56,16 +56,22 @@ export function ring(title, body) {
  * Uploads the files chosen in an <input type=file> to a case; answers the stored attachments, or throws with the
  * server's Chinese reason.
  */
-export async function upload(input, code) {
+export function upload(input, code) {
+  return uploadTo(input, `/api/cases/${encodeURIComponent(code)}/attachments`, '附件');
+}
+
+/**
+ * Uploads the files of an <input type=file> one by one to `url` (multipart, field `file`) and empties it; answers what
+ * the server stored, or throws with its Chinese reason naming the file (`what`: 附件, 照片).
+ */
+export async function uploadTo(input, url, what) {
   const stored = [];
   for (const file of input?.files ?? []) {
     const form = new FormData();
     form.append('file', file, file.name);
-    const response = await fetch(`/api/cases/${encodeURIComponent(code)}/attachments`, {
-      method: 'POST', body: form, headers: { 'X-Command-Csrf': '1' }, credentials: 'same-origin',
-    });
+    const response = await fetch(url, { method: 'POST', body: form, headers: { 'X-Command-Csrf': '1' }, credentials: 'same-origin' });
     if (!response.ok) {
-      let reason = `附件「${file.name}」上传失败（${response.status}）`;
+      let reason = `${what}「${file.name}」上传失败（${response.status}）`;
       try {
         const problem = await response.json();
         reason = problem.detail ?? problem.title ?? reason;
