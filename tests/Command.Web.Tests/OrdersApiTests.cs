@@ -42,6 +42,16 @@ public sealed class OrdersApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var atPhone = await workerPhone.NextOrderAsync(id, _ => true, Within);
         Assert.Equal("pending", atPhone.GetProperty("targets")[0].GetProperty("status").GetString());
 
+        // Nothing of the other receiver: not in the counts, and the 下达 step's note is the order's text, not its receivers.
+        Assert.Equal((1, 1), (atTown.GetProperty("total").GetInt32(), atPhone.GetProperty("total").GetInt32()));
+        foreach (var client in new[] { town, phone })
+        {
+            var seen = await DemoSilo.Json(await client.GetAsync($"/api/orders/{id}"));
+            Assert.Equal(1, seen.GetProperty("total").GetInt32());
+            var issue = seen.GetProperty("history").EnumerateArray().Single(e => e.GetProperty("actionName").GetString() == "下达");
+            Assert.Equal("立即前往现场核查", issue.GetProperty("note").GetString());
+        }
+
         await DemoSilo.Json(await town.PostAsync($"/api/orders/{id}/sign", null));
         var signed = await screen.NextOrderAsync(id, o => o.GetProperty("signed").GetInt32() == 1, Within);
         Assert.Equal("已签收", signed.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("key").GetString() == townKey).GetProperty("statusName").GetString());

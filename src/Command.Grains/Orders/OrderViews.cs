@@ -5,13 +5,24 @@ namespace Command.Grains.Orders;
 /// <summary>What each viewer reads of an order: the issuer's side every receiver's line, a receiver only its own.</summary>
 public static class OrderViews
 {
+    /// <summary>
+    /// A receiver's own line, counted as one: neither the counts nor the 下达 step (whose note names every receiver) tell it
+    /// who else got the order or how they answered.
+    /// </summary>
     public static OrderView ForReceiver(OrderView order, string key)
     {
         ArgumentNullException.ThrowIfNull(order);
+        List<OrderTargetView> own = [.. order.Targets.Where(t => t.Key == key)];
         return order with
         {
-            Targets = [.. order.Targets.Where(t => t.Key == key)],
-            History = [.. order.History.Where(e => e.Target is null || e.Target == key)],
+            Total = own.Count,
+            Signed = own.Count(t => t.Status != OrderTargetStatus.Pending),
+            Reported = own.Count(t => t.Status == OrderTargetStatus.Reported),
+            Warnings = own.Count(t => t.Unsigned),
+            Targets = own,
+            History = [.. order.History
+                .Where(e => e.Target is null || e.Target == key)
+                .Select(e => e.Action == OrderAction.Issue && e.Target is null ? e with { Note = order.Text } : e)],
         };
     }
 
