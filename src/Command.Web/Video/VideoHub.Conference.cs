@@ -116,12 +116,29 @@ internal sealed partial class VideoHub
             return NoConference;
         }
 
-        return await SfuAsync(async () =>
+        var result = await SfuAsync(async () =>
         {
             var published = await rooms.PublishAsync(c.Room, Context.User!.Profile().DisplayName, sdpOffer);
-            await grain.AddHandleAsync(user, Context.ConnectionId, published.Handle);
-            return new MediaAnswer(published.Handle, published.SdpAnswer, published.Feed, [.. published.Others.Select(o => new FeedView(o.Feed, o.Display))]);
+            return await KeepAsync(grain, user, published.Handle)
+                ? new MediaAnswer(published.Handle, published.SdpAnswer, published.Feed, [.. published.Others.Select(o => new FeedView(o.Feed, o.Display))])
+                : null;
         });
+        return result is { Ok: true, Media: null } ? NoConference : result;
+    }
+
+    /// <summary>
+    /// Gives a new SFU handle to the device in the conference's grain; a device that left (or a conference that ended) while
+    /// the SFU was being asked gets nothing, and the handle is hung up at once instead of living on with no owner.
+    /// </summary>
+    private async Task<bool> KeepAsync(IConferenceGrain grain, string user, long handle)
+    {
+        if ((await grain.AddHandleAsync(user, Context.ConnectionId, handle)).Ok)
+        {
+            return true;
+        }
+
+        await rooms.LeaveAsync(handle);
+        return false;
     }
 
     /// <summary>Another participant's stream: the SFU's offer, for the browser to answer with <see cref="StartSubscription"/>.</summary>
@@ -139,12 +156,12 @@ internal sealed partial class VideoHub
             return NoConference;
         }
 
-        return await SfuAsync(async () =>
+        var result = await SfuAsync(async () =>
         {
             var subscription = await rooms.SubscribeAsync(c.Room, feed);
-            await grain.AddHandleAsync(user, Context.ConnectionId, subscription.Handle);
-            return new MediaAnswer(subscription.Handle, subscription.SdpOffer, feed);
+            return await KeepAsync(grain, user, subscription.Handle) ? new MediaAnswer(subscription.Handle, subscription.SdpOffer, feed) : null;
         });
+        return result is { Ok: true, Media: null } ? NoConference : result;
     }
 
     public async Task<ConferenceResult> StartSubscription(string conferenceId, long handle, string sdpAnswer)
