@@ -9,7 +9,7 @@ namespace Command.Grains.Calls;
 /// A call. Its row is durable, with the audit entry of the step, before the grain keeps the new state or answers; the
 /// devices of the two sides live only in the activation, which a live call keeps alive.
 /// </summary>
-internal sealed class CallGrain(CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, TimeProvider time) : Grain, ICallGrain
+internal sealed class CallGrain(CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, ICallFeed feed, TimeProvider time) : Grain, ICallGrain
 {
     private static readonly TimeSpan LongestCall = TimeSpan.FromHours(4);
     private CallRecord? call;
@@ -137,6 +137,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         {
             await SaveAsync(missed, CallMachine.System, "call-missed");
             StopRinging();
+            feed.CallMissed(missed, callerDevice);
         }
     }
 

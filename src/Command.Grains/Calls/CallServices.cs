@@ -1,5 +1,6 @@
 using Command.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Command.Grains.Calls;
 
@@ -10,6 +11,7 @@ public static class CallServices
     {
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, CallStore.MigrationComponent));
         services.AddSingleton<CallStore>();
+        services.TryAddSingleton<ICallFeed, NoCallFeed>();
         return services;
     }
 }

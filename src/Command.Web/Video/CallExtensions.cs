@@ -14,6 +14,7 @@ public static class CallExtensions
     {
         services.AddSignalR().AddHubOptions<VideoHub>(o => o.AddFilter<LiveSessions>());
         services.AddSingleton<CallTargets>();
+        services.AddSingleton<Command.Grains.Calls.ICallFeed, CallPush>();
         services.AddSingleton<ConferenceRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<ConferenceRelay>());
         return services;

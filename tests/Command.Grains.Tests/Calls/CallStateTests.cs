@@ -62,6 +62,10 @@ public sealed class CallStateTests
         Assert.Equal("system", notice[0].EndedBy);
         Assert.Empty(await Store(cluster).RingingAsync(Worker));
 
+        // Both sides are told at once, not at their next connect: the callee's devices and the caller's device that placed it.
+        var told = Assert.Single(Told(cluster));
+        Assert.Equal((id, CallStatus.Missed, "wall-1"), (told.Call.Id, told.Call.Status, told.CallerDevice));
+
         // Too late to answer; the refusal changes nothing.
         var late = await call.AcceptAsync("worker-150123100001001", Worker, "phone-1");
         Assert.Equal(CallRefusal.Conflict, late.Refusal);
@@ -153,6 +157,19 @@ public sealed class CallStateTests
         return rows;
     }
 
+    private static IReadOnlyList<(CallRecord Call, string? CallerDevice)> Told(CommandCluster cluster) =>
+        cluster.Services.GetRequiredService<RecordingCallFeed>().Missed;
+
+    /// <summary>What the call grains told the hub, in order.</summary>
+    private sealed class RecordingCallFeed : ICallFeed
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(CallRecord, string?)> missed = new();
+
+        public IReadOnlyList<(CallRecord Call, string? CallerDevice)> Missed => [.. missed];
+
+        public void CallMissed(CallRecord call, string? callerDevice) => missed.Enqueue((call, callerDevice));
+    }
+
     internal static async Task<CommandCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)
     {
         if (provider == StorageProvider.Postgres)
@@ -166,6 +183,8 @@ public sealed class CallStateTests
             ConfigureServices = services =>
             {
                 services.AddSingleton<AuditLog>();
+                services.AddSingleton<RecordingCallFeed>();
+                services.AddSingleton<ICallFeed>(sp => sp.GetRequiredService<RecordingCallFeed>());
                 services.AddCalls();
                 services.AddOptions<CallOptions>().Configure(o => o.RingFor = RingFor);
             },
