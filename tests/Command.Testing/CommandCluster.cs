@@ -231,6 +231,10 @@ public sealed class CommandCluster : IAsyncDisposable
         {
             host.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(options.MinimumLogLevel);
             var services = host.Services;
+
+            // A graceful stop deactivates every grain and commits queued writes; on a loaded 2-core machine that can take
+            // longer than the host's default 30 s, and the last service then fails its stop with a cancelled wait.
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
             services.AddSingleton<TimeProvider>(Clock);
             services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
