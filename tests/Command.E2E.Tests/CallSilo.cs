@@ -24,9 +24,6 @@ public sealed class CallSilo : IAsyncLifetime
     public const string TurnVariable = "COMMAND_TEST_TURN";
     public const string TurnSecretVariable = "COMMAND_TEST_TURN_SECRET";
 
-    private static readonly string Configuration =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
     private readonly ConcurrentDictionary<string, string> tokens = new();
     private SiloProcess? silo;
     private IPlaywright? playwright;
@@ -85,7 +82,7 @@ public sealed class CallSilo : IAsyncLifetime
                 ["Video__Janus__Url"] = Janus ?? "",
                 ["Video__Janus__AdminKey"] = Environment.GetEnvironmentVariable("COMMAND_TEST_JANUS_ADMIN_KEY") ?? "",
             },
-            Configuration,
+            SiloFixture.Configuration,
             TimeSpan.FromSeconds(90));
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
@@ -96,30 +93,7 @@ public sealed class CallSilo : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            if (browser is not null)
-            {
-                await browser.CloseAsync();
-            }
-
-            playwright?.Dispose();
-            if (silo is { Process.HasExited: false })
-            {
-                await silo.InterruptAsync(TimeSpan.FromSeconds(60));
-            }
-        }
-        finally
-        {
-            if (silo is not null)
-            {
-                await File.WriteAllTextAsync(Path.Combine(ScreenSilo.Artifacts("e2e"), "calls-silo.log"), silo.Output);
-                await silo.DisposeAsync();
-            }
-        }
-    }
+    public Task DisposeAsync() => SiloFixture.StopAsync(browser, playwright, silo, "calls-silo.log");
 
     /// <summary>A context of the fake-camera Chromium: a 1920×1080 wall, or a 390×844 phone with geolocation at <paramref name="at"/>.</summary>
     public Task<IBrowserContext> NewContextAsync(bool phone, (double Lat, double Lon)? at = null)
@@ -143,32 +117,8 @@ public sealed class CallSilo : IAsyncLifetime
         return browser!.NewContextAsync(options);
     }
 
-    public async Task<HttpClient> ApiAsync(string userName)
-    {
-        var client = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (!tokens.TryGetValue(userName, out var token))
-        {
-            var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = "demo" });
-            token = (await ScreenSilo.Json(response)).GetProperty("token").GetString()!;
-            tokens[userName] = token;
-        }
+    public Task<HttpClient> ApiAsync(string userName) => SiloFixture.ApiAsync(Silo.BaseAddress, tokens, userName);
 
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private void Require()
-    {
-        if (missing is null)
-        {
-            return;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"CI=true but {missing}: the video call tests must run in CI.");
-        }
-
-        Skip.If(true, missing);
-    }
+    /// <summary>Skips a video test without Chromium or coturn; under CI=true it fails instead.</summary>
+    private void Require() => Chromium.Require(missing);
 }

@@ -25,9 +25,6 @@ public sealed class ScreenSilo : IAsyncLifetime
     public const string CountyName = "和林格尔县";
     public const string Chengguan = "150123100";   // 城关镇
 
-    private static readonly string Configuration =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
     private readonly ConcurrentDictionary<string, string> tokens = new();
     private readonly SemaphoreSlim reporting = new(1, 1);
     private readonly Random random = new(150123);
@@ -86,7 +83,7 @@ public sealed class ScreenSilo : IAsyncLifetime
                 ["Cases__SignYellow"] = "00:00:05",
                 ["Cases__SignRed"] = "00:00:10",
             },
-            Configuration,
+            SiloFixture.Configuration,
             TimeSpan.FromSeconds(90));
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
@@ -96,26 +93,10 @@ public sealed class ScreenSilo : IAsyncLifetime
     {
         try
         {
-            if (browser is not null)
-            {
-                await browser.CloseAsync();
-            }
-
-            playwright?.Dispose();
-            if (silo is { Process.HasExited: false })
-            {
-                await silo.InterruptAsync(TimeSpan.FromSeconds(60));
-            }
+            await SiloFixture.StopAsync(browser, playwright, silo, "silo.log");
         }
         finally
         {
-            // The silo is ended even when closing the browser or the graceful stop failed.
-            if (silo is not null)
-            {
-                await File.WriteAllTextAsync(Path.Combine(Artifacts("e2e"), "silo.log"), silo.Output);
-                await silo.DisposeAsync();
-            }
-
             reporting.Dispose();
         }
     }
@@ -166,19 +147,7 @@ public sealed class ScreenSilo : IAsyncLifetime
     }
 
     /// <summary>An API client with a bearer token of a demo account.</summary>
-    public async Task<HttpClient> ApiAsync(string userName)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (!tokens.TryGetValue(userName, out var token))
-        {
-            var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = "demo" });
-            token = (await Json(response)).GetProperty("token").GetString()!;
-            tokens[userName] = token;
-        }
-
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public Task<HttpClient> ApiAsync(string userName) => SiloFixture.ApiAsync(BaseAddress, tokens, userName);
 
     public static async Task<JsonElement> Json(HttpResponseMessage response)
     {
