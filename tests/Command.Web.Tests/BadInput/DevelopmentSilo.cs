@@ -32,17 +32,25 @@ public sealed class DevelopmentSilo() : DemoSilo(new() { ["environment"] = "Deve
             while (await reader.ReadAsync())
             {
                 rows++;
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    var value = reader.GetValue(i);
-                    hash.AppendData(value is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) + "\u001f"));
-                }
+                AppendRow(hash, reader);
             }
 
             summary.Append(System.Globalization.CultureInfo.InvariantCulture, $"{table}: {rows} rows {Convert.ToHexString(hash.GetHashAndReset())[..16]}\n");
         }
 
         return summary.ToString();
+    }
+
+    /// <summary>Adds every value of a stored row to a checksum (blobs as they are, the rest as invariant text, each ended).</summary>
+    public static void AppendRow(IncrementalHash hash, System.Data.IDataRecord row)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentNullException.ThrowIfNull(row);
+        for (var i = 0; i < row.FieldCount; i++)
+        {
+            var value = row.GetValue(i);
+            hash.AppendData(value is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) + "\u001f"));
+        }
     }
 
     /// <summary>Asserts a refusal a user would read: the status, problem details, and a Chinese title.</summary>
