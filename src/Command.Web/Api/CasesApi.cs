@@ -211,12 +211,7 @@ public static class CasesApi
             return Problems.Forbidden("管理员不处理案件");
         }
 
-        if (Precheck(code, user) is { } refused)
-        {
-            return refused;
-        }
-
-        // Scope before the body: a case out of sight answers as missing whatever the body holds.
+        // Scope before the body: a case out of sight (or a code that cannot be one) answers as missing whatever the body holds.
         if (await AttachmentsApi.VisibleCaseAsync(code, user, grains) is null)
         {
             return Problems.NoCase(code);
