@@ -89,7 +89,8 @@ public sealed class BigScreenTests(ScreenSilo silo, ITestOutputHelper output)
 
             // Not before the limit, by the silo's own clock (the warning's time against the case's), not the test's stopwatch.
             using var duty = await silo.ApiAsync("duty");
-            var accepted = created.GetProperty("case").GetProperty("acceptedAt").GetDateTimeOffset();
+            // Warnings keep their time in whole milliseconds, the case its full clock reading: compare at the warning's precision.
+            var accepted = DateTimeOffset.FromUnixTimeMilliseconds(created.GetProperty("case").GetProperty("acceptedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
             var listed = await ScreenSilo.Json(await duty.GetAsync($"/api/warnings?kind=unsigned&region={ScreenSilo.County}&pageSize=1000"));
             var raised = listed.GetProperty("items").EnumerateArray().Single(w => w.GetProperty("caseCode").GetString() == code).GetProperty("raisedAt").GetDateTimeOffset();
             Assert.True(raised - accepted >= TimeSpan.FromSeconds(5), $"the 未签收 warning of {code} was raised {(raised - accepted).TotalSeconds:0.0} s after the case was accepted, before the 5 s limit");
