@@ -24,6 +24,7 @@ public sealed class ConsoleTests(ScreenSilo silo)
             await page.GetByRole(AriaRole.Link, new() { Name = "进入工作台" }).ClickAsync();
             await page.WaitForURLAsync("**/console");
             await Expect(page.Locator("#console")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 20_000 });
+            await ExpectStyledAsync(page);
 
             // The county registers a case no rule dispatches, and sends it to 城关镇 by hand.
             var code = await CreateAsync(await GridOfAsync(ScreenSilo.Chengguan), "社区路灯损坏多日无人修理");
@@ -34,12 +35,14 @@ public sealed class ConsoleTests(ScreenSilo silo)
             await Expect(row).ToHaveAttributeAsync("data-box", "sign");
             await Expect(row).ToContainTextAsync("签收剩余");
             await Expect(page.Locator("[data-unread]")).ToBeVisibleAsync();
+            await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(\d+\) 工作台$"));
             Assert.NotNull(await page.Locator("html").GetAttributeAsync("data-rang"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenSilo.Artifacts("screenshots"), "console-inbox.png") });
 
             // 签收 on the case page.
             await row.Locator("a").ClickAsync();
             await page.WaitForURLAsync($"**/console/cases/{code}");
+            await ExpectStyledAsync(page);
 
             // A refusal shows the case's own Chinese reason and changes nothing.
             await page.Locator("[data-action='return']").ClickAsync();
@@ -212,4 +215,10 @@ public sealed class ConsoleTests(ScreenSilo silo)
         using var client = await silo.ApiAsync(user);
         await ScreenSilo.Json(await client.PostAsJsonAsync($"/api/cases/{code}/{action}", body));
     }
+
+    /// <summary>
+    /// The console's stylesheet applies and its title follows the page: of several head contents only the last rendered
+    /// counts, and an interactive page's reaches only a head outlet of its own render mode (the console once showed unstyled).
+    /// </summary>
+    private static Task ExpectStyledAsync(IPage page) => Expect(page.Locator("header.c-top")).ToHaveCSSAsync("position", "sticky");
 }
