@@ -310,6 +310,115 @@ public sealed class PhoneTests(ScreenSilo silo)
         });
     }
 
+    [SkippableFact]
+    public async Task An_order_signed_and_reported_back_offline_reaches_the_issuer_once_and_a_push_keeps_the_report_being_typed()
+    {
+        var worker = await WorkerAsync(11);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        using var duty = await silo.ApiAsync("duty");
+
+        await RunAsync(nameof(An_order_signed_and_reported_back_offline_reaches_the_issuer_once_and_a_push_keeps_the_report_being_typed), worker, async (phone, context, _) =>
+        {
+            await SignInAsync(phone, worker);
+            var id = await IssueAsync(duty, worker, $"排查电动车违规充电（离线测试 {tag}）");
+            var card = phone.Locator($"#orders [data-order='{id}']");
+            await Expect(card).ToContainTextAsync("待签收", new() { Timeout = Soon });
+            await phone.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = Soon });
+
+            // The first 反馈 that reaches the server loses its answer on the way back: the phone must send it again, and the
+            // order must keep it once.
+            var feedbackPosts = 0;
+            await context.RouteAsync($"**/api/orders/{id}/feedback", async route =>
+            {
+                if (Interlocked.Increment(ref feedbackPosts) == 1)
+                {
+                    await route.FetchAsync();
+                    await route.AbortAsync();
+                }
+                else
+                {
+                    await route.ContinueAsync();
+                }
+            });
+
+            // Offline: 签收 and 反馈 (text and a photo) wait on the phone, and the card says so.
+            await context.SetOfflineAsync(true);
+            await card.GetByRole(AriaRole.Button, new() { Name = "签收", Exact = true }).ClickAsync();
+            await Expect(card).ToContainTextAsync("签收待发送");
+            await card.Locator("textarea").FillAsync("已上门排查 8 户，发现 1 处违规充电，已劝导整改");
+            await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "充电.png", MimeType = "image/png", Buffer = Png });
+            await Expect(card.Locator(".thumbs img")).ToHaveCountAsync(1, new() { Timeout = Soon });
+            await card.GetByRole(AriaRole.Button, new() { Name = "反馈", Exact = true }).ClickAsync();
+            await Expect(card).ToContainTextAsync("反馈待发送");
+            await Expect(card).ToHaveAttributeAsync("data-waiting", "sign feedback");
+            await Expect(card.Locator("textarea")).ToHaveValueAsync("");
+            await Expect(phone.Locator("#net")).ToContainTextAsync("待发送");
+            await Shoot(phone, "phone-offline-order");
+            Assert.Equal("待签收", (await WorkerLineAsync(duty, id, worker)).GetProperty("statusName").GetString());
+
+            // Online again: both go out, in order, and the card shows the order as the server now has it.
+            await context.SetOfflineAsync(false);
+            await Expect(card).ToHaveAttributeAsync("data-status", "reported", new() { Timeout = 45_000 });
+            await Expect(phone.Locator($"#orders [data-order='{id}'][data-waiting]")).ToHaveCountAsync(0, new() { Timeout = Soon });
+            await Expect(card).ToContainTextAsync("已反馈：已上门排查 8 户");
+            Assert.True(feedbackPosts >= 2, $"the 反馈 whose answer was lost was sent {feedbackPosts} time(s)");
+
+            var order = await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"));
+            var line = order.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("key").GetString() == $"worker-{worker.Id}");
+            Assert.Equal(("已反馈", "已上门排查 8 户，发现 1 处违规充电，已劝导整改", 1),
+                (line.GetProperty("statusName").GetString(), line.GetProperty("feedbackText").GetString(), line.GetProperty("photos").GetArrayLength()));
+            Assert.Equal(new[] { ("签收", 1), ("反馈", 1) }, Steps(order, worker));
+
+            // A 反馈 being written (text and a photo) survives a push of another order, keeps the focus, and survives a reload.
+            var note = card.Locator("textarea");
+            await note.FillAsync("第二次核查：");
+            await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "复查.png", MimeType = "image/png", Buffer = Png });
+            await Expect(card.Locator(".thumbs img")).ToHaveCountAsync(1, new() { Timeout = Soon });
+            await note.PressAsync("End");
+            var other = await IssueAsync(duty, worker, $"今晚巡查河堤（推送测试 {tag}）");
+            await Expect(phone.Locator($"#orders [data-order='{other}']")).ToBeVisibleAsync(new() { Timeout = Soon });
+            await Expect(note).ToHaveValueAsync("第二次核查：");
+            await Expect(card.Locator(".thumbs img")).ToHaveCountAsync(1);
+            await phone.Keyboard.TypeAsync("无新增隐患");
+            await Expect(note).ToHaveValueAsync("第二次核查：无新增隐患");
+            await Shoot(phone, "phone-order-draft");
+
+            await phone.ReloadAsync();
+            await Expect(note).ToHaveValueAsync("第二次核查：无新增隐患", new() { Timeout = Soon });
+            await Expect(card.Locator(".thumbs img")).ToHaveCountAsync(1, new() { Timeout = Soon });
+
+            // Sent, the draft is gone (after a reload too) and the issuer has the second 反馈 with its photo.
+            await card.GetByRole(AriaRole.Button, new() { Name = "再次反馈", Exact = true }).ClickAsync();
+            await Expect(card).ToContainTextAsync("已反馈：第二次核查：无新增隐患", new() { Timeout = Soon });
+            await Expect(note).ToHaveValueAsync("");
+            await phone.ReloadAsync();
+            await Expect(card).ToContainTextAsync("已反馈：第二次核查：无新增隐患", new() { Timeout = Soon });
+            await Expect(note).ToHaveValueAsync("");
+            await Expect(card.Locator(".thumbs img")).ToHaveCountAsync(0);
+            order = await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"));
+            Assert.Equal(new[] { ("签收", 1), ("反馈", 2) }, Steps(order, worker));
+            Assert.Equal(2, (await WorkerLineAsync(duty, id, worker)).GetProperty("photos").GetArrayLength());
+        });
+    }
+
+    /// <summary>The duty officer issues an order to the worker; answers its id.</summary>
+    private static async Task<string> IssueAsync(HttpClient duty, Worker worker, string text) =>
+        (await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { $"worker-{worker.Id}" }, text }))).GetProperty("id").GetString()!;
+
+    private static async Task<JsonElement> WorkerLineAsync(HttpClient duty, string id, Worker worker) =>
+        (await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"))).GetProperty("targets").EnumerateArray()
+            .Single(t => t.GetProperty("key").GetString() == $"worker-{worker.Id}");
+
+    /// <summary>How many 签收 and 反馈 steps of the worker the order's history holds.</summary>
+    private static (string, int)[] Steps(JsonElement order, Worker worker)
+    {
+        var steps = order.GetProperty("history").EnumerateArray()
+            .Where(e => e.GetProperty("target").ValueKind == JsonValueKind.String && e.GetProperty("target").GetString() == $"worker-{worker.Id}")
+            .Select(e => e.GetProperty("actionName").GetString()!)
+            .ToList();
+        return [("签收", steps.Count(s => s == "签收")), ("反馈", steps.Count(s => s == "反馈"))];
+    }
+
     private sealed record Worker(long Id, string Name, string GridCode, string UserName, (double Lat, double Lon) Home, (double Lat, double Lon) Elsewhere);
 
     /// <summary>The n-th worker of 城关镇 (each test its own), with two points inside their grid.</summary>

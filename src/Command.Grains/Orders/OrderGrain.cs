@@ -117,6 +117,11 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
     {
         ArgumentNullException.ThrowIfNull(feedback);
         var (next, target) = Receiver(actor);
+        if (feedback.RequestId is not null && target.FeedbackRequest == feedback.RequestId)
+        {
+            return View(); // the same report back sent again (its answer was lost on the way): kept once
+        }
+
         if (target.Status == OrderTargetStatus.Pending)
         {
             throw new OrderRefusedException(OrderRefusal.State, "请先签收该指令，再反馈");
@@ -128,6 +133,7 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
         target.FeedbackBy = actor.UserName;
         target.FeedbackByName = actor.DisplayName;
         target.FeedbackText = feedback.Text;
+        target.FeedbackRequest = feedback.RequestId;
         target.Photos.AddRange(feedback.Photos.Where(p => !target.Photos.Contains(p)));
         next.Version++;
         var note = feedback.Photos.Count > 0 ? $"{feedback.Text}（照片 {feedback.Photos.Count} 张）" : feedback.Text;

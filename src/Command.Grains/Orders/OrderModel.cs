@@ -65,9 +65,12 @@ public sealed record OrderTargetRef(string Key, string Name, string RegionCode);
 public sealed record OrderIssue(
     IReadOnlyList<OrderTargetRef> Targets, string Text, IReadOnlyList<string> CaseCodes, double? Lat, double? Lon, DateTimeOffset SignBy, DateTimeOffset FeedbackBy);
 
-/// <summary>A report back (反馈): text and the ids of photos uploaded to the order first.</summary>
+/// <summary>
+/// A report back (反馈): text and the ids of photos uploaded to the order first; <see cref="RequestId"/>, when given (the
+/// client's Idempotency-Key), makes the same report sent again answered instead of kept twice.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record OrderFeedback(string Text, IReadOnlyList<string> Photos);
+public sealed record OrderFeedback(string Text, IReadOnlyList<string> Photos, string? RequestId = null);
 
 /// <summary>One step of an order, with who and when; <see cref="Target"/> is the receiver it concerns.</summary>
 [GenerateSerializer, Immutable]

@@ -63,6 +63,9 @@ public sealed class OrderTarget
 
     public List<string> Photos { get; set; } = [];
 
+    /// <summary>The request id (Idempotency-Key) of the last report back: the same one again is answered, not kept twice.</summary>
+    public string? FeedbackRequest { get; set; }
+
     /// <summary>The active 指令未签收 warning, until the receiver signs.</summary>
     public string? WarningId { get; set; }
 }

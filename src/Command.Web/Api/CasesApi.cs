@@ -248,7 +248,7 @@ public static class CasesApi
     }
 
     /// <summary>The request's <see cref="IdempotencyKey"/> ("" when it has none), or why it cannot be one.</summary>
-    private static bool TryIdempotencyKey(HttpRequest request, out string key, [NotNullWhen(false)] out IResult? problem)
+    internal static bool TryIdempotencyKey(HttpRequest request, out string key, [NotNullWhen(false)] out IResult? problem)
     {
         key = request.Headers[IdempotencyKey].ToString();
         problem = key.Length > 100 || !TextRules.IsClean(key) || key.Contains('/', StringComparison.Ordinal)

@@ -72,7 +72,8 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("反馈 by the receiver the caller is, after signing: text and photo ids uploaded to the order.");
+            .WithSummary("反馈 by the receiver the caller is, after signing: text and photo ids uploaded to the order.")
+            .WithDescription($"With an {CasesApi.IdempotencyKey} header, resending the same key answers the order as it is instead of keeping the report back twice.");
         orders.MapPost("/{id}/photos", PhotoAsync)
             .DisableAntiforgery()
             .Accepts<AttachmentUpload>("multipart/form-data")
@@ -275,10 +276,17 @@ public static class OrdersApi
             }
         }
 
+        // With an Idempotency-Key (as case actions take it) the same report back sent again is answered, not kept twice.
+        if (!CasesApi.TryIdempotencyKey(request, out var key, out var badKey))
+        {
+            return badKey;
+        }
+
         try
         {
             var profile = user.Profile();
-            return TypedResults.Ok(OrderViews.For(await grains.GetGrain<IOrderGrain>(id).FeedbackAsync(new OrderFeedback(text, photos), profile), profile));
+            var feedback = new OrderFeedback(text, photos, key.Length > 0 ? key : null);
+            return TypedResults.Ok(OrderViews.For(await grains.GetGrain<IOrderGrain>(id).FeedbackAsync(feedback, profile), profile));
         }
         catch (OrderRefusedException e)
         {

@@ -217,7 +217,10 @@ onSent((item, error) => {
     }
 });
 
-const describe = item => ({ report: '上报', sos: '报警', positions: '位置', action: { sign: '签收', progress: '进展', resolve: '办结' }[item.action] })[item.kind] || '';
+const describe = item => ({
+    report: '上报', sos: '报警', positions: '位置', action: { sign: '签收', progress: '进展', resolve: '办结' }[item.action],
+    order: { sign: '指令签收', feedback: '指令反馈' }[item.action],
+})[item.kind] || '';
 
 // ---- tasks ---------------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 // case action (with its photos) stays on the phone, marked with the server's Chinese reason, until the worker deletes it;
 // refused positions are dropped, and counted (with the last reason) for the worker to see. A report carries its own id as
 // Idempotency-Key, so a resend after a lost answer is the same case, and it remembers each step done (case opened, photos
-// uploaded).
+// uploaded). A case action carries its id the same way (the case keeps it with the step), and so does an order's 反馈 (the
+// order keeps the last one's); an order's 签收 sent again changes nothing.
 // Every item is filed under the account signed in when it was made, and only the signed-in account's items are sent: the
 // session is what the server takes the sender from, so a queue left by one worker (whose session ran out) is kept for that
 // worker and never goes out under the next one who signs in on the same phone. An SOS goes out before anything else.
@@ -17,6 +18,9 @@ let owner = null; // the signed-in account's user name; nothing is queued or sen
 
 export const onOutboxChange = fn => listeners.add(fn);
 const changed = async () => { const n = (await pending()).length; listeners.forEach(fn => fn(n)); };
+
+/** The account items are filed under now (null while nobody is signed in). */
+export const currentOwner = () => owner;
 
 /** The account whose items are queued and sent from now on (null while nobody is signed in). */
 export function setOwner(userName) {
@@ -82,9 +86,9 @@ async function round() {
     for (const item of [...items.filter(i => i.kind === 'sos'), ...items.filter(i => i.kind !== 'sos')]) {
         if (owner !== user) return; // signed out or another account signed in meanwhile
         try {
-            await send(item);
+            const answer = await send(item);
             await outbox.remove(item.id);
-            report(item, null);
+            report(item, null, answer);
         } catch (e) {
             if (isNetworkError(e) || (e instanceof HttpError && (e.retryable || e.status === 401))) {
                 return; // offline, busy or signed out: keep it, in order, for the next round
@@ -100,7 +104,7 @@ async function round() {
 
 /** A refusal for good: what the worker made stays, with the reason; positions go, counted. */
 async function keepRefused(item, error) {
-    if (item.kind === 'report' || item.kind === 'action') {
+    if (item.kind === 'report' || item.kind === 'action' || item.kind === 'order') {
         await outbox.put({ ...item, refused: { status: error.status, reason: error.message, at: Date.now() } });
         return;
     }
@@ -114,12 +118,16 @@ async function keepRefused(item, error) {
 
 const sentListeners = new Set();
 export const onSent = fn => sentListeners.add(fn);
-const report = (item, error) => sentListeners.forEach(fn => fn(item, error));
+const report = (item, error, answer) => sentListeners.forEach(fn => fn(item, error, answer));
 
 async function upload(code, photo) {
+    return api('POST', `/api/cases/${encodeURIComponent(code)}/attachments`, photoForm(photo));
+}
+
+function photoForm(photo) {
     const form = new FormData();
     form.append('file', photo.blob, photo.name || 'photo.jpg');
-    return api('POST', `/api/cases/${encodeURIComponent(code)}/attachments`, form);
+    return form;
 }
 
 async function send(item) {
@@ -152,7 +160,18 @@ async function send(item) {
 
             const body = { ...item.body };
             if (item.urls.length) body.photos = item.urls;
-            return api('POST', `/api/cases/${encodeURIComponent(item.code)}/${item.action}`, body);
+            return api('POST', `/api/cases/${encodeURIComponent(item.code)}/${item.action}`, body, { 'Idempotency-Key': item.id });
+        }
+        case 'order': { // 调度指令: 签收, or 反馈 with its photos (each uploaded to the order once, then named by id)
+            const url = `/api/orders/${encodeURIComponent(item.orderId)}`;
+            if (item.action === 'sign') return api('POST', `${url}/sign`);
+            item.photoIds ||= [];
+            while (item.photoIds.length < item.photos.length) {
+                item.photoIds.push((await api('POST', `${url}/photos`, photoForm(item.photos[item.photoIds.length]))).id);
+                await outbox.put(item);
+            }
+
+            return api('POST', `${url}/feedback`, { text: item.text, photos: item.photoIds }, { 'Idempotency-Key': item.id });
         }
         default:
             return null;

@@ -18,5 +18,6 @@ export const outbox = {
 export const kv = {
     async get(key) { return (await db).get('kv', key); },
     async set(key, value) { return (await db).put('kv', value, key); },
+    async remove(key) { return (await db).delete('kv', key); },
     async clear() { return (await db).clear('kv'); },
 };
