@@ -87,8 +87,8 @@ public sealed class ClusterVideoTests
     {
         try
         {
-            await Eventually.True(() => a.Output.Contains("relayed to 1 other silo", StringComparison.Ordinal)
-                && b.Output.Contains("relayed to 1 other silo", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            const string Meshed = "Hub sends and orders are relayed to 1 other silo";
+            await Eventually.True(() => a.Output.Contains(Meshed, StringComparison.Ordinal) && b.Output.Contains(Meshed, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException)
         {
