@@ -1,3 +1,4 @@
+using Command.Grains.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,10 @@ public static class InboxExtensions
 {
     public const string HubPath = "/hubs/inbox";
 
-    /// <summary>The inbox router (fed by the dashboard bridge's case cards), its snapshots and hub.</summary>
+    /// <summary>
+    /// The inbox router (fed by the dashboard bridge's case cards), its snapshots and hub, and the order push (which relays each
+    /// changed order to the other silos over the silo mesh).
+    /// </summary>
     public static IServiceCollection AddInbox(this IServiceCollection services)
     {
         services.AddSingleton<InboxRouter>();
@@ -15,6 +19,8 @@ public static class InboxExtensions
         services.AddSingleton<InboxSnapshots>();
         services.AddSingleton<OrderPush>();
         services.AddSingleton<Command.Grains.Orders.IOrderFeed>(sp => sp.GetRequiredService<OrderPush>());
+        services.AddSiloMesh();
+        services.AddSingleton<IMeshHandler>(sp => sp.GetRequiredService<OrderPush>());
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Command.Grains.Live;
 using Command.Grains.Orders;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
@@ -7,16 +8,37 @@ namespace Command.Web.Live;
 /// <summary>
 /// Pushes a changed order at once (orders come at the pace of people, nothing to batch) to the inbox hub's group of each of
 /// its receivers (consoles and phones: <c>order</c>, with only their own line) and of its issuer's unit (every line), and to
-/// the console pages of this server that listen. Reaches the connections of this silo, where the order's grain runs.
+/// the console pages of this server that listen. The order's grain tells the silo it runs on; that silo pushes to its own
+/// connections and pages and relays the order over the <see cref="SiloMesh"/> to the other silos, whose push does the same for
+/// theirs (and relays nothing). The inbox hub itself stays per silo: the case inbox is already sent from every silo.
 /// </summary>
-internal sealed partial class OrderPush(IHubContext<InboxHub, IInboxClient> hub, ILogger<OrderPush> log) : IOrderFeed
+internal sealed partial class OrderPush(IHubContext<InboxHub, IInboxClient> hub, SiloMesh mesh, ILogger<OrderPush> log) : IOrderFeed, IMeshHandler
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<Action<OrderView>>> listeners = new(StringComparer.Ordinal);
 
+    public string Channel => "orders";
+
     public void OrderChanged(OrderView order)
     {
         ArgumentNullException.ThrowIfNull(order);
+        Push(order);
+        mesh.Publish(Channel, order);
+    }
+
+    /// <summary>An order changed on another silo: to this silo's connections and pages only.</summary>
+    public Task ReceiveAsync(object payload)
+    {
+        if (payload is OrderView order)
+        {
+            Push(order);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Push(OrderView order)
+    {
         Send(order.IssuerUnit, order);
         foreach (var target in order.Targets)
         {
