@@ -7,8 +7,8 @@ namespace Command.Web.Video;
 
 /// <summary>
 /// Tells the two sides of a call that rang out on the server's clock: the callee's devices stop ringing and get their
-/// 未接来电 notice at once, and the caller's device that the call ended (as <c>missed</c>). Reaches the connections of this
-/// silo, where the call's grain runs.
+/// 未接来电 notice at once, and the caller's device that the call ended (as <c>missed</c>). Sent from the silo
+/// where the call's grain runs; the video hub's lifetime manager carries it to devices on the other silos.
 /// </summary>
 internal sealed partial class CallPush(IHubContext<VideoHub, IVideoClient> hub, IOptions<CallOptions> options, ILogger<CallPush> log) : ICallFeed
 {

@@ -6,7 +6,8 @@ namespace Command.Web.Video;
 
 /// <summary>
 /// Tells a conference's joined devices when a participant's media comes up or goes (the SFU's events), so each
-/// subscribes to the new feed or drops its tile. Only rooms this silo opened are known here.
+/// subscribes to the new feed or drops its tile. Only rooms this silo opened are known here; the
+/// video hub's lifetime manager carries the news to devices on the other silos.
 /// </summary>
 internal sealed class ConferenceRelay(IVideoRoom rooms, IHubContext<VideoHub, IVideoClient> hub) : IHostedService
 {
