@@ -67,6 +67,7 @@ public sealed class OrderTests
         Assert.NotNull(OrderAccess.Reach(Duty, "dept-150123-police", directory));
         Assert.Null(OrderAccess.Reach(Duty, "center-150123", directory));          // its own center
         Assert.DoesNotContain(OrderAccess.Reachable(Town, directory), t => !RegionCode.IsWithin(t.RegionCode, DomainCluster.Township));
+        Assert.Contains(OrderAccess.Reachable(Town, directory), t => t.Key == "worker-2" && t.Name.EndsWith("（兼职网格员）", StringComparison.Ordinal));   // part-time workers listed too
 
         var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(cluster, NewId(), VillageUser, [Worker1Key], TimeSpan.FromMinutes(5)));
         Assert.Equal(OrderRefusal.Forbidden, refused.Kind);
