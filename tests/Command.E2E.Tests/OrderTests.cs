@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,6 +19,8 @@ public sealed class OrderTests(ScreenSilo silo)
         var firstCenter = $"center-{first}";
         var secondCenter = $"center-{second}";
 
+        var openCase = (await silo.CreateCaseAsync(first)).GetProperty("code").GetString()!;
+
         await silo.RunAsync(nameof(An_order_to_two_townships_shows_one_signing_and_reporting_back_and_the_others_limit_passing_live_on_the_issuers_wall), async page =>
         {
             await page.SignInAsync("duty");
@@ -30,10 +33,20 @@ public sealed class OrderTests(ScreenSilo silo)
             await form.Locator($"[data-option='{firstCenter}'] input").CheckAsync();
             await form.Locator($"[data-option='{secondCenter}'] input").CheckAsync();
             await form.Locator("[data-order-text]").FillAsync("立即组织排查辖区内燃气安全隐患，今日反馈");
+
+            // An open case linked by searching its code, a photo attached, and the place clicked on the big map.
+            await form.Locator("[data-order-case-search]").FillAsync(openCase);
+            await form.Locator($"[data-case-option='{openCase}']").ClickAsync();
+            await Expect(form.Locator($"[data-order-cases] [data-case='{openCase}']")).ToHaveCountAsync(1);
+            await form.Locator("[data-order-files]").SetInputFilesAsync(new FilePayload { Name = "燃气点位.png", MimeType = "image/png", Buffer = Png });
+            await form.Locator("[data-order-pick]").ClickAsync();
+            await page.Locator("[data-order-picking]").ClickAsync();
+            await Expect(form.Locator("[data-order-place-text]")).Not.ToHaveTextAsync("未选择");
             var signBy = DateTimeOffset.UtcNow.AddSeconds(25).ToOffset(TimeSpan.FromHours(8));
             // Chromium writes a datetime-local value back without ":00" seconds, and Playwright then calls the value malformed.
             signBy = signBy.Second == 0 ? signBy.AddSeconds(1) : signBy;
             await form.Locator("[data-order-sign-by]").FillAsync(signBy.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+
             await form.Locator("button[type=submit]").ClickAsync();
             await Expect(form).ToHaveCountAsync(0);
 
@@ -41,9 +54,19 @@ public sealed class OrderTests(ScreenSilo silo)
             await Expect(row).ToHaveCountAsync(1);
             await Expect(row.Locator("[data-signed]")).ToHaveTextAsync("0/2 已签收");
             var id = await row.GetAttributeAsync("data-order");
+            await Expect(row.Locator("[data-order-attachment]")).ToHaveTextAsync("燃气点位.png");
+            await Expect(row).ToContainTextAsync(openCase);
+            await Expect(page.Locator($"[data-order-pin='{id}']")).ToHaveCountAsync(1);
+
+            // A receiver reads the place and the linked case, and opens the attachment.
+            using var town = await silo.ApiAsync($"town-{first}");
+            var received = await ScreenSilo.Json(await town.GetAsync($"/api/orders/{id}"));
+            Assert.Equal(JsonValueKind.Number, received.GetProperty("lat").ValueKind);
+            Assert.Equal([openCase], received.GetProperty("caseCodes").EnumerateArray().Select(c => c.GetString()));
+            var attachment = received.GetProperty("attachments")[0].GetProperty("url").GetString()!;
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await town.GetAsync(attachment)).StatusCode);
 
             // The first township signs and reports back (as its console would): the wall follows without a click.
-            using var town = await silo.ApiAsync($"town-{first}");
             await ScreenSilo.Json(await town.PostAsync($"/api/orders/{id}/sign", null));
             await Expect(row.Locator("[data-signed]")).ToHaveTextAsync("1/2 已签收", new() { Timeout = 5000 });
             await ScreenSilo.Json(await town.PostAsJsonAsync($"/api/orders/{id}/feedback", new { text = "已排查 12 户，无隐患" }));
@@ -87,10 +110,22 @@ public sealed class OrderTests(ScreenSilo silo)
             await Expect(phone.Locator("#orders")).ToContainTextAsync("暂无指令", new() { Timeout = 10000 });
 
             // Issued after both are open: each gets it without a reload.
-            var issued = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { townCenter, $"worker-{workerId}" }, text = "请核实河道水位并反馈（控制台与手机）" }));
+            // With an attachment and a place, which the console shows (the place on a map on demand).
+            using var upload = new MultipartFormDataContent();
+            var content = new ByteArrayContent(Png);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            upload.Add(content, "file", "水位点.png");
+            var file = (await ScreenSilo.Json(await duty.PostAsync("/api/orders/attachments", upload))).GetProperty("id").GetString()!;
+            var issued = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new
+            {
+                targets = new[] { townCenter, $"worker-{workerId}" }, text = "请核实河道水位并反馈（控制台与手机）", attachments = new[] { file }, lat = 40.39, lon = 111.82,
+            }));
             var id = issued.GetProperty("id").GetString()!;
             var atDesk = desk.Locator($"#orders-received [data-order='{id}']");
             await Expect(atDesk).ToContainTextAsync("待签收", new() { Timeout = 5000 });
+            await Expect(atDesk.Locator($"[data-order-attachment='{file}']")).ToHaveTextAsync("水位点.png");
+            await atDesk.Locator("[data-order-show-map]").ClickAsync();
+            await Expect(atDesk.Locator($"[data-order-map='{id}']")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 10000 });
             var atPhone = phone.Locator($"#orders [data-order='{id}']");
             await Expect(atPhone).ToContainTextAsync("待签收", new() { Timeout = 5000 });
 

@@ -161,6 +161,7 @@ public sealed class AuthorizationMatrixTests(DemoSilo silo) : IClassFixture<Demo
         new("POST", "/api/orders", Who.Issuers, OutOfScope.AsUnknownValue,
             (w, o, _) => new("/api/orders", Json(OrderTo($"village-{w.Of(o, w.Grid, w.OtherGrid)[..12]}"))),
             (_, _, _) => new(new Call("/api/orders", Json(OrderTo("village-150123999999"))), "", "")),
+        new("POST", "/api/orders/attachments", Who.Issuers, OutOfScope.NotScoped, (_, _, _) => new("/api/orders/attachments")),
         new("GET", "/api/orders", Who.NotAdminOrders, OutOfScope.NotScoped, (_, _, _) => new("/api/orders")),
         new("GET", "/api/orders/targets", Who.Issuers, OutOfScope.NotScoped, (_, _, _) => new("/api/orders/targets")),
         new("GET", "/api/orders/{id}", Who.NotAdminOrders, OutOfScope.AsMissing,

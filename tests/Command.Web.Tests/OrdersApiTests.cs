@@ -114,6 +114,52 @@ public sealed class OrdersApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         await AssertProblem(await admin.GetAsync("/api/orders"), HttpStatusCode.Forbidden, "管理员没有调度指令");
     }
 
+    [Fact]
+    public async Task An_order_carries_the_issuers_attachments_and_place_and_only_those_who_see_it_open_them()
+    {
+        var worker = await silo.WorkerIn(DemoSilo.Chengguan);
+        var workerUser = $"worker-{worker.GridCode}";
+        using var duty = await silo.As("duty");
+        using var town = await silo.As($"town-{DemoSilo.Chengguan}");
+        using var phone = await silo.As(workerUser);
+        using var village = await silo.As($"village-{worker.GridCode[..12]}");
+        using var stranger = await silo.As($"town-{DemoSilo.Shengle}");
+
+        // Only issuers upload; a draft is nobody's to read until an order takes it.
+        await AssertProblem(await UploadToAsync(village, "/api/orders/attachments"), HttpStatusCode.Forbidden, "只有领导、值班员和乡镇综治中心");
+        var uploaded = await DemoSilo.Json(await UploadToAsync(duty, "/api/orders/attachments"));
+        var file = uploaded.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NotFound, (await duty.GetAsync($"/api/attachments/{file}")).StatusCode);
+
+        // Another issuer cannot take it.
+        var before = await CountAsync();
+        await AssertProblem(
+            await town.PostAsJsonAsync("/api/orders", new { targets = new[] { $"worker-{worker.Id}" }, text = "排查", attachments = new[] { file } }),
+            HttpStatusCode.BadRequest, $"附件 {file} 不存在");
+        Assert.Equal(before, await CountAsync());
+
+        var issued = await DemoSilo.Json(await duty.PostAsJsonAsync("/api/orders", new
+        {
+            targets = new[] { $"worker-{worker.Id}" }, text = "按附件位置核查", attachments = new[] { file }, lat = 40.3912, lon = 111.8265,
+        }));
+        var id = issued.GetProperty("id").GetString()!;
+        var seen = await DemoSilo.Json(await phone.GetAsync($"/api/orders/{id}"));
+        var attachment = seen.GetProperty("attachments").EnumerateArray().Single();
+        Assert.Equal(("现场.png", $"/api/attachments/{file}"), (attachment.GetProperty("name").GetString(), attachment.GetProperty("url").GetString()));
+        Assert.Equal((40.3912, 111.8265), (seen.GetProperty("lat").GetDouble(), seen.GetProperty("lon").GetDouble()));
+
+        // The receiver and the issuer open it; the township's other desks and another township get what a missing file gets.
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync($"/api/attachments/{file}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await duty.GetAsync($"/api/attachments/{file}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await village.GetAsync($"/api/attachments/{file}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/attachments/{file}")).StatusCode);
+
+        // Taken once: a second order cannot name it.
+        await AssertProblem(
+            await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { $"worker-{worker.Id}" }, text = "再次核查", attachments = new[] { file } }),
+            HttpStatusCode.BadRequest, "不存在");
+    }
+
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -122,13 +168,15 @@ public sealed class OrdersApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Contains(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string id)
+    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, string id) => UploadToAsync(client, $"/api/orders/{id}/photos");
+
+    private static async Task<HttpResponseMessage> UploadToAsync(HttpClient client, string url, string name = "现场.png")
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(AttachmentsApiTests.Png);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", "现场.png");
-        return await client.PostAsync($"/api/orders/{id}/photos", form);
+        form.Add(file, "file", name);
+        return await client.PostAsync(url, form);
     }
 
     private async Task<string> CountAsync()

@@ -50,7 +50,7 @@ public sealed class CaseTally
 
     /// <summary>
     /// The grids and regions that count something now: cases open, or accepted or closed since <paramref name="since"/>, and
-    /// active grid or worker warnings. Activating them at start makes the counters right at once after a restart.
+    /// active grid or worker warnings, and the regions counting an active order warning (<see cref="RegionCode.CountedAt"/>). Activating them at start makes the counters right at once after a restart.
     /// </summary>
     public static async Task<List<string>> PlacesAsync(Database database, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
@@ -63,6 +63,8 @@ public sealed class CaseTally
                  WHERE status IN ({OpenStatuses}) OR accepted_at >= $1 OR closed_at >= $1
                 UNION
                 SELECT DISTINCT region_code FROM warnings WHERE cleared_at IS NULL AND kind IN ('hot_spot', 'worker_offline')
+                UNION
+                SELECT DISTINCT CASE WHEN length(region_code) = 15 THEN substr(region_code, 1, 12) ELSE region_code END FROM warnings WHERE cleared_at IS NULL AND kind IN ('order_unsigned', 'order_unreported')
                 """,
                 since.ToUnixTimeMilliseconds()),
             r => places.Add(r.GetString(0)),

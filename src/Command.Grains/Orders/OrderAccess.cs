@@ -58,7 +58,10 @@ public static class OrderAccess
         return reachable ? new OrderTargetRef(unit.Id, unit.Name, unit.RegionCode) : null;
     }
 
-    /// <summary>Everything <paramref name="issuer"/> may send an order to, centers first, then villages, departments and workers.</summary>
+    /// <summary>
+    /// Everything <paramref name="issuer"/> may send an order to, centers first, then villages, departments and workers (by grid,
+    /// part-time ones too, each named with its kind: 专职网格员 or 兼职网格员).
+    /// </summary>
     public static IReadOnlyList<OrderTargetRef> Reachable(UserProfile issuer, RegionDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(issuer);
@@ -75,7 +78,6 @@ public static class OrderAccess
             .OrderBy(t => UnitPlan.IsCenter(t.Key) ? 0 : UnitPlan.IsDepartment(t.Key) ? 2 : 1)
             .ThenBy(t => t.RegionCode, StringComparer.Ordinal);
         var workers = directory.WorkersWithin(issuer.Scope)
-            .Where(w => w.FullTime)
             .Select(w => new OrderTargetRef(Assignee.WorkerKey(w.Id), $"{w.Name}（{w.KindName}）", w.GridCode));
         return [.. units, .. workers];
     }

@@ -1,6 +1,7 @@
 using Command.Data;
 using Command.Grains.Dispatch;
 using Command.Grains.Live;
+using Command.Grains.Regions;
 using Command.Grains.Users;
 using Command.Grains.Warnings;
 using Microsoft.Extensions.Logging;
@@ -13,13 +14,15 @@ namespace Command.Grains.Orders;
 /// <summary>
 /// A dispatch order (调度指令). Each step changes a copy of the state and is kept once the row, the step and the warning
 /// changes are durable; then the receivers and the issuer are told. One durable reminder follows the sign-for limit while a
-/// receiver has neither signed nor been warned; it is armed before the write that sets the limit, so no limit is lost
-/// (an early tick finds nothing due).
+/// receiver has neither signed nor been warned, then the report-back limit while a receiver has signed but neither reported
+/// back nor been warned; it is armed before the write that sets the limit, so no limit is lost (an early tick finds nothing
+/// due). The issuer's attachments, uploaded as drafts, pass to the order in the write that issues it.
 /// </summary>
 internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions> options, ILiveFeed live, IOrderFeed feed, TimeProvider time, ILogger<OrderGrain> log)
     : Grain, IOrderGrain, IRemindable
 {
-    private const string SignLimit = "sign-by";
+    // The name from when it followed only the sign-for limit: reminders already stored keep working.
+    private const string Limit = "sign-by";
 
     private OrderState? state;
     private List<OrderEvent> history = [];
@@ -68,13 +71,23 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
             SignBy = issue.SignBy,
             FeedbackBy = issue.FeedbackBy,
             Targets = [.. issue.Targets.Select(t => new OrderTarget { Key = t.Key, Name = t.Name, RegionCode = t.RegionCode })],
+            Attachments = [.. issue.Attachments ?? []],
         };
         var note = $"下达给{string.Join("、", next.Targets.Select(t => t.Name))}：{issue.Text}";
+        if (next.Attachments.Count > 0)
+        {
+            note += $"（附件 {next.Attachments.Count} 个）";
+        }
+
         List<OrderEvent> events = [new(1, now, OrderAction.Issue, OrderAction.Issue.ToChinese(), actor.UserName, actor.DisplayName, null, note)];
+
+        // The drafts become the order's in the same write (only the issuer's own drafts: another's stay where they are).
+        var owned = next.Attachments.Select(a => new SqlStatement(
+            "UPDATE attachments SET case_code = $1 WHERE id = $2 AND case_code = $3", OrderAttachments.Owner(next.Id), a.Id, OrderAttachments.DraftOwner(actor.UserName))).ToList();
 
         // Armed before the write: a reminder for an order whose write then failed only ticks once and finds nothing.
         await ArmAsync(next.SignBy);
-        await CommitAsync(next, events, [], isNew: true);
+        await CommitAsync(next, events, owned, isNew: true);
         return View();
     }
 
@@ -104,12 +117,25 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
 
         var late = now > next.SignBy ? "（超过签收时限）" : null;
         next.Version++;
-        await CommitAsync(next, [new(next.Version, now, OrderAction.Sign, OrderAction.Sign.ToChinese(), actor.UserName, actor.DisplayName, target.Key, late)], warnings);
-        if (cleared is not null)
+        List<OrderEvent> events = [new(next.Version, now, OrderAction.Sign, OrderAction.Sign.ToChinese(), actor.UserName, actor.DisplayName, target.Key, late)];
+
+        // Signed only after the report-back limit: late for that too, at once.
+        var raised = new List<WarningCard>();
+        RaiseDue(next, now, events, warnings, raised);
+
+        // The first to sign after everyone else was warned for signing late starts the report-back limit's watch.
+        if (next.NextDue is { } due && due != state!.NextDue)
         {
-            live.WarningChanged(WarningCard.Cleared(cleared, WarningKind.OrderUnsigned, target.RegionCode, now));
+            await ArmAsync(due);
         }
 
+        await CommitAsync(next, events, warnings);
+        if (cleared is not null)
+        {
+            Tell(WarningCard.Cleared(cleared, WarningKind.OrderUnsigned, target.RegionCode, now));
+        }
+
+        raised.ForEach(Tell);
         return View();
     }
 
@@ -135,9 +161,27 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
         target.FeedbackText = feedback.Text;
         target.FeedbackRequest = feedback.RequestId;
         target.Photos.AddRange(feedback.Photos.Where(p => !target.Photos.Contains(p)));
+        var warnings = new List<SqlStatement>();
+        var cleared = target.UnreportedId;
+        if (cleared is not null)
+        {
+            warnings.Add(WarningRows.Clear(cleared, now));
+            target.UnreportedId = null;
+        }
+
         next.Version++;
         var note = feedback.Photos.Count > 0 ? $"{feedback.Text}（照片 {feedback.Photos.Count} 张）" : feedback.Text;
-        await CommitAsync(next, [new(next.Version, now, OrderAction.Feedback, OrderAction.Feedback.ToChinese(), actor.UserName, actor.DisplayName, target.Key, note)], []);
+        if (now > next.FeedbackBy)
+        {
+            note += "（超过反馈时限）";
+        }
+
+        await CommitAsync(next, [new(next.Version, now, OrderAction.Feedback, OrderAction.Feedback.ToChinese(), actor.UserName, actor.DisplayName, target.Key, note)], warnings);
+        if (cleared is not null)
+        {
+            Tell(WarningCard.Cleared(cleared, WarningKind.OrderUnreported, target.RegionCode, now));
+        }
+
         return View();
     }
 
@@ -156,28 +200,11 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
         var events = new List<OrderEvent>();
         var warnings = new List<SqlStatement>();
         var raised = new List<WarningCard>();
-        if (next.SignBy <= now)
-        {
-            foreach (var target in next.Targets.Where(t => t.Status == OrderTargetStatus.Pending && t.WarningId is null))
-            {
-                var id = $"{next.Id}-{target.Key}-{WarningKind.OrderUnsigned.Wire()}";
-                var message = $"{target.Name}超过签收时限未签收调度指令：{Short(next.Text)}";
-                var worker = WorkerOf(target.Key);
-                warnings.Add(WarningRows.Raise(id, WarningKind.OrderUnsigned, WarningLevel.Yellow, $"{next.Id}/{target.Key}", null, worker, target.RegionCode, message, now));
-                raised.Add(WarningCard.Raised(id, WarningKind.OrderUnsigned, WarningLevel.Yellow, target.RegionCode, null, worker, message, now));
-                target.WarningId = id;
-                next.Version++;
-                events.Add(new(next.Version, now, OrderAction.Unsigned, OrderAction.Unsigned.ToChinese(), "system", "系统", target.Key, message));
-            }
-        }
-
+        RaiseDue(next, now, events, warnings, raised);
         if (events.Count > 0)
         {
             await CommitAsync(next, events, warnings);
-            foreach (var card in raised)
-            {
-                live.WarningChanged(card);
-            }
+            raised.ForEach(Tell);
         }
 
         if (state.NextDue is { } due)
@@ -187,6 +214,50 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
         else
         {
             await DisarmAsync();
+        }
+    }
+
+    /// <summary>
+    /// Raises, on <paramref name="next"/>, the warnings whose limits passed by <paramref name="now"/>: 指令未签收 for a receiver
+    /// still pending at the sign-for limit, 指令未反馈 for one signed but not reported back at the report-back limit; each once.
+    /// </summary>
+    private static void RaiseDue(OrderState next, DateTimeOffset now, List<OrderEvent> events, List<SqlStatement> warnings, List<WarningCard> raised)
+    {
+        if (next.SignBy <= now)
+        {
+            foreach (var target in next.Targets.Where(t => t.Status == OrderTargetStatus.Pending && t.WarningId is null))
+            {
+                target.WarningId = Raise(next, target, WarningKind.OrderUnsigned, OrderAction.Unsigned, $"{target.Name}超过签收时限未签收调度指令：{Short(next.Text)}");
+            }
+        }
+
+        if (next.FeedbackBy <= now)
+        {
+            foreach (var target in next.Targets.Where(t => t.Status == OrderTargetStatus.Signed && t.UnreportedId is null))
+            {
+                target.UnreportedId = Raise(next, target, WarningKind.OrderUnreported, OrderAction.Unreported, $"{target.Name}超过反馈时限未反馈调度指令：{Short(next.Text)}");
+            }
+        }
+
+        string Raise(OrderState order, OrderTarget target, WarningKind kind, OrderAction action, string message)
+        {
+            var id = $"{order.Id}-{target.Key}-{kind.Wire()}";
+            var worker = WorkerOf(target.Key);
+            warnings.Add(WarningRows.Raise(id, kind, WarningLevel.Yellow, $"{order.Id}/{target.Key}", null, worker, target.RegionCode, message, now));
+            raised.Add(WarningCard.Raised(id, kind, WarningLevel.Yellow, target.RegionCode, null, worker, message, now));
+            order.Version++;
+            events.Add(new(order.Version, now, action, action.ToChinese(), "system", "系统", target.Key, message));
+            return id;
+        }
+    }
+
+    /// <summary>Tells the screens of a raised or cleared warning, and the region that counts it (one-way: a lost report heals on its reload).</summary>
+    private void Tell(WarningCard card)
+    {
+        live.WarningChanged(card);
+        if (RegionCode.LevelOf(card.RegionCode) is not null)
+        {
+            _ = GrainFactory.GetGrain<IRegionGrain>(RegionCode.CountedAt(card.RegionCode)).OrderWarningChangedAsync(card.Id, card.Active);
         }
     }
 
@@ -229,12 +300,12 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
     {
         // Orleans takes a delay, counted from its own reading of the clock: an early tick finds nothing due and re-arms.
         var delay = due - time.GetUtcNow();
-        await this.RegisterOrUpdateReminder(SignLimit, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, options.Value.ReminderRetry);
+        await this.RegisterOrUpdateReminder(Limit, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, options.Value.ReminderRetry);
     }
 
     private async Task DisarmAsync()
     {
-        if (await this.GetReminder(SignLimit) is { } reminder)
+        if (await this.GetReminder(Limit) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -253,11 +324,11 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
     internal static OrderView ViewOf(OrderState s, IReadOnlyList<OrderEvent> history) => new(
         s.Id, s.Text, s.IssuerUnit, s.IssuedBy, s.IssuerName, s.RegionCode, s.IssuedAt, s.SignBy, s.FeedbackBy, s.CaseCodes, s.Lat, s.Lon, s.Open, s.Version,
         s.Targets.Count, s.Targets.Count(t => t.Status != OrderTargetStatus.Pending), s.Targets.Count(t => t.Status == OrderTargetStatus.Reported),
-        s.Targets.Count(t => t.WarningId is not null),
+        s.Targets.Count(t => t.WarningId is not null) + s.Targets.Count(t => t.UnreportedId is not null),
         [.. s.Targets.Select(t => new OrderTargetView(
-            t.Key, t.Name, t.RegionCode, t.Status, t.WarningId is not null ? "超时未签收" : t.Status.ToChinese(), t.SignedAt, t.SignedByName, t.FeedbackAt, t.FeedbackByName,
-            t.FeedbackText, [.. t.Photos], t.WarningId is not null))],
-        [.. history]);
+            t.Key, t.Name, t.RegionCode, t.Status, t.WarningId is not null ? "超时未签收" : t.UnreportedId is not null ? "超时未反馈" : t.Status.ToChinese(),
+            t.SignedAt, t.SignedByName, t.FeedbackAt, t.FeedbackByName, t.FeedbackText, [.. t.Photos], t.WarningId is not null, t.UnreportedId is not null))],
+        [.. history], [.. s.Attachments]);
 
     [LoggerMessage(EventId = 460, Level = LogLevel.Debug, Message = "Order {OrderId}: {Action} (v{Version})")]
     private static partial void LogChanged(ILogger logger, string orderId, OrderAction action, int version);

@@ -31,10 +31,19 @@ public sealed class OrderState
 
     public List<OrderTarget> Targets { get; set; } = [];
 
+    public List<OrderAttachment> Attachments { get; set; } = [];
+
     public bool Open => Targets.Any(t => t.Status != OrderTargetStatus.Reported);
 
-    /// <summary>When the grain must look again: the sign-for limit while a receiver has neither signed nor been warned.</summary>
-    public DateTimeOffset? NextDue => Targets.Any(t => t.Status == OrderTargetStatus.Pending && t.WarningId is null) ? SignBy : null;
+    /// <summary>
+    /// When the grain must look again: the sign-for limit while a receiver has neither signed nor been warned; after it, the
+    /// report-back limit while a receiver has signed but neither reported back nor been warned. (A receiver that signs after
+    /// the report-back limit is warned as it signs.)
+    /// </summary>
+    public DateTimeOffset? NextDue =>
+        Targets.Any(t => t.Status == OrderTargetStatus.Pending && t.WarningId is null) ? SignBy
+        : Targets.Any(t => t.Status == OrderTargetStatus.Signed && t.UnreportedId is null) ? FeedbackBy
+        : null;
 }
 
 public sealed class OrderTarget
@@ -68,4 +77,7 @@ public sealed class OrderTarget
 
     /// <summary>The active 指令未签收 warning, until the receiver signs.</summary>
     public string? WarningId { get; set; }
+
+    /// <summary>The active 指令未反馈 warning, until the receiver reports back.</summary>
+    public string? UnreportedId { get; set; }
 }

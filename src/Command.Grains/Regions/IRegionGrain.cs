@@ -15,6 +15,13 @@ public interface IRegionGrain : IGrainWithStringKey
     [OneWay]
     Task CaseChangedAsync(string caseCode, Cases.CaseMark mark);
 
+    /// <summary>
+    /// A dispatch order's warning at this region (or one of its grids, for a village: <see cref="RegionCode.CountedAt"/>) was
+    /// raised or cleared.
+    /// </summary>
+    [OneWay]
+    Task OrderWarningChangedAsync(string warningId, bool active);
+
     [ReadOnly]
     Task<RegionCounters> GetCountersAsync();
 

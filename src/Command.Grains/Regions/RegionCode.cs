@@ -38,6 +38,9 @@ public static class RegionCode
     /// <summary>The ancestor of a code at a level (the code itself if it is at that level).</summary>
     public static string AncestorAt(string code, RegionLevel level) => code[..Math.Min(code.Length, LengthOf(level))];
 
+    /// <summary>The region whose own counters count a warning raised at <paramref name="code"/>: a grid's village, else the code itself.</summary>
+    public static string CountedAt(string code) => LevelOf(code) == RegionLevel.Grid ? code[..LengthOf(RegionLevel.Village)] : code;
+
     /// <summary>What users read for a level.</summary>
     public static string LevelName(RegionLevel level) => level switch
     {

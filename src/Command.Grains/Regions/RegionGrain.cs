@@ -1,6 +1,7 @@
 using Command.Grains.Grids;
 using Command.Grains.Cases;
 using Command.Grains.Live;
+using Command.Grains.Warnings;
 using Orleans;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -9,8 +10,8 @@ using Command.Data;
 namespace Command.Grains.Regions;
 
 /// <summary>
-/// Sums its children's counters, plus the cases located in it but in no grid, and reports the total to its parent when
-/// it changes. Children start from the imported sizes with nobody online; live reports fill in the rest. It stays
+/// Sums its children's counters, plus the cases located in it but in no grid and the active warnings of dispatch orders to
+/// receivers of this region (a village also those of its grids' workers), and reports the total to its parent when it changes. Children start from the imported sizes with nobody online; live reports fill in the rest. It stays
 /// active for the silo's life and sends its totals again every minute, so a lost report heals and "today" rolls over.
 /// </summary>
 [CollectionAgeLimit(Minutes = 60 * 24 * 365)]
@@ -19,6 +20,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
     private readonly Dictionary<string, RegionCounters> children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> heard = new(StringComparer.Ordinal);
     private readonly CaseTally own = new();
+    private readonly HashSet<string> orderWarnings = new(StringComparer.Ordinal);
     private RegionInfo region = null!;
     private int refreshes;
     private RegionCounters total;
@@ -33,11 +35,12 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
 
         await own.LoadAsync(database, code, Today(), cancellationToken);
+        await LoadOrderWarningsAsync(cancellationToken);
         total = Sum();
         this.RegisterGrainTimer(_ => RefreshAsync(), Rollup.Refresh, Rollup.Refresh);
 
-        // Cases read from the database count at once, not only at the next refresh.
-        if (own.Count > 0)
+        // Cases and warnings read from the database count at once, not only at the next refresh.
+        if (own.Count > 0 || orderWarnings.Count > 0)
         {
             await ReportAsync();
         }
@@ -63,6 +66,34 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         }
     }
 
+    public async Task OrderWarningChangedAsync(string warningId, bool active)
+    {
+        if (active ? orderWarnings.Add(warningId) : orderWarnings.Remove(warningId))
+        {
+            await ChangedAsync();
+        }
+    }
+
+    /// <summary>The active order warnings this region counts itself (its own, and for a village its grids').</summary>
+    private async Task LoadOrderWarningsAsync(CancellationToken cancellationToken)
+    {
+        orderWarnings.Clear();
+        var code = region.Code;
+        var village = region.Level == RegionLevel.Village;
+        var where = village ? "region_code LIKE $3" : "region_code = $3";
+        List<object?> parameters = [WarningKind.OrderUnsigned.Wire(), WarningKind.OrderUnreported.Wire(), village ? code + "%" : code];
+        if (code.Length >= 6)
+        {
+            // The county column is indexed; the region narrows it.
+            parameters.Add(code[..6]);
+            where = "county_code = $4 AND " + where;
+        }
+
+        await database.QueryAsync(
+            new SqlStatement($"SELECT id FROM warnings WHERE {where} AND kind IN ($1, $2) AND cleared_at IS NULL", [.. parameters]),
+            r => orderWarnings.Add(r.GetString(0)), cancellationToken);
+    }
+
     private async Task ChangedAsync()
     {
         var next = Sum();
@@ -81,6 +112,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
         if (++refreshes % Rollup.ReloadEvery == 0)
         {
             await own.LoadAsync(database, region.Code, Today(), CancellationToken.None);
+            await LoadOrderWarningsAsync(CancellationToken.None);
         }
 
         own.Prune(ChinaDate.Of(time.GetUtcNow()), Today());
@@ -128,7 +160,7 @@ internal sealed class RegionGrain(RegionDirectory directory, Database database, 
 
     private RegionCounters Sum()
     {
-        var sum = own.Counters(ChinaDate.Of(time.GetUtcNow()));
+        var sum = own.Counters(ChinaDate.Of(time.GetUtcNow())) + new RegionCounters(0, 0, 0, 0, Warnings: orderWarnings.Count);
         foreach (var counters in children.Values)
         {
             sum += counters;

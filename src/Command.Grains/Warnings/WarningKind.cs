@@ -29,6 +29,9 @@ public enum WarningKind
 
     /// <summary>指令未签收: a receiver of a dispatch order (调度指令) not signed for within the order's limit.</summary>
     OrderUnsigned,
+
+    /// <summary>指令未反馈: a receiver that signed for a dispatch order but did not report back within the order's limit.</summary>
+    OrderUnreported,
 }
 
 public enum WarningLevel
@@ -49,6 +52,7 @@ public static class WarningNames
         WarningKind.WorkerOffline => "worker_offline",
         WarningKind.Sos => "sos",
         WarningKind.OrderUnsigned => "order_unsigned",
+        WarningKind.OrderUnreported => "order_unreported",
         _ => "revisit_due",
     };
 
@@ -64,6 +68,7 @@ public static class WarningNames
         WarningKind.WorkerOffline => "网格员离线",
         WarningKind.Sos => "一键报警",
         WarningKind.OrderUnsigned => "指令未签收",
+        WarningKind.OrderUnreported => "指令未反馈",
         _ => "待回访",
     };
 

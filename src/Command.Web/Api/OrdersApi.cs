@@ -12,26 +12,32 @@ using Orleans;
 
 namespace Command.Web.Api;
 
-/// <summary>What an issuer sends: receiver keys (unit ids or worker-{id}), the text, optional cases, place and limits.</summary>
+/// <summary>
+/// What an issuer sends: receiver keys (unit ids or worker-{id}), the text, optional cases, place and limits, and the ids of
+/// files uploaded first to POST /api/orders/attachments.
+/// </summary>
 public sealed record OrderInput(
-    IReadOnlyList<string>? Targets, string? Text, IReadOnlyList<string>? CaseCodes, double? Lat, double? Lon, DateTimeOffset? SignBy, DateTimeOffset? FeedbackBy);
+    IReadOnlyList<string>? Targets, string? Text, IReadOnlyList<string>? CaseCodes, double? Lat, double? Lon, DateTimeOffset? SignBy, DateTimeOffset? FeedbackBy,
+    IReadOnlyList<string>? Attachments = null);
 
 /// <summary>A report back: text and the ids of photos uploaded to the order (POST /api/orders/{id}/photos).</summary>
 public sealed record OrderFeedbackInput(string? Text, IReadOnlyList<string>? Photos);
 
 /// <summary>
-/// 调度指令: POST /api/orders (issue), GET /api/orders (issued or received), GET /api/orders/targets (whom the caller may
-/// reach), GET /api/orders/{id}, POST /api/orders/{id}/sign, /feedback and /photos. The role is checked before anything
+/// 调度指令: POST /api/orders (issue), POST /api/orders/attachments (a file for an order about to be issued), GET /api/orders
+/// (issued or received), GET /api/orders/targets (whom the caller may reach), GET /api/orders/{id}, POST /api/orders/{id}/sign,
+/// /feedback and /photos. The role is checked before anything
 /// else; an order the caller may not see answers exactly as one that does not exist.
 /// </summary>
 public static class OrdersApi
 {
-    /// <summary>Photos of an order are kept with the attachments, under this owner prefix instead of a case code.</summary>
-    public const string AttachmentOwner = "order:";
+    /// <summary>Files of an order are kept with the attachments, under this owner prefix instead of a case code.</summary>
+    public const string AttachmentOwner = OrderAttachments.OrderPrefix;
 
     private const int MaxText = 2000;
     private const int MaxCases = 10;
     private const int MaxPhotos = 9;
+    private const int MaxAttachments = 9;
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder api)
     {
@@ -44,6 +50,15 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Issues a dispatch order (调度指令) to receivers the caller may reach (leader, duty officer; a township center to its own villages and workers); pushed to each at once.");
+        orders.MapPost("/attachments", AttachAsync)
+            .DisableAntiforgery()
+            .Accepts<AttachmentUpload>("multipart/form-data")
+            .Produces<AttachmentInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("A file for an order the caller is about to issue (leader, duty officer, township center): multipart/form-data with one 'file' part, JPEG/PNG/WebP/PDF by content, at most 10 MB; name its id in the order's attachments. Readable once an order holds it, by those who see the order.");
         orders.MapGet("/", ListAsync)
             .Produces<IReadOnlyList<OrderView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -88,7 +103,7 @@ public static class OrdersApi
     }
 
     private static async Task<IResult> IssueAsync(
-        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, RegionDirectory directory, IOptions<OrderOptions> options, TimeProvider time)
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, RegionDirectory directory, AttachmentStore store, IOptions<OrderOptions> options, TimeProvider time)
     {
         var profile = user.Profile();
         if (!OrderAccess.MayIssue(profile.Role))
@@ -102,7 +117,7 @@ public static class OrdersApi
             return problem;
         }
 
-        var (order, error) = await IssueOrderAsync(user, input!, grains, directory, options.Value, time);
+        var (order, error) = await IssueOrderAsync(user, input!, grains, directory, store, options.Value, time);
         return order is not null ? TypedResults.Created($"/api/orders/{order.Id}", order) : Problems.BadRequest(error!);
     }
 
@@ -111,7 +126,7 @@ public static class OrdersApi
     /// API and the console both come here. Answers the order, or what is wrong in Chinese (and nothing was written).
     /// </summary>
     internal static async Task<(OrderView? Order, string? Error)> IssueOrderAsync(
-        ClaimsPrincipal user, OrderInput input, IGrainFactory grains, RegionDirectory directory, OrderOptions o, TimeProvider time)
+        ClaimsPrincipal user, OrderInput input, IGrainFactory grains, RegionDirectory directory, AttachmentStore store, OrderOptions o, TimeProvider time)
     {
         var profile = user.Profile();
         var keys = input.Targets ?? [];
@@ -162,6 +177,24 @@ public static class OrdersApi
             return (null, "位置须同时给出纬度(lat)和经度(lon)，且在有效范围内");
         }
 
+        var files = (input.Attachments ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (files.Count > MaxAttachments)
+        {
+            return (null, $"附件不能超过 {MaxAttachments} 个");
+        }
+
+        var attachments = new List<OrderAttachment>();
+        foreach (var file in files)
+        {
+            // Only the issuer's own uploads not yet taken by an order; anything else reads as missing.
+            if (file is not { Length: >= 10 and <= 40 } || await store.GetAsync(file) is not { } found || found.CaseCode != OrderAttachments.DraftOwner(profile.UserName))
+            {
+                return (null, $"附件 {Problems.Shown(file ?? "")} 不存在：请先上传到 /api/orders/attachments");
+            }
+
+            attachments.Add(new OrderAttachment(found.Info.Id, found.Info.Name, found.Info.ContentType, found.Info.Size, found.Info.Url));
+        }
+
         var now = time.GetUtcNow();
         var signBy = input.SignBy ?? now + o.SignWithin;
         var feedbackBy = input.FeedbackBy ?? (signBy > now + o.FeedbackWithin ? signBy : now + o.FeedbackWithin);
@@ -171,8 +204,26 @@ public static class OrdersApi
         }
 
         var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
-            new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy), profile);
+            new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy, attachments), profile);
         return (order, null);
+    }
+
+    private static async Task<IResult> AttachAsync(HttpRequest request, ClaimsPrincipal user, AttachmentStore store)
+    {
+        var profile = user.Profile();
+        if (!OrderAccess.MayIssue(profile.Role))
+        {
+            return Problems.Forbidden("只有领导、值班员和乡镇综治中心可以下达调度指令");
+        }
+
+        var (file, problem) = await AttachmentsApi.ReadFileAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var info = await store.AddAsync(OrderAttachments.DraftOwner(profile.UserName), file!.Value.Name, file.Value.ContentType, file.Value.Content, user.UserName());
+        return TypedResults.Created(info.Url, info);
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, OrderStore store, string? box = null, CancellationToken cancellationToken = default)

@@ -67,6 +67,7 @@ public sealed class OrderTests
         Assert.NotNull(OrderAccess.Reach(Duty, "dept-150123-police", directory));
         Assert.Null(OrderAccess.Reach(Duty, "center-150123", directory));          // its own center
         Assert.DoesNotContain(OrderAccess.Reachable(Town, directory), t => !RegionCode.IsWithin(t.RegionCode, DomainCluster.Township));
+        Assert.Contains(OrderAccess.Reachable(Town, directory), t => t.Key == "worker-2" && t.Name.EndsWith("（兼职网格员）", StringComparison.Ordinal));   // part-time workers listed too
 
         var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(cluster, NewId(), VillageUser, [Worker1Key], TimeSpan.FromMinutes(5)));
         Assert.Equal(OrderRefusal.Forbidden, refused.Kind);
@@ -149,6 +150,104 @@ public sealed class OrderTests
         Assert.Equal(1, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
         Assert.Equal(0, await sweep.SweepAsync());
         Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned'"));
+    }
+
+    [Fact]
+    public async Task A_signed_receiver_not_reported_back_at_the_limit_raises_one_unreported_warning_that_the_report_clears()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var id = NewId();
+        var issued = await IssueAsync(cluster, id, Duty, [TownKey, VillageKey], TimeSpan.FromMinutes(10));
+        await Order(cluster, id).SignAsync(Town);
+        await Order(cluster, id).SignAsync(VillageUser);
+        await Order(cluster, id).FeedbackAsync(new OrderFeedback("已排查完毕", []), Town);
+
+        // A minute before the report-back limit nothing is due.
+        cluster.Clock.Advance(issued.FeedbackBy - cluster.Clock.GetUtcNow() - TimeSpan.FromMinutes(1));
+        await Order(cluster, id).CatchUpAsync();
+        Assert.Equal(0, (await Order(cluster, id).GetAsync(Duty))!.Warnings);
+
+        cluster.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var warned = await cluster.UntilDueAsync(async () => (await Order(cluster, id).GetAsync(Duty))!, o => o.Warnings == 1, DeadlineRetry, "the unreported warning");
+        var village = warned.Targets.Single(t => t.Key == VillageKey);
+        Assert.Equal((true, false, "超时未反馈"), (village.Unreported, village.Unsigned, village.StatusName));
+        Assert.False(warned.Targets.Single(t => t.Key == TownKey).Unreported);
+        Assert.Contains(cluster.Board().Warnings.Values, w => w.Kind == WarningKind.OrderUnreported && w.Active && w.KindName == "指令未反馈");
+
+        // Later ticks raise nothing more.
+        for (var i = 0; i < 3; i++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Order(cluster, id).CatchUpAsync();
+        }
+
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unreported' AND cleared_at IS NULL AND region_code = $1", DomainCluster.Village));
+        Assert.Single((await Order(cluster, id).GetAsync(Duty))!.History, e => e.Action == OrderAction.Unreported);
+
+        var reported = await Order(cluster, id).FeedbackAsync(new OrderFeedback("已处置", []), VillageUser);
+        Assert.Equal(0, reported.Warnings);
+        Assert.False(reported.Open);
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unreported' AND cleared_at IS NULL"));
+        Assert.Contains(cluster.Board().Warnings.Values, w => w.Kind == WarningKind.OrderUnreported && !w.Active);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_report_back_limit_that_passed_while_the_silo_was_down_warns_once_after_restart_and_a_late_signer_at_once(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [TownKey, VillageKey], TimeSpan.FromMinutes(10));
+        await Order(cluster, id).SignAsync(Town);
+        await cluster.KillAsync();
+        cluster.Clock.Advance(TimeSpan.FromHours(3));
+        await cluster.RestartAsync();
+        await DomainCluster.LoadAsync(cluster);
+
+        // The town signed and did not report back; the village never signed: one warning of each kind.
+        var warned = await cluster.UntilDueAsync(async () => (await Order(cluster, id).GetAsync(Duty))!, o => o.Warnings == 2, DeadlineRetry, "both warnings");
+        Assert.True(warned.Targets.Single(t => t.Key == TownKey).Unreported);
+        Assert.True(warned.Targets.Single(t => t.Key == VillageKey).Unsigned);
+
+        // The village signs long after both limits: its 未签收 clears and its 未反馈 is raised at once.
+        var signed = await Order(cluster, id).SignAsync(VillageUser);
+        Assert.Equal((false, true), (signed.Targets.Single(t => t.Key == VillageKey).Unsigned, signed.Targets.Single(t => t.Key == VillageKey).Unreported));
+        for (var i = 0; i < 3; i++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Order(cluster, id).CatchUpAsync();
+        }
+
+        Assert.Equal(2L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unreported' AND cleared_at IS NULL"));
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM warnings WHERE kind = 'order_unsigned' AND cleared_at IS NULL"));
+        Assert.Equal(2, (await Order(cluster, id).GetAsync(Duty))!.History.Count(e => e.Action == OrderAction.Unreported));
+    }
+
+    [Fact]
+    public async Task An_order_warning_counts_in_the_region_counters_up_the_tree_until_it_clears()
+    {
+        await using var cluster = await DomainCluster.StartAsync();
+        var county = cluster.GrainFactory.GetGrain<IRegionGrain>(DomainCluster.County);
+        var township = cluster.GrainFactory.GetGrain<IRegionGrain>(DomainCluster.Township);
+        var village = cluster.GrainFactory.GetGrain<IRegionGrain>(DomainCluster.Village);
+        var before = (await county.GetCountersAsync()).Warnings;
+
+        // A worker (counted at its grid's village) and a township center, neither signing in time.
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [Worker1Key, TownKey], TimeSpan.FromMinutes(10));
+        cluster.Clock.Advance(TimeSpan.FromMinutes(11));
+        await cluster.UntilDueAsync(async () => (await Order(cluster, id).GetAsync(Duty))!, o => o.Warnings == 2, DeadlineRetry, "two unsigned warnings");
+
+        await Eventually.Until(() => county.GetCountersAsync(), c => c.Warnings == before + 2, what: "the county counting both order warnings");
+        Assert.Equal(before + 2, (await township.GetCountersAsync()).Warnings);
+        Assert.Equal(1, (await village.GetCountersAsync()).Warnings - (await village.GetChildrenAsync()).Values.Sum(c => c.Warnings));
+
+        await Order(cluster, id).SignAsync(Worker1);
+        await Eventually.Until(() => county.GetCountersAsync(), c => c.Warnings == before + 1, what: "the county after the worker signed");
+        Assert.Equal(0, (await village.GetCountersAsync()).Warnings - (await village.GetChildrenAsync()).Values.Sum(c => c.Warnings));
+        await Order(cluster, id).SignAsync(Town);
+        await Eventually.Until(() => county.GetCountersAsync(), c => c.Warnings == before, what: "the county after both signed");
     }
 
     private static IOrderGrain Order(CommandCluster cluster, string id) => cluster.GrainFactory.GetGrain<IOrderGrain>(id);

@@ -84,7 +84,7 @@ const markers = createMarkers(base, {
 });
 window.commandScreen.pointOf = (kind, key) => markers.pointOf(kind, key);
 panels = createPanels({ onDrill: code => goTo(code), scale: () => scale, boost: () => boost });
-createOrders({ frame: document.querySelector('.map-frame'), user: config.user, toast });
+createOrders({ frame: document.querySelector('.map-frame'), user: config.user, toast, map: base.map });
 const lists = createLists({ user: config.user, onCase: code => cards.openCase(code), onWarning: w => openWarning(w), toast });
 const regions = createRegions({ county: config.county, onDrill: code => goTo(code), onFocus: code => base.focus(code) });
 
