@@ -217,7 +217,11 @@ internal sealed partial class VideoHub(
                 {
                     if (exception is null)
                     {
-                        await HangUpAsync(id);
+                        // Unless the side has moved on to a newer connection of the page (Resume) meanwhile.
+                        if (await Grain(id).HoldsAsync(Context.User!.UserName(), Context.ConnectionId))
+                        {
+                            await HangUpAsync(id);
+                        }
                     }
                     else
                     {
