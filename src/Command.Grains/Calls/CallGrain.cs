@@ -192,9 +192,6 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         return CallOutcome.Done(call, caller ? answerDevice : callerDevice);
     }
 
-    public Task<bool> HoldsAsync(string user, string device) =>
-        Task.FromResult(call is { } c && c.Status.IsLive() && Side(user) is { } caller && (caller ? callerDevice : answerDevice) == device);
-
     public async Task<CallOutcome> AwayAsync(string user, string device)
     {
         await CheckAsync();

@@ -41,10 +41,6 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>A talker's page came back on a new connection (a Wi-Fi↔4G switch, a silo gone): its signalling goes to <paramref name="device"/> from now on.</summary>
     Task<CallOutcome> ResumeAsync(string user, string device);
 
-    /// <summary>Whether <paramref name="device"/> holds <paramref name="user"/>'s side of the live call (not a connection the side has since left).</summary>
-    [ReadOnly]
-    Task<bool> HoldsAsync(string user, string device);
-
     /// <summary>A talker's connection dropped: the call goes on for <see cref="CallOptions.AwayFor"/>, and ends unless the side resumes within it.</summary>
     Task<CallOutcome> AwayAsync(string user, string device);
 }

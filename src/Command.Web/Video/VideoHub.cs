@@ -203,9 +203,10 @@ internal sealed partial class VideoHub(
     }
 
     /// <summary>
-    /// A device that closes its connection hangs up what it held (a ringing call it placed becomes missed). One whose
-    /// connection broke (a network switch, a dead proxy) is only away: the call goes on for Calls:AwayFor, for the page to
-    /// reconnect and <see cref="Resume"/>.
+    /// A device whose connection ends is only away from the calls it held: a broken connection (a Wi-Fi↔4G switch, a dead
+    /// proxy) and a closed one look alike here, so the call goes on for Calls:AwayFor, for the page to reconnect and
+    /// <see cref="Resume"/>; then it ends by the clock (a ringing call it placed as missed). A page that closes hangs up
+    /// itself first.
     /// </summary>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
@@ -215,22 +216,11 @@ internal sealed partial class VideoHub(
             {
                 try
                 {
-                    if (exception is null)
-                    {
-                        // Unless the side has moved on to a newer connection of the page (Resume) meanwhile.
-                        if (await Grain(id).HoldsAsync(Context.User!.UserName(), Context.ConnectionId))
-                        {
-                            await HangUpAsync(id);
-                        }
-                    }
-                    else
-                    {
-                        await Grain(id).AwayAsync(Context.User!.UserName(), Context.ConnectionId);
-                    }
+                    await Grain(id).AwayAsync(Context.User!.UserName(), Context.ConnectionId);
                 }
                 catch (Exception)
                 {
-                    // The other side's window also ends on its own when the media stops; nothing more to do here.
+                    // The call then ends when this side's beats are missed; nothing more to do here.
                 }
             }
         }

@@ -123,15 +123,17 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal("v=0 restart", (await back.NextAsync("Signal"))[1].GetProperty("data").GetString());
         Assert.Equal("connected", (await back.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
 
-        // Nobody else takes a side up or beats for it; the old connection closing (late) ends nothing.
+        // Nobody else takes a side up or beats for it; the old connection closing (late) changes nothing.
         Assert.Equal("not_found", (await town.InvokeAsync("Resume", id)).GetProperty("error").GetProperty("code").GetString());
         Assert.Equal("not_found", (await town.InvokeAsync("Beat", id)).GetProperty("error").GetProperty("code").GetString());
         await worker.DisposeAsync();
         Assert.Equal("connected", (await leader.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
 
-        // A page that closes its connection on purpose still hangs up at once.
+        // Its new connection ending too leaves the call up (the side is away, for Calls:AwayFor); a hang-up ends it.
         await back.DisposeAsync();
-        var ended = await leader.NextAsync("Ended");
+        Assert.Equal("connected", (await leader.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
+        Assert.Equal("ended", (await leader.InvokeAsync("HangUp", id)).GetProperty("call").GetProperty("status").GetString());
+        var ended = new[] { (await leader.InvokeAsync("Beat", id)).GetProperty("call") };
         Assert.Equal("ended", ended[0].GetProperty("status").GetString());
     }
 

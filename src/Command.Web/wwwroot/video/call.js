@@ -114,6 +114,12 @@ function createCalls(mode) {
     }
 
     ready = connect().catch(() => { /* no calls on this page (no hub, or the account has no party) */ });
+    // Leaving the page hangs up (best effort): the server cannot tell a closed page from a broken network, and would
+    // otherwise wait Calls:AwayFor for this side to come back.
+    addEventListener('pagehide', () => {
+        const call = active;
+        if (call?.id && call.kind !== 'conference' && hub?.state === signalR.HubConnectionState.Connected) hub.send('HangUp', call.id).catch(() => { });
+    });
 
     // ---- media ----------------------------------------------------------------------------------------------------
     async function media() {
