@@ -77,6 +77,53 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task The_phone_losing_its_network_in_a_call_comes_back_on_a_new_connection_and_the_call_talks_on()
+    {
+        // Resetting live TCP connections (ss -K) needs Linux and root, as in the test container.
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/bin/ss") && Environment.UserName == "root", "resetting TCP connections needs ss and root");
+        var worker = await WorkerAsync(Chengguan, 1);
+        await RunAsync(nameof(The_phone_losing_its_network_in_a_call_comes_back_on_a_new_connection_and_the_call_talks_on), worker, async (wall, phone) =>
+        {
+            await SignInPhoneAsync(phone, worker);
+            await wall.SignInAsync("leader");
+            await wall.GotoAsync($"/?scope={worker.GridCode[..12]}");
+            await wall.ExpectLiveAsync(worker.GridCode[..12]);
+            var at = await PointAsync(wall, worker.Id);
+            await wall.Mouse.ClickAsync(at.X, at.Y);
+            var card = wall.Locator($"#worker-card[data-worker='{worker.Id}']");
+            await Expect(card).ToBeVisibleAsync(new() { Timeout = Soon });
+            await card.Locator("button[data-action='video-call']").ClickAsync();
+            var ring = phone.Locator("#video-ring");
+            await Expect(ring).ToBeVisibleAsync(new() { Timeout = Soon });
+            await ring.Locator("button[data-video='accept']").ClickAsync();
+            await FramesAsync(wall, 5);
+            await FramesAsync(phone, 5);
+            var callId = await phone.EvaluateAsync<string>("() => window.commandVideo.callId");
+
+            // The network breaks under the pages' hub connections (reset, as when a phone switches from Wi-Fi to 4G): the
+            // call is not hung up; each page reconnects, takes its side up again on the new connection and restarts ICE.
+            await ResetConnectionsAsync(silo.Silo.BaseAddress.Port);
+            await phone.WaitForFunctionAsync(
+                "() => { window.commandVideo.stats().then(s => { window.videoRestarts = s?.restarts ?? 0; }); return (window.videoRestarts ?? 0) > 0; }",
+                null, new() { Timeout = 40_000, PollingInterval = 250 });
+
+            // Still the same call on both sides, and frames keep coming both ways.
+            Assert.Equal(callId, await phone.EvaluateAsync<string>("() => window.commandVideo.callId"));
+            Assert.Equal(callId, await wall.EvaluateAsync<string>("() => window.commandVideo.callId"));
+            var wallFrames = await FramesAsync(wall, 0);
+            var phoneFrames = await FramesAsync(phone, 0);
+            Assert.True(await FramesAsync(wall, wallFrames + 20) > wallFrames);
+            Assert.True(await FramesAsync(phone, phoneFrames + 20) > phoneFrames);
+            await Expect(wall.Locator("#video-status")).ToHaveTextAsync("通话中", new() { Timeout = Soon });
+
+            await wall.Locator("#video-window button[data-video='hangup']").ClickAsync();
+            await Expect(phone.Locator("#video-window")).ToBeHiddenAsync(new() { Timeout = Soon });
+            var ended = await phone.EvaluateAsync<JsonElement>("() => window.commandVideo.probe.ended");
+            Assert.Equal(("ended", callId), (ended.GetProperty("status").GetString(), ended.GetProperty("id").GetString()));
+        });
+    }
+
+    [SkippableFact]
     public async Task A_township_cannot_call_a_worker_of_another_township_and_nothing_rings_there()
     {
         var townships = await TownshipsAsync();
@@ -236,6 +283,19 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         using var duty = await silo.ApiAsync("duty");
         var county = await ScreenSilo.Json(await duty.GetAsync("/api/regions/150123"));
         return [.. county.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("code").GetString()!)];
+    }
+
+    /// <summary>Resets every browser's TCP connection to the silo (both ends get a reset, no close handshake), as a network switch does.</summary>
+    private static async Task ResetConnectionsAsync(int port)
+    {
+        using var ss = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/ss", ["-K", "-t", $"dport = :{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var killed = await ss.StandardOutput.ReadToEndAsync();
+        await ss.WaitForExitAsync();
+        Assert.Contains("ESTAB", killed, StringComparison.Ordinal);
     }
 
     /// <summary>The n-th full-time worker of a township, at a point inside their grid.</summary>

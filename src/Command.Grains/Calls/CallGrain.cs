@@ -2,25 +2,42 @@ using Command.Data;
 using Command.Grains.Audit;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Runtime;
 
 namespace Command.Grains.Calls;
 
 /// <summary>
 /// A call. Its row is durable, with the audit entry of the step, before the grain keeps the new state or answers; the
-/// devices of the two sides live only in the activation, which a live call keeps alive.
+/// devices of the two sides, and when each last showed a sign of life, live only in the activation, which a live call
+/// keeps alive. A side quiet for longer than <see cref="CallOptions.AwayFor"/> ends the call (a timer on the injected
+/// clock); a reminder, registered while the call is live, brings the grain back when the silo holding it died, so no call
+/// stays 通话中 for ever.
 /// </summary>
-internal sealed class CallGrain(CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, ICallFeed feed, TimeProvider time) : Grain, ICallGrain
+internal sealed class CallGrain(CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, ICallFeed feed, TimeProvider time)
+    : Grain, ICallGrain, IRemindable
 {
+    private const string Live = "live";
     private static readonly TimeSpan LongestCall = TimeSpan.FromHours(4);
     private CallRecord? call;
     private string? callerDevice;
     private string? answerDevice;
+    private DateTimeOffset callerSeen;
+    private DateTimeOffset answerSeen;
     private IGrainTimer? ringing;
+    private IGrainTimer? watching;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         call = await store.FindAsync(this.GetPrimaryKeyString(), cancellationToken);
         await ExpireAsync();
+        if (call is { } live && live.Status.IsLive())
+        {
+            // Back after the activation was lost (its silo died): the devices are unknown until they beat or resume, and each
+            // side has the grace from now to do so.
+            callerSeen = answerSeen = time.GetUtcNow();
+            Watch();
+            DelayDeactivation(LongestCall);
+        }
     }
 
     public async Task<CallOutcome> RingAsync(CallRing ring)
@@ -33,8 +50,11 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
 
         await SaveAsync(CallMachine.Ring(this.GetPrimaryKeyString(), ring, time.GetUtcNow()), ring.Caller, "call-ring");
         callerDevice = ring.CallerDevice;
+        callerSeen = time.GetUtcNow();
         ringing = this.RegisterGrainTimer(_ => ExpireAsync(), options.Value.RingFor, Timeout.InfiniteTimeSpan);
+        Watch();
         DelayDeactivation(LongestCall);
+        await this.RegisterOrUpdateReminder(Live, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         return CallOutcome.Done(call!);
     }
 
@@ -53,6 +73,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
 
         await SaveAsync(next, user, "call-accept");
         answerDevice = device;
+        answerSeen = time.GetUtcNow();
         StopRinging();
         return CallOutcome.Done(next, callerDevice);
     }
@@ -130,6 +151,138 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         return CallOutcome.Done(next);
     }
 
+    public async Task<CallOutcome> BeatAsync(string user, string device)
+    {
+        await CheckAsync();
+        if (Side(user) is not { } caller)
+        {
+            return CallOutcome.NotFound;
+        }
+
+        if (!call!.Status.IsLive())
+        {
+            return CallOutcome.Done(call);
+        }
+
+        // The side's own device, or any of the user's when the grain lost track of it (a new activation, a dropped connection).
+        var held = caller ? callerDevice : answerDevice;
+        if (held is not null && held != device)
+        {
+            return CallOutcome.NotFound;
+        }
+
+        Attach(caller, device);
+        return CallOutcome.Done(call, caller ? answerDevice : callerDevice);
+    }
+
+    public async Task<CallOutcome> ResumeAsync(string user, string device)
+    {
+        await CheckAsync();
+        if (Side(user) is not { } caller)
+        {
+            return CallOutcome.NotFound;
+        }
+
+        if (!call!.Status.IsLive())
+        {
+            return CallOutcome.Done(call);
+        }
+
+        Attach(caller, device);
+        return CallOutcome.Done(call, caller ? answerDevice : callerDevice);
+    }
+
+    public async Task<CallOutcome> AwayAsync(string user, string device)
+    {
+        await CheckAsync();
+        if (Side(user) is not { } caller || !call!.Status.IsLive() || (caller ? callerDevice : answerDevice) != device)
+        {
+            return call is not null && Side(user) is not null ? CallOutcome.Done(call) : CallOutcome.NotFound;
+        }
+
+        // The grace counts from the drop; signalling waits for the device to come back.
+        if (caller)
+        {
+            (callerDevice, callerSeen) = (null, time.GetUtcNow());
+        }
+        else
+        {
+            (answerDevice, answerSeen) = (null, time.GetUtcNow());
+        }
+
+        return CallOutcome.Done(call);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await CheckAsync();
+        if (call is null || !call.Status.IsLive())
+        {
+            await DisarmAsync();
+        }
+    }
+
+    /// <summary>True for the caller, false for who answered, null for anyone else (or no call).</summary>
+    private bool? Side(string user) =>
+        call is null ? null : user == call.Caller ? true : user == call.AnsweredBy ? false : null;
+
+    private void Attach(bool caller, string device)
+    {
+        if (caller)
+        {
+            (callerDevice, callerSeen) = (device, time.GetUtcNow());
+        }
+        else
+        {
+            (answerDevice, answerSeen) = (device, time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The ringing ran out, or a side has been quiet past the grace: the call ends by the clock.</summary>
+    private async Task CheckAsync()
+    {
+        await ExpireAsync();
+        if (call is not { } live || !live.Status.IsLive())
+        {
+            return;
+        }
+
+        var quietSince = time.GetUtcNow() - options.Value.AwayFor;
+        var (reason, seen, peer) = callerSeen < quietSince ? (CallEndReasons.CallerLost, callerSeen, answerDevice)
+            : live.Status == CallStatus.Connected && answerSeen < quietSince ? (CallEndReasons.CalleeLost, answerSeen, callerDevice)
+            : (null, default, null);
+        if (reason is null || CallMachine.Lose(live, reason, seen) is not { } next)
+        {
+            return;
+        }
+
+        await SaveAsync(next, CallMachine.System, next.Status == CallStatus.Missed ? "call-missed" : "call-lost");
+        StopRinging();
+        if (next.Status == CallStatus.Missed)
+        {
+            feed.CallMissed(next, null);
+        }
+        else
+        {
+            feed.CallLost(next, peer);
+        }
+    }
+
+    private void Watch()
+    {
+        // A few looks per grace: a quiet side is noticed within a quarter of it.
+        var every = options.Value.AwayFor / 4;
+        watching ??= this.RegisterGrainTimer(_ => CheckAsync(), every, every);
+    }
+
+    private async Task DisarmAsync()
+    {
+        if (await this.GetReminder(Live) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
     /// <summary>A call that has rung out is missed (by the clock, whether the timer fired or a caller asked first).</summary>
     private async Task ExpireAsync()
     {
@@ -150,8 +303,11 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         call = next;
         if (!next.Status.IsLive())
         {
-            // Over: the activation may go like any other.
+            // Over: the activation may go like any other, and nothing needs to wake it again.
+            watching?.Dispose();
+            watching = null;
             DelayDeactivation(TimeSpan.Zero);
+            await DisarmAsync();
         }
     }
 

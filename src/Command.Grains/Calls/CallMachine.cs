@@ -51,6 +51,22 @@ public static class CallMachine
         };
     }
 
+    /// <summary>
+    /// A side's device showed no sign of life since <paramref name="lastSeen"/> (<paramref name="reason"/> says which side):
+    /// a connected call ended then, by the system; one still ringing (the caller gone) is missed, with its notice.
+    /// </summary>
+    public static CallRecord? Lose(CallRecord call, string reason, DateTimeOffset lastSeen)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return call.Status switch
+        {
+            CallStatus.Ringing when reason == CallEndReasons.CallerLost =>
+                call with { Status = CallStatus.Missed, EndedAt = Latest(lastSeen, call.StartedAt), EndedBy = System, EndReason = reason },
+            CallStatus.Connected => call with { Status = CallStatus.Ended, EndedAt = Latest(lastSeen, call.ConnectedAt!.Value), EndedBy = System, EndReason = reason },
+            _ => null,
+        };
+    }
+
     /// <summary>The callee saw the missed call's notice.</summary>
     public static CallRecord? See(CallRecord call, string party, DateTimeOffset at) =>
         IsCallee(call, party) && call.Status == CallStatus.Missed && call.SeenAt is null ? call with { SeenAt = at } : null;
@@ -61,6 +77,8 @@ public static class CallMachine
         ArgumentNullException.ThrowIfNull(call);
         return user == call.Caller || user == call.AnsweredBy || (call.Status == CallStatus.Ringing || call.Status == CallStatus.Missed) && IsCallee(call, party);
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static bool IsCallee(CallRecord call, string party)
     {

@@ -4,7 +4,8 @@ namespace Command.Grains.Calls;
 
 /// <summary>
 /// One call as the log keeps it: who called whom (a grid worker <c>worker-{id}</c> or a unit), who answered, what case or
-/// order it was about, and when it rang, connected and ended.
+/// order it was about, and when it rang, connected and ended. <see cref="EndReason"/> says why the system ended it (a side
+/// that stopped showing signs of life: <see cref="CallEndReasons"/>); null when a person did.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CallRecord(
@@ -22,7 +23,8 @@ public sealed record CallRecord(
     DateTimeOffset? ConnectedAt,
     DateTimeOffset? EndedAt,
     string? EndedBy,
-    DateTimeOffset? SeenAt = null)
+    DateTimeOffset? SeenAt = null,
+    string? EndReason = null)
 {
     /// <summary>How long the two talked: from connecting to hanging up (zero for a call that never connected).</summary>
     public TimeSpan Duration => ConnectedAt is { } from && EndedAt is { } to && to > from ? to - from : TimeSpan.Zero;

@@ -44,3 +44,20 @@ public static class CallStatusNames
 
     public static bool TryParse(string? text, out CallStatus status) => Cases.CaseNames.TryParseWire(text, Wire, out status);
 }
+
+/// <summary>Why the system ended a live call: one side's device stopped showing signs of life (no heartbeat, no reconnect) for longer than <see cref="CallOptions.AwayFor"/>.</summary>
+public static class CallEndReasons
+{
+    /// <summary>The caller's device went quiet: a dead silo, a lost network, a page gone without hanging up.</summary>
+    public const string CallerLost = "caller-lost";
+
+    /// <summary>The answering device went quiet.</summary>
+    public const string CalleeLost = "callee-lost";
+
+    public static string? ToChinese(string? reason) => reason switch
+    {
+        CallerLost => "主叫网络中断",
+        CalleeLost => "被叫网络中断",
+        _ => null,
+    };
+}

@@ -11,26 +11,27 @@ public sealed class CallStore(Database database)
     public const string MigrationComponent = "calls";
 
     private const string Columns =
-        "id, status, caller, caller_name, callee, callee_name, callee_region, answered_by, case_code, order_id, started_at, connected_at, ended_at, ended_by, seen_at";
+        "id, status, caller, caller_name, callee, callee_name, callee_region, answered_by, case_code, order_id, started_at, connected_at, ended_at, ended_by, seen_at, end_reason";
 
     public static SqlStatement Save(CallRecord call)
     {
         ArgumentNullException.ThrowIfNull(call);
         return new SqlStatement(
             $"""
-            INSERT INTO calls ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            INSERT INTO calls ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, answered_by = excluded.answered_by, connected_at = excluded.connected_at,
-                ended_at = excluded.ended_at, ended_by = excluded.ended_by, seen_at = excluded.seen_at
+                ended_at = excluded.ended_at, ended_by = excluded.ended_by, seen_at = excluded.seen_at,
+                end_reason = excluded.end_reason
             """,
             call.Id, call.Status.Wire(), call.Caller, call.CallerName, call.Callee, call.CalleeName, call.CalleeRegion, call.AnsweredBy, call.CaseCode, call.OrderId,
             call.StartedAt.ToUnixTimeMilliseconds(), call.ConnectedAt?.ToUnixTimeMilliseconds(), call.EndedAt?.ToUnixTimeMilliseconds(), call.EndedBy,
-            call.SeenAt?.ToUnixTimeMilliseconds());
+            call.SeenAt?.ToUnixTimeMilliseconds(), call.EndReason);
     }
 
     public async Task<CallRecord?> FindAsync(string id, CancellationToken cancellationToken = default) =>
         (await ReadAsync(new SqlStatement($"SELECT {Columns} FROM calls WHERE id = $1", id), cancellationToken)).FirstOrDefault();
 
-    /// <summary>The calls about a case, oldest first.</summary>
+    /// <summary>The calls about a case, oldest first (the log of a case: a handful, so no paging).</summary>
     public Task<List<CallRecord>> ForCaseAsync(string caseCode, CancellationToken cancellationToken = default) =>
         ReadAsync(new SqlStatement($"SELECT {Columns} FROM calls WHERE case_code = $1 ORDER BY started_at", caseCode), cancellationToken);
 
@@ -70,7 +71,8 @@ public sealed class CallStore(Database database)
         Time(r, 11),
         Time(r, 12),
         r.IsDBNull(13) ? null : r.GetString(13),
-        Time(r, 14));
+        Time(r, 14),
+        r.IsDBNull(15) ? null : r.GetString(15));
 
     private static DateTimeOffset? Time(DbDataReader r, int i) =>
         r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture));

@@ -8,12 +8,24 @@ public interface ICallFeed
 {
     /// <summary>The call went unanswered: the callee's devices stop ringing and show 未接来电; the caller's device is told it ended.</summary>
     void CallMissed(CallRecord call, string? callerDevice);
+
+    /// <summary>
+    /// A connected call ended because one side went quiet: the other side's device (when known) is told it ended. Until a
+    /// feed pushes it, that side learns it from the answer to its next heartbeat (a few seconds later).
+    /// </summary>
+    void CallLost(CallRecord call, string? peerDevice)
+    {
+    }
 }
 
 /// <summary>The feed when nothing is attached (grain tests, tools).</summary>
 internal sealed class NoCallFeed : ICallFeed
 {
     public void CallMissed(CallRecord call, string? callerDevice)
+    {
+    }
+
+    public void CallLost(CallRecord call, string? peerDevice)
     {
     }
 }

@@ -30,4 +30,17 @@ public interface ICallGrain : IGrainWithStringKey
 
     /// <summary>The callee saw the missed call's notice.</summary>
     Task<CallOutcome> SeeAsync(string user, string party);
+
+    /// <summary>
+    /// A talker's page is alive (a heartbeat every few seconds). Counts for the side's own device, or adopts the device when
+    /// the grain lost track of it; answers the call as it stands (over, when the other side went quiet) and the peer device.
+    /// NotFound for anyone not talking in this call, or another device of theirs.
+    /// </summary>
+    Task<CallOutcome> BeatAsync(string user, string device);
+
+    /// <summary>A talker's page came back on a new connection (a Wi-Fi↔4G switch, a silo gone): its signalling goes to <paramref name="device"/> from now on.</summary>
+    Task<CallOutcome> ResumeAsync(string user, string device);
+
+    /// <summary>A talker's connection dropped: the call goes on for <see cref="CallOptions.AwayFor"/>, and ends unless the side resumes within it.</summary>
+    Task<CallOutcome> AwayAsync(string user, string device);
 }

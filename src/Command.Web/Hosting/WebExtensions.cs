@@ -93,6 +93,7 @@ public static class WebExtensions
             .MapStatsApi()
             .MapWarningsApi()
             .MapOrdersApi()
+            .MapCallsApi()
             .MapPeopleApi()
             .MapIceServersApi();
         app.MapStaticAssets();

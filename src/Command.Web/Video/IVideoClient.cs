@@ -70,10 +70,10 @@ public sealed record SignalMessage(string Kind, string Data);
 /// <summary>What a browser asks to call: a grid worker (<c>worker-{id}</c>) or a township center or village (its unit id), optionally about a case or an order.</summary>
 public sealed record CallRequest(string Target, string? CaseCode = null, string? OrderId = null);
 
-/// <summary>A call as browsers see it; labels come from the server.</summary>
+/// <summary>A call as browsers see it; labels come from the server (<see cref="EndReasonName"/>: why the system ended it, e.g. 被叫网络中断).</summary>
 public sealed record CallView(
     string Id, string Status, string StatusName, string CallerName, string CalleeName, string? CaseCode, string? OrderId,
-    long StartedAt, long? ConnectedAt, long? EndedAt, int DurationSeconds, long RingForMs)
+    long StartedAt, long? ConnectedAt, long? EndedAt, int DurationSeconds, long RingForMs, string? EndReasonName = null)
 {
     public static CallView Of(CallRecord call, TimeSpan ringFor)
     {
@@ -81,7 +81,7 @@ public sealed record CallView(
         return new(
             call.Id, call.Status.Wire(), call.Status.ToChinese(), call.CallerName, call.CalleeName, call.CaseCode, call.OrderId,
             call.StartedAt.ToUnixTimeMilliseconds(), call.ConnectedAt?.ToUnixTimeMilliseconds(), call.EndedAt?.ToUnixTimeMilliseconds(),
-            (int)call.Duration.TotalSeconds, (long)ringFor.TotalMilliseconds);
+            (int)call.Duration.TotalSeconds, (long)ringFor.TotalMilliseconds, CallEndReasons.ToChinese(call.EndReason));
     }
 }
 

@@ -162,7 +162,52 @@ internal sealed partial class VideoHub(
         return Refused(outcome) ?? CallResult.Of(View(outcome.Call!));
     }
 
-    /// <summary>A device that goes away hangs up what it held (a ringing call it placed becomes missed).</summary>
+    /// <summary>
+    /// 心跳: the page of a talker is alive, every few seconds while a call is up. Answers the call as it stands: a page whose
+    /// other side went quiet (its silo died, its network is gone) learns here that the call ended.
+    /// </summary>
+    public async Task<CallResult> Beat(string callId)
+    {
+        if (!IsId(callId))
+        {
+            return Gone;
+        }
+
+        var outcome = await Grain(callId).BeatAsync(Context.User!.UserName(), Context.ConnectionId);
+        return outcome.Ok ? CallResult.Of(View(outcome.Call!)) : Gone;
+    }
+
+    /// <summary>
+    /// The page is back on a new connection (after a network switch or a lost silo) and takes its side of the call up again:
+    /// signalling goes to this connection from now on. Refused as for no call to anyone but that side's user.
+    /// </summary>
+    public async Task<CallResult> Resume(string callId)
+    {
+        if (!IsId(callId))
+        {
+            return Gone;
+        }
+
+        var outcome = await Grain(callId).ResumeAsync(Context.User!.UserName(), Context.ConnectionId);
+        if (!outcome.Ok)
+        {
+            return Gone;
+        }
+
+        if (outcome.Call!.Status.IsLive())
+        {
+            Hold(callId);
+        }
+
+        return CallResult.Of(View(outcome.Call));
+    }
+
+    /// <summary>
+    /// A device whose connection ends is only away from the calls it held: a broken connection (a Wi-Fi↔4G switch, a dead
+    /// proxy) and a closed one look alike here, so the call goes on for Calls:AwayFor, for the page to reconnect and
+    /// <see cref="Resume"/>; then it ends by the clock (a ringing call it placed as missed). A page that closes hangs up
+    /// itself first.
+    /// </summary>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.TryGetValue(CallsKey, out var held) && held is HashSet<string> calls)
@@ -171,11 +216,11 @@ internal sealed partial class VideoHub(
             {
                 try
                 {
-                    await HangUpAsync(id);
+                    await Grain(id).AwayAsync(Context.User!.UserName(), Context.ConnectionId);
                 }
                 catch (Exception)
                 {
-                    // The other side's window also ends on its own when the media stops; nothing more to do here.
+                    // The call then ends when this side's beats are missed; nothing more to do here.
                 }
             }
         }

@@ -30,7 +30,14 @@ public sealed class CallStateTests
         Assert.Equal(CallStatus.Connected, accepted.Call!.Status);
         Assert.Equal("wall-1", accepted.PeerDevice);
 
-        cluster.Clock.Advance(TimeSpan.FromSeconds(95));
+        // 95 seconds of talk, both pages beating (a side quiet for longer than Calls:AwayFor would end the call).
+        for (var i = 0; i < 19; i++)
+        {
+            cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+            await call.BeatAsync("leader", "wall-1");
+            await call.BeatAsync("worker-150123100001001", "phone-1");
+        }
+
         var ended = await call.HangUpAsync("worker-150123100001001");
         Assert.Equal(CallStatus.Ended, ended.Call!.Status);
         Assert.Equal("wall-1", ended.PeerDevice);
@@ -162,13 +169,18 @@ public sealed class CallStateTests
         cluster.Services.GetRequiredService<RecordingCallFeed>().Missed;
 
     /// <summary>What the call grains told the hub, in order.</summary>
-    private sealed class RecordingCallFeed : ICallFeed
+    internal sealed class RecordingCallFeed : ICallFeed
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<(CallRecord, string?)> missed = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(CallRecord, string?)> lost = new();
 
         public IReadOnlyList<(CallRecord Call, string? CallerDevice)> Missed => [.. missed];
 
+        public IReadOnlyList<(CallRecord Call, string? PeerDevice)> Lost => [.. lost];
+
         public void CallMissed(CallRecord call, string? callerDevice) => missed.Enqueue((call, callerDevice));
+
+        public void CallLost(CallRecord call, string? peerDevice) => lost.Enqueue((call, peerDevice));
     }
 
     internal static async Task<CommandCluster> StartAsync(StorageProvider provider = StorageProvider.Sqlite)

@@ -100,6 +100,43 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(placed.GetProperty("call").GetProperty("id").GetString(), first.Arguments[0].GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task A_phone_back_on_a_new_connection_resumes_its_side_and_the_signalling_follows_it_while_nobody_else_can()
+    {
+        var (workerId, grid) = await FullTimeWorkerAsync(DemoSilo.Chengguan);
+        await using var leader = await ConnectAsync("leader");
+        await using var town = await ConnectAsync("town-" + DemoSilo.Chengguan);
+        var worker = await ConnectAsync("worker-" + grid);
+        var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}"));
+        var id = placed.GetProperty("call").GetProperty("id").GetString()!;
+        await worker.NextAsync("Ring");
+        Assert.True((await worker.InvokeAsync("Accept", id)).GetProperty("ok").GetBoolean());
+        await leader.NextAsync("Accepted");
+        Assert.Equal("connected", (await leader.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
+
+        // The phone's network switched: a new connection of the same worker takes the call up again (Resume); the wall's
+        // offer (an ICE restart) reaches it there, and its beats count.
+        await using var back = await ConnectAsync("worker-" + grid);
+        var resumed = await back.InvokeAsync("Resume", id);
+        Assert.Equal("connected", resumed.GetProperty("call").GetProperty("status").GetString());
+        Assert.True((await leader.InvokeAsync("Signal", id, new SignalMessage("offer", "v=0 restart"))).GetProperty("ok").GetBoolean());
+        Assert.Equal("v=0 restart", (await back.NextAsync("Signal"))[1].GetProperty("data").GetString());
+        Assert.Equal("connected", (await back.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
+
+        // Nobody else takes a side up or beats for it; the old connection closing (late) changes nothing.
+        Assert.Equal("not_found", (await town.InvokeAsync("Resume", id)).GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("not_found", (await town.InvokeAsync("Beat", id)).GetProperty("error").GetProperty("code").GetString());
+        await worker.DisposeAsync();
+        Assert.Equal("connected", (await leader.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
+
+        // Its new connection ending too leaves the call up (the side is away, for Calls:AwayFor); a hang-up ends it.
+        await back.DisposeAsync();
+        Assert.Equal("connected", (await leader.InvokeAsync("Beat", id)).GetProperty("call").GetProperty("status").GetString());
+        Assert.Equal("ended", (await leader.InvokeAsync("HangUp", id)).GetProperty("call").GetProperty("status").GetString());
+        var ended = new[] { (await leader.InvokeAsync("Beat", id)).GetProperty("call") };
+        Assert.Equal("ended", ended[0].GetProperty("status").GetString());
+    }
+
     /// <summary>A case opened in <paramref name="grid"/> (by its place) by <paramref name="userName"/>; its code.</summary>
     private async Task<string> OpenCaseAsync(string userName, string grid)
     {

@@ -5,6 +5,13 @@
 
 const CSRF = { 'X-Command-Csrf': '1' };
 const VIDEO_CONSTRAINTS = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
+// A talker's page beats this often; the server ends a call whose side is quiet for Calls:AwayFor (20 s by default).
+const BEAT_MS = 5000;
+// ICE that stays disconnected this long is restarted (a network switch: new addresses on this side or the other).
+const ICE_GRACE_MS = 3000;
+// After the media failed, this long to come back (ICE restarts, the hub reconnecting) before the call is given up here.
+const MEDIA_GIVE_UP_MS = 25000;
+const LIVE = new Set(['ringing', 'connected']);
 
 let started = null;
 
@@ -93,7 +100,8 @@ function createCalls(mode) {
         hub.on('FeedLeft', (id, feed) => { if (active?.kind === 'conference' && active.id === id) dropFeed(active, feed); });
         hub.on('ConferenceEnded', id => { if (active?.kind === 'conference' && active.id === id) { toast('会商已结束'); end(); } });
         hub.on('SignedOut', () => { end(); hub.stop(); });
-        hub.onreconnected(watch);
+        hub.onreconnecting(() => { if (active?.id && active.kind !== 'conference') setStatus('网络中断，正在重新连接…'); });
+        hub.onreconnected(async () => { await watch(); await resume(); });
         await hub.start();
         await watch();
     }
@@ -106,6 +114,12 @@ function createCalls(mode) {
     }
 
     ready = connect().catch(() => { /* no calls on this page (no hub, or the account has no party) */ });
+    // Leaving the page hangs up (best effort): the server cannot tell a closed page from a broken network, and would
+    // otherwise wait Calls:AwayFor for this side to come back.
+    addEventListener('pagehide', () => {
+        const call = active;
+        if (call?.id && call.kind !== 'conference' && hub?.state === signalR.HubConnectionState.Connected) hub.send('HangUp', call.id).catch(() => { });
+    });
 
     // ---- media ----------------------------------------------------------------------------------------------------
     async function media() {
@@ -149,10 +163,31 @@ function createCalls(mode) {
             if (active !== call) return;
             if (pc.connectionState === 'connected') {
                 call.connectedAt = Date.now();
+                clearTimeout(call.giveUp);
+                call.giveUp = null;
                 setStatus('通话中');
-            } else if (pc.connectionState === 'failed') {
-                toast('网络连接失败，通话已结束');
-                hangUp();
+            } else if (pc.connectionState === 'failed' && !call.giveUp) {
+                // Not over yet: the network may have switched (Wi-Fi ↔ 4G). Restart ICE, and give up only if nothing comes back.
+                setStatus('网络切换，正在重新连接…');
+                restartIce(call);
+                call.giveUp = setTimeout(() => {
+                    if (active === call && pc.connectionState !== 'connected') {
+                        toast('网络连接失败，通话已结束');
+                        hangUp();
+                    }
+                }, MEDIA_GIVE_UP_MS);
+            }
+        };
+        pc.oniceconnectionstatechange = () => {
+            if (active !== call) return;
+            const state = pc.iceConnectionState;
+            clearTimeout(call.iceTimer);
+            if (state === 'failed') restartIce(call);
+            else if (state === 'disconnected') {
+                // Often a moment's loss that heals by itself; when it does not, new candidates are needed.
+                call.iceTimer = setTimeout(() => {
+                    if (active === call && ['disconnected', 'failed'].includes(pc.iceConnectionState)) restartIce(call);
+                }, ICE_GRACE_MS);
             }
         };
         call.pc = pc;
@@ -170,11 +205,17 @@ function createCalls(mode) {
         const pc = call.pc;
         try {
             if (message.kind === 'offer') {
+                // Both sides may restart ICE at once: the caller's offer wins; the callee rolls its own back and answers.
+                if (pc.signalingState !== 'stable') {
+                    if (call.role === 'caller') return;
+                    await pc.setLocalDescription({ type: 'rollback' });
+                }
                 await pc.setRemoteDescription({ type: 'offer', sdp: message.data });
                 await pc.setLocalDescription(await pc.createAnswer());
                 signal(call, 'answer', pc.localDescription.sdp);
                 flushCandidates(call);
             } else if (message.kind === 'answer') {
+                if (pc.signalingState !== 'have-local-offer') return;   // an answer to an offer rolled back meanwhile
                 await pc.setRemoteDescription({ type: 'answer', sdp: message.data });
                 flushCandidates(call);
             } else if (message.kind === 'candidate') {
@@ -183,6 +224,58 @@ function createCalls(mode) {
             }
         } catch (e) {
             console.warn('video: signalling failed', e);
+        }
+    }
+
+    /**
+     * ICE restart (an offer with new credentials): after a network switch the old candidate pairs are dead; new ones are
+     * gathered on the network the device has now and the media resumes. At most one every few seconds.
+     */
+    async function restartIce(call) {
+        const pc = call.pc;
+        if (!pc || active !== call || !call.id || pc.signalingState === 'closed') return;
+        const now = Date.now();
+        if (call.restartedAt && now - call.restartedAt < ICE_GRACE_MS) return;
+        call.restartedAt = now;
+        call.restarts = (call.restarts ?? 0) + 1;
+        try {
+            if (pc.signalingState !== 'stable') return;   // an offer is under way; its answer will bring the new pairs
+            await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+            signal(call, 'offer', pc.localDescription.sdp);
+        } catch (e) {
+            console.warn('video: ICE restart failed', e);
+        }
+    }
+
+    /** 心跳: tells the server this side is here; a call the other side left (its silo or network gone) ends here on the answer. */
+    function startBeat(call) {
+        clearInterval(call.beat);
+        call.beat = setInterval(async () => {
+            if (active !== call || !hub || hub.state !== signalR.HubConnectionState.Connected) return;
+            const result = await hub.invoke('Beat', call.id).catch(() => null);
+            // A refusal is a beat from a connection the server has not moved the call to yet (Resume follows); ignore it.
+            if (result?.ok && !LIVE.has(result.call.status)) { onEnded(result.call); return; }
+            // A restart whose offer was lost (the other side not back yet) is tried again while the media stays down.
+            if (result?.ok && ['disconnected', 'failed'].includes(call.pc?.iceConnectionState)) restartIce(call);
+        }, BEAT_MS);
+    }
+
+    /** Back on a new connection: take this side of the call up again, and restart ICE for the network we are on now. */
+    async function resume() {
+        const call = active;
+        if (!call || call.kind === 'conference' || !call.id) return;
+        const result = await hub.invoke('Resume', call.id).catch(() => null);
+        if (active !== call || !result) return;
+        if (!result.ok) {
+            toast('通话已结束');
+            end();
+            return;
+        }
+        if (!LIVE.has(result.call.status)) { onEnded(result.call); return; }
+        if (result.call.status === 'connected' && call.pc) {
+            if (call.pc.connectionState === 'connected') setStatus('通话中');
+            call.restartedAt = 0;
+            restartIce(call);
         }
     }
 
@@ -207,6 +300,9 @@ function createCalls(mode) {
         active = null;
         if (!call) return;
         clearTimeout(call.timer);
+        clearTimeout(call.giveUp);
+        clearTimeout(call.iceTimer);
+        clearInterval(call.beat);
         call.pc?.close();
         for (const sub of call.subs?.values() ?? []) sub.pc?.close();
         for (const tile of tiles.querySelectorAll('.video-tile.feed')) tile.remove();
@@ -293,6 +389,7 @@ function createCalls(mode) {
             return result;
         }
         me.id = result.call.id;
+        startBeat(me);
         if (me.early?.id === me.id) onAccepted(me.early);
         title.textContent = label || result.call.calleeName;
         setStatus(`正在呼叫${result.call.calleeName}…`);
@@ -316,7 +413,8 @@ function createCalls(mode) {
     function onEnded(view) {
         if (!active || active.id !== view.id) return;
         probe.ended = view;
-        toast(view.status === 'declined' ? '对方已拒接' : view.status === 'missed' ? '对方未接听' : `通话已结束（${clock(view.durationSeconds * 1000)}）`);
+        const why = view.endReasonName ? `，${view.endReasonName}` : '';
+        toast(view.status === 'declined' ? '对方已拒接' : view.status === 'missed' ? '对方未接听' : `通话已结束（${clock(view.durationSeconds * 1000)}${why}）`);
         end();
     }
 
@@ -404,6 +502,7 @@ function createCalls(mode) {
             end();
             return;
         }
+        startBeat(me);
         for (const message of me.pending.splice(0)) await onSignal(me.id, message);
     }
 
@@ -570,7 +669,7 @@ function createCalls(mode) {
     async function stats() {
         const pc = active?.pc;
         if (!pc) return null;
-        const out = { framesDecoded: 0, framesSent: 0, state: pc.connectionState };
+        const out = { framesDecoded: 0, framesSent: 0, state: pc.connectionState, restarts: active.restarts ?? 0 };
         (await pc.getStats()).forEach(r => {
             if (r.type === 'inbound-rtp' && r.kind === 'video') out.framesDecoded += r.framesDecoded ?? 0;
             if (r.type === 'outbound-rtp' && r.kind === 'video') out.framesSent += r.framesSent ?? 0;
