@@ -10,12 +10,10 @@ public interface ICallFeed
     void CallMissed(CallRecord call, string? callerDevice);
 
     /// <summary>
-    /// A connected call ended because one side went quiet: the other side's device (when known) is told it ended. Until a
-    /// feed pushes it, that side learns it from the answer to its next heartbeat (a few seconds later).
+    /// A connected call ended because one side went quiet: the other side's device (when known) is told it ended at once;
+    /// should that push be lost, the answer to its next heartbeat tells it (a few seconds later).
     /// </summary>
-    void CallLost(CallRecord call, string? peerDevice)
-    {
-    }
+    void CallLost(CallRecord call, string? peerDevice);
 }
 
 /// <summary>The feed when nothing is attached (grain tests, tools).</summary>

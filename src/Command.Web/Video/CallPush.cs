@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Command.Web.Video;
 
 /// <summary>
-/// Tells the two sides of a call that rang out on the server's clock: the callee's devices stop ringing and get their
-/// 未接来电 notice at once, and the caller's device that the call ended (as <c>missed</c>). Sent from the silo
+/// Tells the sides of a call what the server's clock decided: a call that rang out (the callee's devices stop ringing and
+/// get their 未接来电 notice at once, the caller's device hears it ended as <c>missed</c>), and a call ended because the
+/// other side went quiet (the remaining device hears it ended, with the reason). Sent from the silo
 /// where the call's grain runs; the video hub's lifetime manager carries it to devices on the other silos.
 /// </summary>
 internal sealed partial class CallPush(IHubContext<VideoHub, IVideoClient> hub, IOptions<CallOptions> options, ILogger<CallPush> log) : ICallFeed
@@ -16,6 +17,27 @@ internal sealed partial class CallPush(IHubContext<VideoHub, IVideoClient> hub, 
     {
         ArgumentNullException.ThrowIfNull(call);
         _ = SendAsync(call, callerDevice);
+    }
+
+    public void CallLost(CallRecord call, string? peerDevice)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (peerDevice is not null)
+        {
+            _ = SendLostAsync(call, peerDevice);
+        }
+    }
+
+    private async Task SendLostAsync(CallRecord call, string peerDevice)
+    {
+        try
+        {
+            await hub.Clients.Client(peerDevice).Ended(CallView.Of(call, options.Value.RingFor));
+        }
+        catch (Exception e)
+        {
+            Failed(log, call.Id, e);
+        }
     }
 
     private async Task SendAsync(CallRecord call, string? callerDevice)
@@ -37,6 +59,6 @@ internal sealed partial class CallPush(IHubContext<VideoHub, IVideoClient> hub, 
         }
     }
 
-    [LoggerMessage(EventId = 480, Level = LogLevel.Warning, Message = "Could not tell the sides of call {CallId} that it rang out")]
+    [LoggerMessage(EventId = 480, Level = LogLevel.Warning, Message = "Could not tell the sides of call {CallId} what the server decided")]
     private static partial void Failed(ILogger logger, string callId, Exception exception);
 }

@@ -12,7 +12,7 @@ namespace Command.Web.Video;
 /// the call's grain, which knows the two talkers' devices: an offer, answer or candidate goes to the other talker of that
 /// call and nobody else, and anyone else hears "通话不存在或已结束" whether the call exists or not. Refusals change nothing.
 /// </summary>
-/// <remarks>Devices are connections of this silo's hub: a call between two silos needs a SignalR backplane (not configured).</remarks>
+/// <remarks>Devices may be connected to any silo: the hub's lifetime manager (<c>ClusterHubLifetimeManager</c>) carries every send to the others.</remarks>
 [Authorize]
 internal sealed partial class VideoHub(
     IGrainFactory grains, CallTargets targets, CallStore store, IOptions<CallOptions> options, IVideoRoom rooms, ConferenceRelay relay, TimeProvider time) : Hub<IVideoClient>

@@ -164,7 +164,7 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
     }
 
     /// <summary>A browser's video connection: the .NET SignalR client, keeping every push in order.</summary>
-    private sealed class VideoConnection : IAsyncDisposable
+    internal sealed class VideoConnection : IAsyncDisposable
     {
         private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal", "ConferenceInvite", "FeedJoined", "FeedLeft", "ConferenceEnded"];
         private readonly HubConnection connection;
@@ -219,6 +219,27 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
                 {
                     return push.Arguments;
                 }
+            }
+        }
+
+        /// <summary>The next push of <paramref name="method"/> if one comes within <paramref name="wait"/>, passing over others.</summary>
+        public async Task<JsonElement[]?> TryNextAsync(string method, TimeSpan wait)
+        {
+            using var timeout = new CancellationTokenSource(wait);
+            try
+            {
+                while (true)
+                {
+                    var push = await pushes.Reader.ReadAsync(timeout.Token);
+                    if (push.Method == method)
+                    {
+                        return push.Arguments;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
         }
 
