@@ -24,17 +24,7 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         var worker = await WorkerAsync(Chengguan, 0);
         await RunAsync(nameof(The_leader_calls_a_grid_worker_from_the_wall_both_see_each_other_and_hanging_up_ends_it_on_both), worker, async (wall, phone) =>
         {
-            await SignInPhoneAsync(phone, worker);
-            await wall.SignInAsync("leader");
-
-            // Inside the village the dots are the workers'; the worker's own phone put theirs there.
-            await wall.GotoAsync($"/?scope={worker.GridCode[..12]}");
-            await wall.ExpectLiveAsync(worker.GridCode[..12]);
-            var at = await PointAsync(wall, worker.Id);
-            await wall.Mouse.ClickAsync(at.X, at.Y);
-            var card = wall.Locator($"#worker-card[data-worker='{worker.Id}']");
-            await Expect(card).ToBeVisibleAsync(new() { Timeout = Soon });
-            await card.Locator("button[data-action='video-call']").ClickAsync();
+            await CallFromWallAsync(wall, phone, worker);
             await Expect(wall.Locator("#video-window")).ToBeVisibleAsync();
             await Expect(wall.Locator("#video-status")).ToContainTextAsync("正在呼叫");
 
@@ -84,15 +74,7 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         var worker = await WorkerAsync(Chengguan, 1);
         await RunAsync(nameof(The_phone_losing_its_network_in_a_call_comes_back_on_a_new_connection_and_the_call_talks_on), worker, async (wall, phone) =>
         {
-            await SignInPhoneAsync(phone, worker);
-            await wall.SignInAsync("leader");
-            await wall.GotoAsync($"/?scope={worker.GridCode[..12]}");
-            await wall.ExpectLiveAsync(worker.GridCode[..12]);
-            var at = await PointAsync(wall, worker.Id);
-            await wall.Mouse.ClickAsync(at.X, at.Y);
-            var card = wall.Locator($"#worker-card[data-worker='{worker.Id}']");
-            await Expect(card).ToBeVisibleAsync(new() { Timeout = Soon });
-            await card.Locator("button[data-action='video-call']").ClickAsync();
+            await CallFromWallAsync(wall, phone, worker);
             var ring = phone.Locator("#video-ring");
             await Expect(ring).ToBeVisibleAsync(new() { Timeout = Soon });
             await ring.Locator("button[data-video='accept']").ClickAsync();
@@ -308,6 +290,22 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
         using var duty = await silo.ApiAsync("duty");
         var shapes = BoundaryPoints.Parse(await duty.GetStringAsync(new Uri($"/api/regions/{grid[..12]}/boundaries", UriKind.Relative)));
         return new Worker(item.GetProperty("id").GetInt64(), item.GetProperty("name").GetString()!, grid, $"worker-{grid}", shapes.RandomPoint(grid, new Random(n)));
+    }
+
+    /// <summary>The worker signs in on the phone; the leader on the wall opens their card and clicks 视频通话.</summary>
+    private static async Task CallFromWallAsync(IPage wall, IPage phone, Worker worker)
+    {
+        await SignInPhoneAsync(phone, worker);
+        await wall.SignInAsync("leader");
+
+        // Inside the village the dots are the workers'; the worker's own phone put theirs there.
+        await wall.GotoAsync($"/?scope={worker.GridCode[..12]}");
+        await wall.ExpectLiveAsync(worker.GridCode[..12]);
+        var at = await PointAsync(wall, worker.Id);
+        await wall.Mouse.ClickAsync(at.X, at.Y);
+        var card = wall.Locator($"#worker-card[data-worker='{worker.Id}']");
+        await Expect(card).ToBeVisibleAsync(new() { Timeout = Soon });
+        await card.Locator("button[data-action='video-call']").ClickAsync();
     }
 
     private static async Task SignInPhoneAsync(IPage phone, Worker worker)
