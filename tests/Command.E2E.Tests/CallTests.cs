@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -254,6 +255,56 @@ public sealed class CallTests(CallSilo silo, ITestOutputHelper output)
             await wall.ScreenshotAsync(new() { Path = Path.Combine(folder, "console-call.wall.png") });
             await desk.ScreenshotAsync(new() { Path = Path.Combine(folder, "console-call.console.png") });
             await File.WriteAllLinesAsync(Path.Combine(folder, "console-call.console.txt"), console);
+            throw;
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_leader_follows_an_orders_receiver_up_by_video_from_the_console_and_the_call_is_in_the_orders_call_log()
+    {
+        using var leaderApi = await silo.ApiAsync("leader");
+        var issued = await ScreenSilo.Json(await leaderApi.PostAsJsonAsync("/api/orders", new { targets = new[] { $"center-{Chengguan}" }, text = "请立即核查并视频汇报" }));
+        var orderId = issued.GetProperty("id").GetString()!;
+        await using var leaderContext = await silo.NewContextAsync(phone: false);
+        await using var deskContext = await silo.NewContextAsync(phone: false);
+        var leader = await leaderContext.NewPageAsync();
+        var desk = await deskContext.NewPageAsync();
+        var console = new ConcurrentQueue<string>();
+        leader.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} leader {m.Type}: {m.Text}");
+        desk.Console += (_, m) => console.Enqueue($"{DateTime.Now:HH:mm:ss.fff} desk {m.Type}: {m.Text}");
+        try
+        {
+            await desk.SignInAsync($"town-{Chengguan}");
+            await desk.GotoAsync("/console");
+            await desk.WaitForFunctionAsync("() => window.commandVideo !== undefined", null, new() { Timeout = Soon });
+            await leader.SignInAsync("leader");
+            await leader.GotoAsync("/console/orders");
+            await leader.WaitForFunctionAsync("() => window.commandVideo !== undefined", null, new() { Timeout = Soon });
+
+            // The receiver's line in the issued order has 视频通话; the desk rings about the order and answers.
+            var order = leader.Locator($"#orders-issued [data-order='{orderId}']");
+            await order.Locator($"li[data-target='center-{Chengguan}'] button[data-video-call]").ClickAsync();
+            var ring = desk.Locator("#video-ring");
+            await Expect(ring).ToContainTextAsync("领导", new() { Timeout = Soon });
+            await ring.Locator("button[data-video='accept']").ClickAsync();
+            await FramesAsync(leader, 5);
+            await FramesAsync(desk, 5);
+            await leader.Locator("#video-window button[data-video='hangup']").ClickAsync();
+            await Expect(desk.Locator("#video-window")).ToBeHiddenAsync(new() { Timeout = Soon });
+
+            // The order's 通话记录: the leader called 城关镇综治中心, the call connected and ended.
+            await order.Locator($"[data-order-calls='{orderId}']").ClickAsync();
+            var line = order.Locator("#calls tr[data-call]");
+            await Expect(line).ToHaveCountAsync(1, new() { Timeout = Soon });
+            await Expect(line).ToHaveAttributeAsync("data-status", "ended");
+            await Expect(line).ToContainTextAsync("城关镇综治中心");
+        }
+        catch
+        {
+            var folder = ScreenSilo.Artifacts("e2e");
+            await leader.ScreenshotAsync(new() { Path = Path.Combine(folder, "order-call.leader.png") });
+            await desk.ScreenshotAsync(new() { Path = Path.Combine(folder, "order-call.desk.png") });
+            await File.WriteAllLinesAsync(Path.Combine(folder, "order-call.console.txt"), console);
             throw;
         }
     }

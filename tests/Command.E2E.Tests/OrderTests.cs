@@ -53,6 +53,8 @@ public sealed class OrderTests(ScreenSilo silo)
             var row = page.Locator("#orders li.order").Filter(new() { HasText = "燃气安全隐患" });
             await Expect(row).ToHaveCountAsync(1);
             await Expect(row.Locator("[data-signed]")).ToHaveTextAsync("0/2 已签收");
+            // Each receiver can be followed up by video from its line (the call is logged against the order).
+            await Expect(row.Locator("[data-target] button[data-action='video-call']")).ToHaveCountAsync(2);
             var id = await row.GetAttributeAsync("data-order");
             await Expect(row.Locator("[data-order-attachment]")).ToHaveTextAsync("燃气点位.png");
             await Expect(row).ToContainTextAsync(openCase);

@@ -6,6 +6,7 @@
 
 /* global signalR, L */
 import { el, getJson, postJson, setText, formatTime, ApiError } from './util.js';
+import { callButton } from '../video/call.js';
 
 const ISSUERS = new Set(['Leader', 'DutyOfficer', 'TownshipCenter']);
 const DONE_KEEP_MS = 10 * 60 * 1000;   // a finished order stays on the wall this long
@@ -32,6 +33,20 @@ async function uploadFiles(files) {
 }
 
 const place = (lat, lon) => `${lat.toFixed(5)}，${lon.toFixed(5)}`;
+
+/**
+ * Follows a receiver up by video, the call logged against the order; departments take no calls, so none for them. The
+ * button is the cards' 视频通话 (empty for roles that start no calls).
+ */
+function followUp(target, order, role) {
+    if (target.key.startsWith('dept-')) return null;
+    const button = callButton(role, target.key, target.name, { orderId: order.id });
+    if (button instanceof HTMLElement) {
+        button.textContent = '视频';
+        button.removeAttribute('data-target');   // the receiver's line is the [data-target]
+    }
+    return button;
+}
 
 /** Wires the panel into `frame` (the map frame) for `user`; nothing for a role that issues no orders. `map` is the Leaflet map. */
 export function createOrders({ frame, user, toast, map }) {
@@ -89,7 +104,7 @@ export function createOrders({ frame, user, toast, map }) {
     function row(o) {
         const targets = el('div', { className: 'order-targets' }, ...o.targets.map(t =>
             el('span', { className: `order-target ${t.unsigned || t.unreported ? 'warn' : t.status}`, dataset: { target: t.key, status: t.unsigned ? 'unsigned' : t.unreported ? 'unreported' : t.status }, title: t.feedbackText ?? '' },
-                t.name, el('em', { text: t.statusName }))));
+                t.name, el('em', { text: t.statusName }), followUp(t, o, user.role))));
         return el('li', { className: `order ${o.warnings ? 'warn' : ''}`, dataset: { order: o.id } },
             el('div', { className: 'order-text', text: o.text }),
             el('div', { className: 'order-progress' },
