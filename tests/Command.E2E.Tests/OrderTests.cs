@@ -32,7 +32,8 @@ public sealed class OrderTests(ScreenSilo silo)
             await form.Locator("[data-order-filter]").FillAsync("综治中心");
             await form.Locator($"[data-option='{firstCenter}'] input").CheckAsync();
             await form.Locator($"[data-option='{secondCenter}'] input").CheckAsync();
-            await form.Locator("[data-order-text]").FillAsync("立即组织排查辖区内燃气安全隐患，今日反馈");
+            // The text carries markup, as anyone may type it: every screen shows it as text.
+            await form.Locator("[data-order-text]").FillAsync("立即组织排查辖区内燃气安全隐患，今日反馈<img src=x onerror=\"window.pwned=1\">");
 
             // An open case linked by searching its code, a photo attached, and the place clicked on the big map.
             await form.Locator("[data-order-case-search]").FillAsync(openCase);
@@ -59,6 +60,9 @@ public sealed class OrderTests(ScreenSilo silo)
             await Expect(row.Locator("[data-order-attachment]")).ToHaveTextAsync("燃气点位.png");
             await Expect(row).ToContainTextAsync(openCase);
             await Expect(page.Locator($"[data-order-pin='{id}']")).ToHaveCountAsync(1);
+            await page.Locator($"[data-order-pin='{id}']").HoverAsync();
+            await Expect(page.Locator(".leaflet-tooltip")).ToContainTextAsync("<img src=x");
+            Assert.True(await page.EvaluateAsync<bool>("() => window.pwned === undefined"), "the order's text ran as markup on the wall");
 
             // A receiver reads the place and the linked case, and opens the attachment.
             using var town = await silo.ApiAsync($"town-{first}");

@@ -31,7 +31,7 @@ export function drawArea(L, map, geojson, highlight) {
     onEachFeature: (feature, shape) => {
       const name = feature.properties?.name;
       if (name) {
-        shape.bindTooltip(name, { sticky: true });
+        shape.bindTooltip(document.createTextNode(name), { sticky: true });   // as text: Leaflet writes a string as HTML
       }
     },
   }).addTo(map);

@@ -88,7 +88,8 @@ export function createOrders({ frame, user, toast, map }) {
             if (!keep.has(id)) { pin.remove(); pins.delete(id); }
         }
         for (const o of placed) {
-            const label = `调度指令：${o.text}`;
+            // A node, not a string: Leaflet writes a string tooltip as HTML, and the text is the issuer's.
+            const label = el('span', { text: `调度指令：${o.text}` });
             let pin = pins.get(o.id);
             if (!pin) {
                 const icon = L.divIcon({ className: 'order-pin', html: `<span data-order-pin="${o.id}">令</span>`, iconSize: [26, 26], iconAnchor: [13, 13] });
