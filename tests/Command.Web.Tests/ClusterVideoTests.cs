@@ -40,6 +40,11 @@ public sealed class ClusterVideoTests
         await using var leader = await VideoConnection.ConnectAsync(a, await TokenAsync(throughA, "leader"));
         await using var worker = await VideoConnection.ConnectAsync(b, workerToken);
 
+        // The worker's other devices, one on each silo: they ring too, stop ringing when the phone on B accepts (on A that
+        // takes the relayed GroupExcept), and never see the call's signalling.
+        await using var secondOnB = await VideoConnection.ConnectAsync(b, workerToken);
+        await using var secondOnA = await VideoConnection.ConnectAsync(a, workerToken);
+
         // The leader on A calls the worker on B: the phone rings, and each step reaches the other side.
         var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}"));
         Assert.True(placed.GetProperty("ok").GetBoolean(), placed.ToString());
@@ -61,6 +66,22 @@ public sealed class ClusterVideoTests
         Assert.Equal("ended", ended.GetProperty("call").GetProperty("status").GetString());
         var atWorker = await worker.NextAsync("Ended");
         Assert.Equal((id, "ended"), (atWorker[0].GetProperty("id").GetString(), atWorker[0].GetProperty("status").GetString()));
+
+        // A marker: a second call rings every device of the worker. Whatever the first call pushed to a device came before
+        // it on that connection, so everything up to the marker is all the device will ever get of the first call: each
+        // push exactly once (nothing relayed back to its own silo), and no signal where it does not belong.
+        var marker = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}"));
+        Assert.True(marker.GetProperty("ok").GetBoolean(), marker.ToString());
+        var markerId = marker.GetProperty("call").GetProperty("id").GetString()!;
+        Assert.Equal(
+            [("Ring", id), ("Signal", id), ("Signal", id), ("Ended", id), ("Ring", markerId)],
+            await worker.SeenUntilAsync("Ring", markerId));
+        foreach (var other in new[] { secondOnB, secondOnA })
+        {
+            Assert.Equal([("Ring", id), ("RingStopped", id), ("Ring", markerId)], await other.SeenUntilAsync("Ring", markerId));
+        }
+
+        Assert.Equal([("Accepted", id), ("Signal", id)], leader.Seen);
 
         // Orders: the township center's console is on B, the worker's phone on A. Whichever silo an order's grain runs on,
         // one of its two receivers is on the other.
@@ -148,6 +169,7 @@ public sealed class ClusterVideoTests
         private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal"];
         private readonly HubConnection connection;
         private readonly Channel<(string Method, JsonElement[] Arguments)> pushes = Channel.CreateUnbounded<(string, JsonElement[])>();
+        private readonly List<(string Method, string CallId)> seen = [];
 
         private VideoConnection(HubConnection connection)
         {
@@ -156,7 +178,13 @@ public sealed class ClusterVideoTests
             {
                 connection.On(method, Enumerable.Repeat(typeof(JsonElement), method == "Signal" ? 2 : 1).ToArray(), args =>
                 {
-                    pushes.Writer.TryWrite((method, [.. args.Cast<JsonElement>()]));
+                    JsonElement[] arguments = [.. args.Cast<JsonElement>()];
+                    lock (seen)
+                    {
+                        seen.Add((method, CallIdOf(method, arguments)));
+                    }
+
+                    pushes.Writer.TryWrite((method, arguments));
                     return Task.CompletedTask;
                 });
             }
@@ -179,7 +207,46 @@ public sealed class ClusterVideoTests
             }
         }
 
+        /// <summary>Every push so far, in arrival order, as its method and call id (whether or not read).</summary>
+        public IReadOnlyList<(string Method, string CallId)> Seen
+        {
+            get
+            {
+                lock (seen)
+                {
+                    return [.. seen];
+                }
+            }
+        }
+
         public Task<JsonElement> InvokeAsync(string method, params object?[] args) => connection.InvokeCoreAsync<JsonElement>(method, args);
+
+        /// <summary>Every push up to and including the <paramref name="method"/> push for <paramref name="callId"/>, once it came.</summary>
+        public async Task<IReadOnlyList<(string Method, string CallId)>> SeenUntilAsync(string method, string callId)
+        {
+            using var timeout = new CancellationTokenSource(Within);
+            try
+            {
+                while (true)
+                {
+                    var push = await pushes.Reader.ReadAsync(timeout.Token);
+                    if (push.Method == method && CallIdOf(push.Method, push.Arguments) == callId)
+                    {
+                        lock (seen)
+                        {
+                            return [.. seen.Take(seen.IndexOf((method, callId)) + 1)];
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No {method} for call {callId} reached this connection within {Within.TotalSeconds:0} s");
+            }
+        }
+
+        private static string CallIdOf(string method, JsonElement[] arguments)
+            => (method == "Signal" ? arguments[0].GetString() : arguments[0].GetProperty("id").GetString()) ?? "";
 
         /// <summary>The next push of <paramref name="method"/>, passing over others.</summary>
         public async Task<JsonElement[]> NextAsync(string method)

@@ -11,10 +11,12 @@ namespace Command.Grains.Live;
 public interface IMeshPeer : IGrainObserver
 {
     /// <summary>
-    /// Messages published on another silo, in order. Answered once they are handed to this silo's connections, so the sender
-    /// sends its next batch only then and batches never overtake each other.
+    /// Messages published on another silo, in order. Answered once their writes to this silo's connections have started (not
+    /// finished: one connection that stopped draining must not hold up the others), so the sender sends its next batch only
+    /// then and batches never overtake each other. The sender cancels a call not answered in time: a batch still queued then
+    /// is not handed on at all, rather than after the next one.
     /// </summary>
-    Task DeliverAsync(MeshBatch batch);
+    Task DeliverAsync(MeshBatch batch, CancellationToken cancellationToken);
 
     /// <summary>A silo has just joined: renew now to learn it, rather than at the next renewal.</summary>
     [OneWay]

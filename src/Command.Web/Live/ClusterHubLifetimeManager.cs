@@ -92,6 +92,12 @@ internal sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManag
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionIds);
+        if (!mesh.HasPeers)
+        {
+            // Alone: every connection there is is here.
+            return local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
+        }
+
         var elsewhere = connectionIds.Where(id => !here.ContainsKey(id)).ToList();
         if (elsewhere.Count > 0)
         {
