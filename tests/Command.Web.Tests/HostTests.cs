@@ -62,6 +62,17 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task A_call_reminder_period_below_the_silos_reminder_minimum_refuses_to_start_and_names_both_settings()
+    {
+        // Orleans would refuse the reminder of every call placed; better not to start than to fail each call.
+        await using var factory = new SiloFactory(new() { ["Calls:ReminderPeriod"] = "00:00:10" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("Calls:ReminderPeriod must not be shorter than Silo:ReminderMinimumPeriod", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_database_stops_the_start_with_a_message_naming_the_settings()
     {
         await using var factory = new SiloFactory(new()

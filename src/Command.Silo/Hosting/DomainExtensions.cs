@@ -41,7 +41,11 @@ internal static class DomainExtensions
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, AttachmentStore.MigrationComponent));
         services.AddCalls();
-        services.AddOptions<CallOptions>().Bind(builder.Configuration.GetSection(CallOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallOptions>().Bind(builder.Configuration.GetSection(CallOptions.Section)).ValidateDataAnnotations()
+            .Validate<IOptions<NodeOptions>>(
+                (calls, node) => calls.ReminderPeriod >= node.Value.ReminderMinimumPeriod,
+                "Calls:ReminderPeriod must not be shorter than Silo:ReminderMinimumPeriod (Orleans refuses the reminder, and every call would fail).")
+            .ValidateOnStart();
         services.AddSingleton(new MigrationSource(GrainsAssembly.Assembly, OrderStore.MigrationComponent));
         services.AddOrderServices();
         services.AddOptions<OrderOptions>().Bind(builder.Configuration.GetSection(OrderOptions.Section)).ValidateDataAnnotations()
