@@ -17,7 +17,7 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
     : ILiveFeed, ILiveRelay, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(50);
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RenewEvery = SiloDirectoryGrain<ILiveRelay>.RenewEvery;
 
     private readonly string origin = Guid.NewGuid().ToString("N");
     private readonly Lock gate = new();
@@ -175,7 +175,7 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         Flush();
         try
         {
-            await grains.GetGrain<ILiveRelayDirectoryGrain>(0).LeaveAsync(origin).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+            await grains.GetGrain<ISiloDirectoryGrain<ILiveRelay>>(0).LeaveAsync(origin).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -275,14 +275,14 @@ public sealed partial class ClusterFeed(ILocalLiveBoard local, IGrainFactory gra
         try
         {
             self ??= grains.CreateObjectReference<ILiveRelay>(this);
-            var listed = await grains.GetGrain<ILiveRelayDirectoryGrain>(0).JoinAsync(origin, self).WaitAsync(RenewEvery);
+            var listed = await grains.GetGrain<ISiloDirectoryGrain<ILiveRelay>>(0).JoinAsync(origin, self).WaitAsync(RenewEvery);
             var now = Environment.TickCount64;
-            foreach (var peer in listed)
+            foreach (var member in listed)
             {
-                listedAt[peer] = now;
+                listedAt[member.Peer] = now;
             }
 
-            foreach (var gone in listedAt.Where(p => now - p.Value > LiveRelayDirectoryGrain.Expiry.TotalMilliseconds).Select(p => p.Key).ToList())
+            foreach (var gone in listedAt.Where(p => now - p.Value > SiloDirectoryGrain<ILiveRelay>.Expiry.TotalMilliseconds).Select(p => p.Key).ToList())
             {
                 listedAt.Remove(gone);
             }

@@ -8,7 +8,7 @@ namespace Command.Grains.Live;
 /// <summary>
 /// Carries messages that must reach every silo's connections (the video hub's sends, changed orders) to the other silos, the way
 /// <see cref="ClusterFeed"/> carries the screens' changes: one grain observer per silo, found through
-/// <see cref="IMeshDirectoryGrain"/>, renewed every <see cref="RenewEvery"/> and taken off at stop. Each peer has its own
+/// <see cref="ISiloDirectoryGrain{TPeer}"/>, renewed every <see cref="RenewEvery"/> and taken off at stop. Each peer has its own
 /// queue, sent as soon as something is in it: one batch in flight per peer, so batches arrive in the order they were
 /// published and what piles up while one is in flight goes as the next batch (or batches: each carries at most
 /// <see cref="MaxBatchBytes"/>). Alone, <see cref="Publish"/> costs one volatile read.
@@ -16,7 +16,7 @@ namespace Command.Grains.Live;
 public sealed partial class SiloMesh(IGrainFactory grains, IServiceProvider services, ILogger<SiloMesh> log)
     : IMeshPeer, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RenewEvery = SiloDirectoryGrain<IMeshPeer>.RenewEvery;
 
     /// <summary>How long a peer may take to take a batch: then the call is cancelled (a batch it has not begun is never handed
     /// on) and the next one goes.</summary>
@@ -201,7 +201,7 @@ public sealed partial class SiloMesh(IGrainFactory grains, IServiceProvider serv
         await renewing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            await grains.GetGrain<IMeshDirectoryGrain>(0).LeaveAsync(origin).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+            await grains.GetGrain<ISiloDirectoryGrain<IMeshPeer>>(0).LeaveAsync(origin).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -250,7 +250,7 @@ public sealed partial class SiloMesh(IGrainFactory grains, IServiceProvider serv
         try
         {
             self ??= grains.CreateObjectReference<IMeshPeer>(this);
-            var listed = await grains.GetGrain<IMeshDirectoryGrain>(0).JoinAsync(origin, self).WaitAsync(RenewEvery);
+            var listed = await grains.GetGrain<ISiloDirectoryGrain<IMeshPeer>>(0).JoinAsync(origin, self).WaitAsync(RenewEvery);
             var now = Environment.TickCount64;
             foreach (var member in listed)
             {
@@ -269,7 +269,7 @@ public sealed partial class SiloMesh(IGrainFactory grains, IServiceProvider serv
                 peer.ListedAt = now;
             }
 
-            foreach (var gone in known.Values.Where(p => now - p.ListedAt > MeshDirectoryGrain.Expiry.TotalMilliseconds).ToList())
+            foreach (var gone in known.Values.Where(p => now - p.ListedAt > SiloDirectoryGrain<IMeshPeer>.Expiry.TotalMilliseconds).ToList())
             {
                 known.Remove(gone.Origin);
                 Retire(gone);
