@@ -343,7 +343,7 @@ public sealed class PhoneTests(ScreenSilo silo)
 
             // Offline: 签收 and 反馈 (text and a photo) wait on the phone, and the card says so.
             await context.SetOfflineAsync(true);
-            await card.GetByRole(AriaRole.Button, new() { Name = "签收", Exact = true }).ClickAsync();
+            await card.GetByRole(AriaRole.Button, new() { Name = "签收", Exact = true }).DblClickAsync(); // queued once
             await Expect(card).ToContainTextAsync("签收待发送");
             await card.Locator("textarea").FillAsync("已上门排查 8 户，发现 1 处违规充电，已劝导整改");
             await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "充电.png", MimeType = "image/png", Buffer = Png });
@@ -398,6 +398,27 @@ public sealed class PhoneTests(ScreenSilo silo)
             order = await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}"));
             Assert.Equal(new[] { ("签收", 1), ("反馈", 2) }, Steps(order, worker));
             Assert.Equal(2, (await WorkerLineAsync(duty, id, worker)).GetProperty("photos").GetArrayLength());
+
+            // A 反馈 refused for good shows what it said, and 改后重发 puts it back into the draft to be changed and sent.
+            await context.RouteAsync($"**/api/orders/{id}/feedback", route => route.FulfillAsync(new()
+            {
+                Status = 400,
+                ContentType = "application/problem+json",
+                Body = """{"title":"请求有误","status":400,"detail":"反馈内容不符合要求"}""",
+            }));
+            await note.FillAsync("第三次核查：一切正常");
+            await card.GetByRole(AriaRole.Button, new() { Name = "再次反馈", Exact = true }).ClickAsync();
+            var refused = card.Locator(".refused");
+            await Expect(refused).ToContainTextAsync("反馈未被接受：反馈内容不符合要求", new() { Timeout = Soon });
+            await Expect(refused).ToContainTextAsync("反馈内容：第三次核查：一切正常");
+            await context.UnrouteAsync($"**/api/orders/{id}/feedback");
+            await refused.GetByRole(AriaRole.Button, new() { Name = "改后重发", Exact = true }).ClickAsync();
+            await Expect(card.Locator(".refused")).ToHaveCountAsync(0, new() { Timeout = Soon });
+            await Expect(note).ToHaveValueAsync("第三次核查：一切正常");
+            await note.FillAsync("第三次核查：一切正常，已拍照存档");
+            await card.GetByRole(AriaRole.Button, new() { Name = "再次反馈", Exact = true }).ClickAsync();
+            await Expect(card).ToContainTextAsync("已反馈：第三次核查：一切正常，已拍照存档", new() { Timeout = Soon });
+            Assert.Equal(new[] { ("签收", 1), ("反馈", 3) }, Steps(await ScreenSilo.Json(await duty.GetAsync($"/api/orders/{id}")), worker));
         });
     }
 

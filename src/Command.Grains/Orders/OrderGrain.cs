@@ -143,9 +143,9 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
     {
         ArgumentNullException.ThrowIfNull(feedback);
         var (next, target) = Receiver(actor);
-        if (feedback.RequestId is not null && target.FeedbackRequest == feedback.RequestId)
+        if (feedback.RequestId is not null && target.FeedbackRequests.Contains(feedback.RequestId))
         {
-            return View(); // the same report back sent again (its answer was lost on the way): kept once
+            return View(); // a report back sent again (its answer was lost on the way, maybe before a newer one): kept once
         }
 
         if (target.Status == OrderTargetStatus.Pending)
@@ -159,7 +159,10 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
         target.FeedbackBy = actor.UserName;
         target.FeedbackByName = actor.DisplayName;
         target.FeedbackText = feedback.Text;
-        target.FeedbackRequest = feedback.RequestId;
+        if (feedback.RequestId is not null)
+        {
+            target.FeedbackRequests.Add(feedback.RequestId);
+        }
         target.Photos.AddRange(feedback.Photos.Where(p => !target.Photos.Contains(p)));
         var warnings = new List<SqlStatement>();
         var cleared = target.UnreportedId;

@@ -94,7 +94,7 @@ public static class OrderAttachments
 
 /// <summary>
 /// A report back (反馈): text and the ids of photos uploaded to the order first; <see cref="RequestId"/>, when given (the
-/// client's Idempotency-Key), makes the same report sent again answered instead of kept twice.
+/// client's Idempotency-Key), makes the same report sent again answered instead of kept twice, even after newer ones.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderFeedback(string Text, IReadOnlyList<string> Photos, string? RequestId = null);

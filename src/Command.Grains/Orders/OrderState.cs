@@ -48,6 +48,8 @@ public sealed class OrderState
 
 public sealed class OrderTarget
 {
+    private List<string> feedbackRequests = [];
+
     public string Key { get; set; } = string.Empty;
 
     public string Name { get; set; } = string.Empty;
@@ -72,8 +74,28 @@ public sealed class OrderTarget
 
     public List<string> Photos { get; set; } = [];
 
-    /// <summary>The request id (Idempotency-Key) of the last report back: the same one again is answered, not kept twice.</summary>
-    public string? FeedbackRequest { get; set; }
+    /// <summary>
+    /// The request ids (Idempotency-Keys) of every report back this receiver sent: any of them again (a resend arriving late,
+    /// after a newer report back) is answered, not kept again. State stored before the list holds none (read as empty).
+    /// </summary>
+    public List<string> FeedbackRequests
+    {
+        get => feedbackRequests;
+        set => feedbackRequests = value ?? [];
+    }
+
+    /// <summary>Reads the one key state stored before <see cref="FeedbackRequests"/> into it; never written (always null).</summary>
+    public string? FeedbackRequest
+    {
+        get => null;
+        set
+        {
+            if (value is not null && !feedbackRequests.Contains(value))
+            {
+                feedbackRequests.Add(value);
+            }
+        }
+    }
 
     /// <summary>The active 指令未签收 warning, until the receiver signs.</summary>
     public string? WarningId { get; set; }

@@ -4,8 +4,9 @@
 // Both go through the outbox: offline they wait on the phone (the card says 待发送) and go out when the network is back,
 // the 反馈 with its photos uploaded to the order first and its outbox id as Idempotency-Key, so it is kept once.
 // A 反馈 being written is a draft: the card's form is built once and kept across renders (a push, the outbox changing),
-// its text saved in localStorage (per account and order) as it is typed and its photos in IndexedDB once made small, so a
-// reload finds it too; the draft is cleared once the 反馈 is in the outbox.
+// its text saved as it is typed and its photos once made small, both in IndexedDB per account and order (so a reload finds
+// them, the next worker on a shared phone does not, and 退出 clears them); the draft is cleared once the 反馈 is in the
+// outbox. A 反馈 the server refused shows its text and photos and can go back into the draft (改后重发).
 import { api, newId } from './api.js';
 import { kv } from './store.js';
 import { currentOwner, discard, enqueue, mine, onOutboxChange, onSent } from './outbox.js';
@@ -19,6 +20,8 @@ let head = null;
 let list = null;
 let empty = null;
 let toast = () => {};
+let shownFor = null;       // the account whose orders and drafts the list holds
+const signing = new Set(); // order ids whose 签收 is being queued (a double tap queues one)
 
 function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
@@ -31,7 +34,7 @@ const time = iso => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shan
 /** Starts the list in front of `before` (the task list) and the live feed. */
 export function startOrders(options) {
     toast = options.toast;
-    if (box) { load(); return; }   // signed in again: the list and its connection are there already
+    if (box) { forget(); reloadQueued(); load(); return; } // signed in again: the list and its connection are there already
     head = el('div', { className: 'row-between' });
     list = el('ul', { className: 'cards' });
     empty = el('p', { className: 'empty', textContent: '暂无指令' });
@@ -44,7 +47,17 @@ export function startOrders(options) {
     if (window.signalR) watch();
 }
 
+/** Another account signed in on this page: the last one's orders and drafts (its forms) leave the page. */
+function forget() {
+    if (shownFor === currentOwner()) return;
+    shownFor = currentOwner();
+    orders.clear();
+    for (const c of cards.values()) { c.form?.release(); c.li.remove(); }
+    cards.clear();
+}
+
 async function load() {
+    forget();
     try {
         for (const order of await api('GET', '/api/orders?box=received')) keep(order, false);
     } catch {
@@ -61,6 +74,7 @@ async function reloadQueued() {
 /** An order item the outbox delivered: the answer is the order as it now stands. Refusals are told by the app. */
 function sent(item, error, answer) {
     if (item.kind !== 'order' || error) return;
+    queued = queued.filter(i => i.id !== item.id); // no longer 待发送, before the outbox's own change comes round
     if (answer?.id) keep(answer, false);
     toast(item.action === 'sign' ? '已签收' : '已反馈');
     render();
@@ -170,11 +184,11 @@ function fill(c, order) {
         ...feedbackWaits.map(i => el('p', { className: 'muted', textContent: `待发送的反馈：${i.text}${i.photos.length ? `（照片 ${i.photos.length} 张）` : ''}` })),
         ...refused.map(refusal),
         line && !signed && !refused.some(i => i.action === 'sign')
-            ? el('button', { type: 'button', className: 'primary', textContent: '签收', onclick: () => sign(order.id) })
+            ? el('button', { type: 'button', className: 'primary', textContent: '签收', disabled: signing.has(order.id), onclick: event => sign(order.id, event.target) })
             : null);
 
     if (signed) {
-        const form = c.form || (c.form = feedbackForm(order.id));
+        const form = formOf(c, order.id);
         form.querySelector('button[type=submit]').textContent = line.status === 'reported' || feedbackWaits.length ? '再次反馈' : '反馈';
         if (form.parentNode !== c.li) c.li.append(form);
     } else {
@@ -182,72 +196,165 @@ function fill(c, order) {
     }
 }
 
-/** What the server refused for good, with its reason, and the button that deletes it from the phone. */
+const formOf = (c, id) => c.form || (c.form = feedbackForm(id));
+
+/**
+ * What the server refused for good, with its reason and (a 反馈) what it said; 删除 deletes it from the phone, and a 反馈 can
+ * go back into the order's draft (改后重发) to be changed and sent again.
+ */
 function refusal(item) {
     const remove = el('button', { type: 'button', className: 'ghost small', textContent: '删除' });
     remove.addEventListener('click', async () => {
         if (!confirm(`删除后无法恢复${item.photos?.length ? `（含照片 ${item.photos.length} 张）` : ''}。确定删除？`)) return;
         await discard(item.id);
     });
+    const retry = item.action === 'feedback' ? el('button', { type: 'button', className: 'ghost small', textContent: '改后重发' }) : null;
+    retry?.addEventListener('click', async () => {
+        const c = cards.get(item.orderId);
+        if (!c || !await formOf(c, item.orderId).adopt(item.text, item.photos || [])) return;
+        await discard(item.id);
+        c.form.querySelector('textarea').focus();
+    });
     return el('div', { className: 'refused' },
-        el('p', { className: 'error reason', textContent: `${describe(item)}未被接受：${item.refused.reason}` }), remove);
+        el('p', { className: 'error reason', textContent: `${describe(item)}未被接受：${item.refused.reason}` }),
+        item.action === 'feedback'
+            ? el('p', { className: 'muted', textContent: `反馈内容：${item.text}${item.photos?.length ? `（照片 ${item.photos.length} 张）` : ''}` })
+            : null,
+        retry, remove);
 }
 
-async function sign(id) {
-    if (await enqueue({ id: newId(), kind: 'order', action: 'sign', orderId: id })) {
-        if (!navigator.onLine) toast('离线：签收已保存在手机上，联网后自动发送', 4000);
+/** Queues one 签收 however often it is tapped: none while one is being queued or already waits. */
+async function sign(id, button) {
+    if (signing.has(id)) return;
+    signing.add(id);
+    button.disabled = true;
+    try {
+        if ((await mine()).some(i => i.kind === 'order' && i.action === 'sign' && i.orderId === id && !i.refused)) return;
+        if (await enqueue({ id: newId(), kind: 'order', action: 'sign', orderId: id })) {
+            if (!navigator.onLine) toast('离线：签收已保存在手机上，联网后自动发送', 4000);
+        }
+    } finally {
+        signing.delete(id);
+        button.disabled = false;
+        render();
     }
 }
 
 // ---- the 反馈 draft ------------------------------------------------------------------------------------------------
 
-const textKey = id => `command.order-draft.${currentOwner()}.${id}`;
-const photosKey = id => `order-draft:${id}`; // kv: cleared with the rest when the worker signs out
+// kv (IndexedDB), per account and order: cleared with the rest when the worker signs out (退出).
+const textKey = (owner, id) => `order-draft-text:${owner}:${id}`;
+const photosKey = (owner, id) => `order-draft:${owner}:${id}`;
+const oldTextKey = (owner, id) => `command.order-draft.${owner}.${id}`; // where an older page kept the text
 
-/** The 反馈 form of one order, with its draft; built once per order and kept by the card. */
+/**
+ * The 反馈 form of one order, with its draft; built once per order and kept by the card. While picked photos are being made
+ * small the form waits for them (its button disabled, a submit awaits them), so a 反馈 never goes without them and never
+ * finds them come back into the draft after it.
+ */
 function feedbackForm(id) {
+    const owner = currentOwner();
     const note = el('textarea', { rows: 2, maxLength: 2000, placeholder: '反馈内容', required: true });
     const input = el('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true });
     const thumbs = el('div', { className: 'thumbs' });
+    const busy = el('span', { className: 'muted', textContent: '照片处理中…', hidden: true });
     const submit = el('button', { type: 'submit', className: 'primary', textContent: '反馈' });
     const form = el('form', { className: 'panel' }, note,
-        el('label', { className: 'file' }, el('span', { className: 'pick', textContent: '拍照或选择照片' }), input), thumbs, submit);
+        el('label', { className: 'file' }, el('span', { className: 'pick', textContent: '拍照或选择照片' }), input), thumbs, busy, submit);
     let photos = [];
+    let preparing = null; // the photos being restored or made small; the draft changes only when it is over
+    const release = list => list.forEach(p => { if (p.url) URL.revokeObjectURL(p.url); p.url = null; });
     const show = () => thumbs.replaceChildren(...photos.map(p => el('img', { src: p.url ||= URL.createObjectURL(p.blob), alt: '照片' })));
+    const setPhotos = list => { release(photos); photos = list; show(); };
+    const saveText = () => kv.set(textKey(owner, id), note.value).catch(() => { /* kept in the page only */ });
 
-    note.value = localStorage.getItem(textKey(id)) || '';
-    note.addEventListener('input', () => localStorage.setItem(textKey(id), note.value));
-    kv.get(photosKey(id)).then(kept => {
-        if (kept?.length && photos.length === 0) { photos = kept; show(); }
-    }).catch(() => { /* no photos kept */ });
+    /** Runs `work` as the form's one preparation: the button waits, and a submit waits for it. */
+    const prepareWith = work => {
+        const run = (async () => {
+            await preparing?.catch(() => {});
+            await work();
+        })();
+        preparing = run;
+        submit.disabled = true;
+        busy.hidden = false;
+        run.catch(() => toast('照片处理失败，请重新选择')).finally(() => {
+            if (preparing !== run) return;
+            preparing = null;
+            submit.disabled = false;
+            busy.hidden = true;
+        });
+        return run;
+    };
+
+    prepareWith(async () => {
+        let text = await kv.get(textKey(owner, id)).catch(() => null);
+        const old = localStorage.getItem(oldTextKey(owner, id));
+        if (old != null) {
+            localStorage.removeItem(oldTextKey(owner, id));
+            text ??= old;
+            if (text) await kv.set(textKey(owner, id), text).catch(() => {});
+        }
+
+        if (text && !note.value) note.value = text;
+        const kept = await kv.get(photosKey(owner, id)).catch(() => null);
+        if (kept?.length && photos.length === 0) setPhotos(kept);
+    }).catch(() => {});
+    note.addEventListener('input', saveText);
 
     // The picked photos replace the draft's, shown once made small and kept (a reload then finds them).
-    input.addEventListener('change', async () => {
-        const picked = [];
-        for (const file of input.files || []) picked.push(await prepare(file));
-        photos = picked;
-        await kv.set(photosKey(id), storable(photos)).catch(() => { /* kept for this page only */ });
-        show();
+    input.addEventListener('change', () => {
+        const files = [...(input.files || [])];
+        prepareWith(async () => {
+            const picked = [];
+            try {
+                for (const file of files) picked.push(await prepare(file));
+            } catch (e) {
+                release(picked);
+                throw e;
+            }
+
+            setPhotos(picked);
+            await kv.set(photosKey(owner, id), storable(photos)).catch(() => { /* kept for this page only */ });
+        }).catch(() => {});
     });
 
     form.addEventListener('submit', async event => {
         event.preventDefault();
-        const text = note.value.trim();
-        if (!text) return;
+        if (submit.disabled && !preparing) return; // already being queued
         submit.disabled = true;
         try {
+            await preparing?.catch(() => {});
+            const text = note.value.trim();
+            if (!text) return;
             if (!await enqueue({ id: newId(), kind: 'order', action: 'feedback', orderId: id, text, photos: storable(photos) })) return;
             // In the outbox now, which sends it: the draft is done.
-            localStorage.removeItem(textKey(id));
-            await kv.remove(photosKey(id)).catch(() => {});
+            await kv.remove(textKey(owner, id)).catch(() => {});
+            await kv.remove(photosKey(owner, id)).catch(() => {});
             note.value = '';
             input.value = '';
-            photos = [];
-            show();
+            setPhotos([]);
             if (!navigator.onLine) toast('离线：反馈已保存在手机上，联网后自动发送', 4000);
         } finally {
-            submit.disabled = false;
+            submit.disabled = !!preparing;
         }
     });
+
+    /** A refused 反馈 back into the draft (改后重发); a draft with other text is replaced only if the worker agrees. */
+    form.adopt = async (text, kept) => {
+        await preparing?.catch(() => {});
+        const current = note.value.trim();
+        if ((current && current !== text) || photos.length) {
+            if (!confirm('当前正在填写的反馈将被替换。确定？')) return false;
+        }
+
+        note.value = text;
+        await saveText();
+        setPhotos(kept.map(p => ({ blob: p.blob, name: p.name })));
+        await kv.set(photosKey(owner, id), storable(photos)).catch(() => {});
+        return true;
+    };
+
+    /** The page lets the form go (another account signed in): its thumbnails' object URLs go too. */
+    form.release = () => release(photos);
     return form;
 }

@@ -4,7 +4,7 @@
 // refused positions are dropped, and counted (with the last reason) for the worker to see. A report carries its own id as
 // Idempotency-Key, so a resend after a lost answer is the same case, and it remembers each step done (case opened, photos
 // uploaded). A case action carries its id the same way (the case keeps it with the step), and so does an order's 反馈 (the
-// order keeps the last one's); an order's 签收 sent again changes nothing.
+// order keeps every one it took); an order's 签收 sent again changes nothing.
 // Every item is filed under the account signed in when it was made, and only the signed-in account's items are sent: the
 // session is what the server takes the sender from, so a queue left by one worker (whose session ran out) is kept for that
 // worker and never goes out under the next one who signs in on the same phone. An SOS goes out before anything else.

@@ -1,7 +1,7 @@
 // The phone's service worker: the shell (these files) comes from the cache, so the page starts without a network, and is
 // refreshed from the server in the background whenever it is reachable. The API and the hubs always go to the network:
 // what must survive being offline waits in the page's IndexedDB outbox, not here.
-const CACHE = 'command-m-v5'; // a new version whenever the shell's modules change together (v2: items filed by account; v3: refused items kept; v4: orders; v5: orders through the outbox)
+const CACHE = 'command-m-v6'; // a new version whenever the shell's modules change together (v2: items filed by account; v3: refused items kept; v4: orders; v5: orders through the outbox; v6: order drafts per account in IndexedDB)
 const SHELL = [
     '/m/', '/m/app.css', '/m/app.js', '/m/api.js', '/m/store.js', '/m/outbox.js', '/m/gps.js', '/m/tasks.js', '/m/photos.js', '/m/patrol.js', '/m/orders.js',
     '/m/manifest.webmanifest', '/m/icons/icon.svg', '/m/icons/icon-192.png', '/m/icons/icon-512.png',
