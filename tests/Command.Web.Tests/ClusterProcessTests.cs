@@ -15,17 +15,14 @@ public sealed class ClusterProcessTests
 {
     private const int Cases = 8;
 
-    private static readonly string Configuration =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
     [SkippableFact]
     public async Task Conflicting_case_actions_through_two_silos_are_all_kept_and_answered_without_a_5xx_even_when_one_silo_is_killed()
     {
         await using var database = await TestDatabase.CreateAsync(StorageProvider.Postgres);
 
         // One after the other: the second joins a running cluster.
-        await using var a = await SiloProcess.StartAsync(Settings(database), Configuration, TimeSpan.FromMinutes(3));
-        await using var b = await SiloProcess.StartAsync(Settings(database), Configuration, TimeSpan.FromMinutes(3));
+        await using var a = await DemoClusterNode.StartAsync(DemoClusterNode.Settings(database));
+        await using var b = await DemoClusterNode.StartAsync(DemoClusterNode.Settings(database));
         using var throughA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         using var throughB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var actions = await ClusterActions.PrepareAsync([throughA, throughB]);
@@ -58,8 +55,8 @@ public sealed class ClusterProcessTests
     public async Task Sign_for_deadlines_pending_on_a_killed_silo_fire_once_on_the_other()
     {
         await using var database = await TestDatabase.CreateAsync(StorageProvider.Postgres);
-        await using var a = await SiloProcess.StartAsync(ShortDeadlines(Settings(database)), Configuration, TimeSpan.FromMinutes(3));
-        await using var b = await SiloProcess.StartAsync(ShortDeadlines(Settings(database)), Configuration, TimeSpan.FromMinutes(3));
+        await using var a = await DemoClusterNode.StartAsync(ShortDeadlines(DemoClusterNode.Settings(database)));
+        await using var b = await DemoClusterNode.StartAsync(ShortDeadlines(DemoClusterNode.Settings(database)));
         using var throughA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         using var throughB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var actions = await ClusterActions.PrepareAsync([throughA, throughB]);
@@ -113,12 +110,4 @@ public sealed class ClusterProcessTests
         return view.RootElement.GetProperty("warnings").EnumerateArray().Count(w => w.GetProperty("kind").GetString() == "unsigned");
     }
 
-    private static Dictionary<string, string> Settings(TestDatabase database)
-    {
-        var settings = SiloProcess.ClusterNode(database.ConnectionString, poolSize: 8);
-        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
-        settings["Demo__Enabled"] = "true";
-        settings["Demo__Simulate"] = "false";
-        return settings;
-    }
 }

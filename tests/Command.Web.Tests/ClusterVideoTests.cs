@@ -22,15 +22,12 @@ public sealed class ClusterVideoTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(15);
 
-    private static readonly string Configuration =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
     [SkippableFact]
     public async Task A_call_and_orders_reach_people_connected_to_the_other_silo()
     {
         await using var database = await TestDatabase.CreateAsync(StorageProvider.Postgres);
-        await using var a = await SiloProcess.StartAsync(Settings(database), Configuration, TimeSpan.FromMinutes(3));
-        await using var b = await SiloProcess.StartAsync(Settings(database), Configuration, TimeSpan.FromMinutes(3));
+        await using var a = await DemoClusterNode.StartAsync(DemoClusterNode.Settings(database));
+        await using var b = await DemoClusterNode.StartAsync(DemoClusterNode.Settings(database));
         await MeshedAsync(a, b);
         using var throughA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
         using var throughB = new HttpClient { BaseAddress = b.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
@@ -145,14 +142,6 @@ public sealed class ClusterVideoTests
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
-    private static Dictionary<string, string> Settings(TestDatabase database)
-    {
-        var settings = SiloProcess.ClusterNode(database.ConnectionString, poolSize: 8);
-        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
-        settings["Demo__Enabled"] = "true";
-        settings["Demo__Simulate"] = "false";
-        return settings;
-    }
 
     private static HubConnection Hub(SiloProcess silo, string path, string token) => new HubConnectionBuilder()
         .WithUrl(new Uri(silo.BaseAddress, path), o =>
