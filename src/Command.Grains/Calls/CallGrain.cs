@@ -1,5 +1,6 @@
 using Command.Data;
 using Command.Grains.Audit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
@@ -11,13 +12,16 @@ namespace Command.Grains.Calls;
 /// devices of the two sides, and when each last showed a sign of life, live only in the activation, which a live call
 /// keeps alive. A side quiet for longer than <see cref="CallOptions.AwayFor"/> ends the call (a timer on the injected
 /// clock); a reminder, registered while the call is live, brings the grain back when the silo holding it died, so no call
-/// stays 通话中 for ever.
+/// stays 通话中 for ever. A coarse last-alive time (at most one write a minute, on beats) is kept in the row, so a call
+/// whose whole cluster stopped ends at about when it was last heard of, not when the cluster came back.
 /// </summary>
-internal sealed class CallGrain(CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, ICallFeed feed, TimeProvider time)
+internal sealed partial class CallGrain(
+    CallStore store, Database database, AuditLog audit, IOptions<CallOptions> options, ICallFeed feed, TimeProvider time, ILogger<CallGrain> logger)
     : Grain, ICallGrain, IRemindable
 {
     private const string Live = "live";
     private static readonly TimeSpan LongestCall = TimeSpan.FromHours(4);
+    private static readonly TimeSpan AliveEvery = TimeSpan.FromMinutes(1);
     private CallRecord? call;
     private string? callerDevice;
     private string? answerDevice;
@@ -25,6 +29,13 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
     private DateTimeOffset answerSeen;
     private IGrainTimer? ringing;
     private IGrainTimer? watching;
+
+    // When the call was last known alive before this activation (its row's coarse mark), and whether each side has shown a
+    // sign of life since: a side never heard of again ends the call at the mark, not at this activation's time.
+    private DateTimeOffset? aliveBefore;
+    private bool callerHeard = true;
+    private bool answerHeard = true;
+    private DateTimeOffset aliveSaved;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +46,9 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
             // Back after the activation was lost (its silo died): the devices are unknown until they beat or resume, and each
             // side has the grace from now to do so.
             callerSeen = answerSeen = time.GetUtcNow();
+            aliveBefore = await store.AliveAtAsync(live.Id, cancellationToken) ?? live.ConnectedAt ?? live.StartedAt;
+            aliveSaved = aliveBefore.Value;
+            callerHeard = answerHeard = false;
             Watch();
             DelayDeactivation(LongestCall);
         }
@@ -50,7 +64,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
 
         await SaveAsync(CallMachine.Ring(this.GetPrimaryKeyString(), ring, time.GetUtcNow()), ring.Caller, "call-ring");
         callerDevice = ring.CallerDevice;
-        callerSeen = time.GetUtcNow();
+        callerSeen = aliveSaved = time.GetUtcNow();
         ringing = this.RegisterGrainTimer(_ => ExpireAsync(), options.Value.RingFor, Timeout.InfiniteTimeSpan);
         Watch();
         DelayDeactivation(LongestCall);
@@ -60,7 +74,8 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
 
     public async Task<CallOutcome> AcceptAsync(string user, string party, string device)
     {
-        await ExpireAsync();
+        // A caller gone past the grace has ended the call (missed) first: nothing connects to nobody.
+        await CheckAsync();
         if (call is null || !CallMachine.IsParty(call, user, party))
         {
             return CallOutcome.NotFound;
@@ -74,6 +89,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         await SaveAsync(next, user, "call-accept");
         answerDevice = device;
         answerSeen = time.GetUtcNow();
+        answerHeard = true;
         StopRinging();
         return CallOutcome.Done(next, callerDevice);
     }
@@ -98,7 +114,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
 
     public async Task<CallOutcome> HangUpAsync(string user)
     {
-        await ExpireAsync();
+        await CheckAsync();
         if (call is null || (user != call.Caller && user != call.AnsweredBy))
         {
             return CallOutcome.NotFound;
@@ -172,6 +188,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         }
 
         Attach(caller, device);
+        await MarkAliveAsync();
         return CallOutcome.Done(call, caller ? answerDevice : callerDevice);
     }
 
@@ -189,6 +206,7 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         }
 
         Attach(caller, device);
+        await MarkAliveAsync();
         return CallOutcome.Done(call, caller ? answerDevice : callerDevice);
     }
 
@@ -203,11 +221,11 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         // The grace counts from the drop; signalling waits for the device to come back.
         if (caller)
         {
-            (callerDevice, callerSeen) = (null, time.GetUtcNow());
+            (callerDevice, callerSeen, callerHeard) = (null, time.GetUtcNow(), true);
         }
         else
         {
-            (answerDevice, answerSeen) = (null, time.GetUtcNow());
+            (answerDevice, answerSeen, answerHeard) = (null, time.GetUtcNow(), true);
         }
 
         return CallOutcome.Done(call);
@@ -230,11 +248,31 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
     {
         if (caller)
         {
-            (callerDevice, callerSeen) = (device, time.GetUtcNow());
+            (callerDevice, callerSeen, callerHeard) = (device, time.GetUtcNow(), true);
         }
         else
         {
-            (answerDevice, answerSeen) = (device, time.GetUtcNow());
+            (answerDevice, answerSeen, answerHeard) = (device, time.GetUtcNow(), true);
+        }
+    }
+
+    /// <summary>Keeps the row's coarse last-alive mark, at most once a minute (a lost write only makes it coarser).</summary>
+    private async Task MarkAliveAsync()
+    {
+        var now = time.GetUtcNow();
+        if (call is not { Status: CallStatus.Connected } || now - aliveSaved < AliveEvery)
+        {
+            return;
+        }
+
+        aliveSaved = now;
+        try
+        {
+            await database.WriteAsync(CallStore.Alive(call.Id, now));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        {
+            LogAliveFailed(logger, e, call.Id);
         }
     }
 
@@ -248,8 +286,10 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         }
 
         var quietSince = time.GetUtcNow() - options.Value.AwayFor;
-        var (reason, seen, peer) = callerSeen < quietSince ? (CallEndReasons.CallerLost, callerSeen, answerDevice)
-            : live.Status == CallStatus.Connected && answerSeen < quietSince ? (CallEndReasons.CalleeLost, answerSeen, callerDevice)
+        // A side not heard of since this activation (the whole cluster stopped) was last alive at the row's mark.
+        var (reason, seen, peer) = callerSeen < quietSince ? (CallEndReasons.CallerLost, callerHeard ? callerSeen : aliveBefore!.Value, answerDevice)
+            : live.Status == CallStatus.Connected && answerSeen < quietSince
+                ? (CallEndReasons.CalleeLost, answerHeard ? answerSeen : aliveBefore!.Value, callerDevice)
             : (null, default, null);
         if (reason is null || CallMachine.Lose(live, reason, seen) is not { } next)
         {
@@ -307,7 +347,15 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
             watching?.Dispose();
             watching = null;
             DelayDeactivation(TimeSpan.Zero);
-            await DisarmAsync();
+            try
+            {
+                await DisarmAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The step is durable: a reminder left behind finds the call over on its next tick and goes then.
+                LogDisarmFailed(logger, e, next.Id);
+            }
         }
     }
 
@@ -316,4 +364,10 @@ internal sealed class CallGrain(CallStore store, Database database, AuditLog aud
         ringing?.Dispose();
         ringing = null;
     }
+
+    [LoggerMessage(EventId = 571, Level = LogLevel.Warning, Message = "Could not keep call {CallId}'s last-alive mark; it stays coarser")]
+    private static partial void LogAliveFailed(ILogger logger, Exception exception, string callId);
+
+    [LoggerMessage(EventId = 572, Level = LogLevel.Warning, Message = "Could not unregister the reminder of call {CallId}, which is over; its next tick does")]
+    private static partial void LogDisarmFailed(ILogger logger, Exception exception, string callId);
 }

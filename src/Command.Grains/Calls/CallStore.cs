@@ -28,6 +28,18 @@ public sealed class CallStore(Database database)
             call.SeenAt?.ToUnixTimeMilliseconds(), call.EndReason);
     }
 
+    /// <summary>The call's coarse last-alive mark (a beat at most once a minute), for a call whose activation was lost.</summary>
+    public static SqlStatement Alive(string id, DateTimeOffset at) =>
+        new("UPDATE calls SET alive_at = $1 WHERE id = $2", at.ToUnixTimeMilliseconds(), id);
+
+    /// <summary>When the call was last marked alive; null when never (a call shorter than a minute).</summary>
+    public async Task<DateTimeOffset?> AliveAtAsync(string id, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset? at = null;
+        await database.QueryAsync(new SqlStatement("SELECT alive_at FROM calls WHERE id = $1", id), r => at = Time(r, 0), cancellationToken);
+        return at;
+    }
+
     public async Task<CallRecord?> FindAsync(string id, CancellationToken cancellationToken = default) =>
         (await ReadAsync(new SqlStatement($"SELECT {Columns} FROM calls WHERE id = $1", id), cancellationToken)).FirstOrDefault();
 

@@ -24,6 +24,9 @@ public interface IVideoClient : ILiveSessionClient
     /// <summary>The other side's offer, answer or ICE candidate.</summary>
     Task Signal(string callId, SignalMessage message);
 
+    /// <summary>The other talker is back on a new connection: signalling sent while it was away was lost, so offer again (ICE restart).</summary>
+    Task PeerBack(string callId);
+
     /// <summary>An invitation to a conference (视频会商): the console or phone rings with 加入.</summary>
     Task ConferenceInvite(ConferenceView conference);
 

@@ -199,6 +199,12 @@ internal sealed partial class VideoHub(
             Hold(callId);
         }
 
+        // The other side's offers sent meanwhile went nowhere: it offers again (an ICE restart) to this connection.
+        if (outcome.Call.Status == CallStatus.Connected && outcome.PeerDevice is { } peer)
+        {
+            await Clients.Client(peer).PeerBack(callId);
+        }
+
         return CallResult.Of(View(outcome.Call));
     }
 

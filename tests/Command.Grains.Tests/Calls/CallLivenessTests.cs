@@ -155,6 +155,73 @@ public sealed class CallLivenessTests
         Assert.Equal(0L, Convert.ToInt64(await cluster.Database.ScalarAsync("SELECT count(*) FROM calls WHERE status = 'connected'"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task A_call_answered_while_the_caller_reconnects_connects_to_the_callers_new_connection_when_it_resumes()
+    {
+        await using var cluster = await CallStateTests.StartAsync();
+        var id = NewId();
+        var call = cluster.GrainFactory.GetGrain<ICallGrain>(id);
+        await call.RingAsync(Ring());
+
+        // The wall's network switches while it rings; the phone answers meanwhile: nobody is there to be told.
+        await call.AwayAsync(Leader, "wall-1");
+        cluster.Clock.Advance(Step);
+        var accepted = await call.AcceptAsync(WorkerUser, Worker, "phone-1");
+        Assert.Equal((CallStatus.Connected, null), (accepted.Call!.Status, accepted.PeerDevice));
+
+        // Back within the grace: the wall learns the call is connected (it then offers), and its signalling reaches the phone.
+        var resumed = await call.ResumeAsync(Leader, "wall-2");
+        Assert.Equal((CallStatus.Connected, "phone-1"), (resumed.Call!.Status, resumed.PeerDevice));
+        Assert.Equal("phone-1", (await call.PeerAsync(Leader, "wall-2")).PeerDevice);
+        Assert.Equal("wall-2", (await call.PeerAsync(WorkerUser, "phone-1")).PeerDevice);
+        Assert.Equal(CallStatus.Connected, (await Store(cluster).FindAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task An_accept_after_the_caller_was_gone_past_the_grace_does_not_connect_and_the_call_is_missed()
+    {
+        await using var cluster = await CallStateTests.StartAsync();
+        var id = NewId();
+        var call = cluster.GrainFactory.GetGrain<ICallGrain>(id);
+        await call.RingAsync(Ring());
+        var dropped = cluster.Clock.GetUtcNow();
+        await call.AwayAsync(Leader, "wall-1");
+
+        // Past the grace but before the ringing runs out, with no timer having looked yet: the answer finds the caller gone.
+        cluster.Clock.Advance(AwayFor + TimeSpan.FromSeconds(1));
+        var late = await call.AcceptAsync(WorkerUser, Worker, "phone-1");
+        Assert.False(late.Ok);
+        Assert.Equal(CallStatus.Missed, late.Call!.Status);
+        var row = await Store(cluster).FindAsync(id);
+        Assert.Equal((CallStatus.Missed, CallEndReasons.CallerLost, dropped, null), (row!.Status, row.EndReason, row.EndedAt, row.AnsweredBy));
+    }
+
+    [Fact]
+    public async Task A_call_whose_whole_cluster_stopped_ends_at_about_when_it_was_last_alive_not_at_the_restart()
+    {
+        await using var cluster = await CallStateTests.StartAsync();
+        var (id, call) = await ConnectedAsync(cluster);
+
+        // Both beat for three minutes: the row keeps a coarse last-alive mark.
+        for (var i = 0; i < 36; i++)
+        {
+            cluster.Clock.Advance(Step);
+            await call.BeatAsync(Leader, "wall-1");
+            await call.BeatAsync(WorkerUser, "phone-1");
+        }
+
+        var lastBeat = cluster.Clock.GetUtcNow();
+
+        // Every silo stops; the cluster comes back two hours later and nobody comes back to the call.
+        await cluster.KillAsync();
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
+        await cluster.RestartAsync();
+
+        var row = await cluster.UntilDueAsync(() => Store(cluster).FindAsync(id), c => c!.Status == CallStatus.Ended, Step, "the orphaned call ended");
+        Assert.InRange(row!.EndedAt!.Value, lastBeat - TimeSpan.FromMinutes(1), lastBeat);
+        Assert.InRange(row.Duration, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3));
+    }
+
     private static async Task<(string Id, ICallGrain Call)> ConnectedAsync(CommandCluster cluster)
     {
         var id = NewId();

@@ -166,7 +166,7 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
     /// <summary>A browser's video connection: the .NET SignalR client, keeping every push in order.</summary>
     internal sealed class VideoConnection : IAsyncDisposable
     {
-        private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal", "ConferenceInvite", "FeedJoined", "FeedLeft", "ConferenceEnded"];
+        private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal", "ConferenceInvite", "FeedJoined", "FeedLeft", "ConferenceEnded", "PeerBack"];
         private readonly HubConnection connection;
         private readonly Channel<(string Method, JsonElement[] Arguments)> pushes = Channel.CreateUnbounded<(string, JsonElement[])>();
 

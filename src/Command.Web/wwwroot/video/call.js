@@ -99,7 +99,9 @@ function createCalls(mode) {
         hub.on('FeedJoined', (id, feed, display) => { if (active?.kind === 'conference' && active.id === id) feedJoined(active, feed, display); });
         hub.on('FeedLeft', (id, feed) => { if (active?.kind === 'conference' && active.id === id) dropFeed(active, feed); });
         hub.on('ConferenceEnded', id => { if (active?.kind === 'conference' && active.id === id) { toast('会商已结束'); end(); } });
-        hub.on('SignedOut', () => { end(); hub.stop(); });
+        hub.on('PeerBack', onPeerBack);
+        // Signed out (elsewhere, or the session expired): hang the call up, so the other side is told at once.
+        hub.on('SignedOut', async () => { await hangUp(); hub.stop(); });
         hub.onreconnecting(() => { if (active?.id && active.kind !== 'conference') setStatus('网络中断，正在重新连接…'); });
         hub.onreconnected(async () => { await watch(); await resume(); });
         await hub.start();
@@ -163,6 +165,7 @@ function createCalls(mode) {
             if (active !== call) return;
             if (pc.connectionState === 'connected') {
                 call.connectedAt = Date.now();
+                clearTimeout(call.neverUp);
                 clearTimeout(call.giveUp);
                 call.giveUp = null;
                 setStatus('通话中');
@@ -191,11 +194,55 @@ function createCalls(mode) {
             }
         };
         call.pc = pc;
+        armGiveUp(call);
         return pc;
     }
 
-    function signal(call, kind, data) {
-        hub.invoke('Signal', call.id, { kind, data }).catch(() => { /* the call ended meanwhile */ });
+    /**
+     * A connection that never carries media (both sides beating, offers lost or ICE failing) is given up after a while
+     * rather than beating for ever; a fresh negotiation (the other side back, a new offer) gives it that while again.
+     */
+    function armGiveUp(call) {
+        if (call.connectedAt) return;
+        clearTimeout(call.neverUp);
+        call.neverUp = setTimeout(() => {
+            if (active === call && !call.connectedAt) hangUp('无法建立媒体连接，通话已结束');
+        }, MEDIA_GIVE_UP_MS);
+    }
+
+    /** Sends to the other talker; answers whether the server took it (refused while the other side is away). */
+    async function signal(call, kind, data) {
+        const result = await hub.invoke('Signal', call.id, { kind, data }).catch(() => null);
+        return !!result?.ok;
+    }
+
+    /**
+     * Perfect negotiation: either side may offer (an ICE restart after a network switch); on glare the callee (polite)
+     * rolls its own offer back and answers, the caller (impolite) ignores the other's offer and waits for its answer. An
+     * offer the server refused (the other side away) or left unanswered past ICE_GRACE_MS is rolled back and made again
+     * on the next beat.
+     */
+    async function offer(call, { iceRestart = false } = {}) {
+        const pc = call.pc;
+        if (!pc || active !== call || pc.signalingState === 'closed') return;
+        try {
+            call.makingOffer = true;
+            await pc.setLocalDescription(await pc.createOffer(iceRestart ? { iceRestart: true } : undefined));
+            call.offeredAt = Date.now();
+            call.offerLost = false;
+            if (!await signal(call, 'offer', pc.localDescription.sdp)) call.offerLost = true;
+        } catch (e) {
+            console.warn('video: offer failed', e);
+        } finally {
+            call.makingOffer = false;
+        }
+    }
+
+    /** True when this side's offer went nowhere: refused by the server, or no answer within the grace. */
+    function offerStale(call) {
+        const pc = call.pc;
+        return pc?.signalingState === 'have-local-offer' && !call.makingOffer
+            && (call.offerLost || Date.now() - (call.offeredAt ?? 0) > ICE_GRACE_MS);
     }
 
     async function onSignal(id, message) {
@@ -205,25 +252,29 @@ function createCalls(mode) {
         const pc = call.pc;
         try {
             if (message.kind === 'offer') {
-                // Both sides may restart ICE at once: the caller's offer wins; the callee rolls its own back and answers.
-                if (pc.signalingState !== 'stable') {
-                    if (call.role === 'caller') return;
-                    await pc.setLocalDescription({ type: 'rollback' });
-                }
+                // Glare (both restart ICE at once): the caller's offer wins; the callee rolls its own back and answers.
+                const collision = call.makingOffer || pc.signalingState !== 'stable';
+                // (An own offer that went nowhere does not block: it is rolled back like the callee's.)
+                call.ignoreOffer = call.role === 'caller' && collision && !offerStale(call);
+                if (call.ignoreOffer) return;
+                if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
                 await pc.setRemoteDescription({ type: 'offer', sdp: message.data });
                 await pc.setLocalDescription(await pc.createAnswer());
-                signal(call, 'answer', pc.localDescription.sdp);
+                armGiveUp(call);
+                await signal(call, 'answer', pc.localDescription.sdp);
                 flushCandidates(call);
             } else if (message.kind === 'answer') {
                 if (pc.signalingState !== 'have-local-offer') return;   // an answer to an offer rolled back meanwhile
                 await pc.setRemoteDescription({ type: 'answer', sdp: message.data });
+                call.offerLost = false;
                 flushCandidates(call);
             } else if (message.kind === 'candidate') {
                 if (pc.remoteDescription) await pc.addIceCandidate(JSON.parse(message.data));
                 else call.candidates.push(message.data);
             }
         } catch (e) {
-            console.warn('video: signalling failed', e);
+            // A candidate of an offer ignored on glare fails to add: expected, not worth a warning.
+            if (!call.ignoreOffer) console.warn('video: signalling failed', e);
         }
     }
 
@@ -233,18 +284,32 @@ function createCalls(mode) {
      */
     async function restartIce(call) {
         const pc = call.pc;
-        if (!pc || active !== call || !call.id || pc.signalingState === 'closed') return;
+        if (!pc || active !== call || !call.id || pc.signalingState === 'closed' || call.makingOffer) return;
         const now = Date.now();
         if (call.restartedAt && now - call.restartedAt < ICE_GRACE_MS) return;
-        call.restartedAt = now;
-        call.restarts = (call.restarts ?? 0) + 1;
         try {
+            if (offerStale(call)) await pc.setLocalDescription({ type: 'rollback' });   // our offer went nowhere: make it again
             if (pc.signalingState !== 'stable') return;   // an offer is under way; its answer will bring the new pairs
-            await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-            signal(call, 'offer', pc.localDescription.sdp);
+            call.restartedAt = now;
+            call.restarts = (call.restarts ?? 0) + 1;
+            await offer(call, { iceRestart: true });
         } catch (e) {
             console.warn('video: ICE restart failed', e);
         }
+    }
+
+    /** The other talker is back on a new connection: what we sent meanwhile was lost, so offer again. */
+    function onPeerBack(id) {
+        const call = active;
+        if (!call || call.id !== id || call.kind === 'conference' || !call.pc?.remoteDescription) return;
+        call.restartedAt = 0;
+        armGiveUp(call);
+        restartIce(call);
+    }
+
+    /** A caller whose callee answered while it was away was told nobody: the connected call starts here now. */
+    function catchUp(call, view) {
+        if (call.role === 'caller' && view.status === 'connected' && !call.pc && !call.connecting) onAccepted(view);
     }
 
     /** 心跳: tells the server this side is here; a call the other side left (its silo or network gone) ends here on the answer. */
@@ -252,11 +317,15 @@ function createCalls(mode) {
         clearInterval(call.beat);
         call.beat = setInterval(async () => {
             if (active !== call || !hub || hub.state !== signalR.HubConnectionState.Connected) return;
+            // A Resume that did not get through (the server busy, a silo going) is tried again instead of the beat.
+            if (call.resumeDue) { await resume(); return; }
             const result = await hub.invoke('Beat', call.id).catch(() => null);
             // A refusal is a beat from a connection the server has not moved the call to yet (Resume follows); ignore it.
-            if (result?.ok && !LIVE.has(result.call.status)) { onEnded(result.call); return; }
+            if (!result?.ok || active !== call) return;
+            if (!LIVE.has(result.call.status)) { onEnded(result.call); return; }
+            catchUp(call, result.call);
             // A restart whose offer was lost (the other side not back yet) is tried again while the media stays down.
-            if (result?.ok && ['disconnected', 'failed'].includes(call.pc?.iceConnectionState)) restartIce(call);
+            if (['disconnected', 'failed'].includes(call.pc?.iceConnectionState) || offerStale(call)) restartIce(call);
         }, BEAT_MS);
     }
 
@@ -265,14 +334,18 @@ function createCalls(mode) {
         const call = active;
         if (!call || call.kind === 'conference' || !call.id) return;
         const result = await hub.invoke('Resume', call.id).catch(() => null);
-        if (active !== call || !result) return;
+        if (active !== call) return;
+        call.resumeDue = !result;
+        if (!result) return;
         if (!result.ok) {
             toast('通话已结束');
             end();
             return;
         }
         if (!LIVE.has(result.call.status)) { onEnded(result.call); return; }
+        catchUp(call, result.call);
         if (result.call.status === 'connected' && call.pc) {
+            armGiveUp(call);
             if (call.pc.connectionState === 'connected') setStatus('通话中');
             call.restartedAt = 0;
             restartIce(call);
@@ -302,6 +375,7 @@ function createCalls(mode) {
         clearTimeout(call.timer);
         clearTimeout(call.giveUp);
         clearTimeout(call.iceTimer);
+        clearTimeout(call.neverUp);
         clearInterval(call.beat);
         call.pc?.close();
         for (const sub of call.subs?.values() ?? []) sub.pc?.close();
@@ -401,13 +475,14 @@ function createCalls(mode) {
     async function onAccepted(view) {
         const call = active;
         if (call && call.role === 'caller' && call.id === null) { call.early = view; return; }
-        if (!call || call.id !== view.id || call.role !== 'caller') return;
+        if (!call || call.id !== view.id || call.role !== 'caller' || call.pc || call.connecting) return;
+        call.connecting = true;
         clearTimeout(call.timer);
         setStatus('正在连接…');
         const pc = await peer(call);
         if (active !== call) { pc.close(); return; }   // hung up while the connection was being made
-        await pc.setLocalDescription(await pc.createOffer());
-        signal(call, 'offer', pc.localDescription.sdp);
+        for (const message of call.pending.splice(0)) await onSignal(call.id, message);
+        if (pc.signalingState === 'stable' && !pc.remoteDescription) await offer(call);
     }
 
     function onEnded(view) {
