@@ -203,9 +203,17 @@ public static class OrdersApi
             return (null, $"签收时限(signBy)须晚于现在，反馈时限(feedbackBy)不早于签收时限，且都在 {o.MaxLimit.TotalDays:0} 天之内");
         }
 
-        var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
-            new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy, attachments), profile);
-        return (order, null);
+        try
+        {
+            var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
+                new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy, attachments), profile);
+            return (order, null);
+        }
+        catch (OrderRefusedException e) when (e.Kind is OrderRefusal.State or OrderRefusal.Invalid)
+        {
+            // A draft attachment another order took in the meantime: nothing of this order was kept.
+            return (null, e.Reason);
+        }
     }
 
     private static async Task<IResult> AttachAsync(HttpRequest request, ClaimsPrincipal user, AttachmentStore store)
