@@ -278,6 +278,35 @@ public sealed class OrderTests
         Assert.Null(await Order(cluster, second).GetAsync(Duty));
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Drafts_no_order_took_within_a_day_are_deleted_by_the_sweep_and_an_order_naming_one_is_refused(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var store = cluster.Services.GetRequiredService<AttachmentStore>();
+        var stale = await store.AddAsync(OrderAttachments.DraftOwner(Duty.UserName), "旧图.png", "image/png", [1], Duty.UserName);
+        var kept = await store.AddAsync(OrderAttachments.DraftOwner(Duty.UserName), "已用.png", "image/png", [2], Duty.UserName);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [VillageKey], TimeSpan.FromDays(3), [new OrderAttachment(kept.Id, kept.Name, kept.ContentType, kept.Size, kept.Url)]);
+        cluster.Clock.Advance(TimeSpan.FromHours(23));
+        var fresh = await store.AddAsync(OrderAttachments.DraftOwner(Leader.UserName), "新图.png", "image/png", [3], Leader.UserName);
+        var sweep = cluster.GrainFactory.GetGrain<IDraftSweepGrain>(IDraftSweepGrain.Key);
+        Assert.Equal(0, await sweep.SweepAsync());
+
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await sweep.SweepAsync());
+        Assert.Null(await store.GetAsync(stale.Id));
+        Assert.NotNull(await store.GetAsync(fresh.Id));
+        Assert.Equal(OrderAttachments.Owner(id), (await store.GetAsync(kept.Id))!.CaseCode); // an order's file is never a draft
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'attachment-draft-sweep'"));
+        Assert.Equal(0, await sweep.SweepAsync());
+
+        var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(
+            cluster, NewId(), Duty, [VillageKey], TimeSpan.FromMinutes(30), [new OrderAttachment(stale.Id, stale.Name, stale.ContentType, stale.Size, stale.Url)]));
+        Assert.Equal(OrderRefusal.State, refused.Kind);
+    }
+
     private static IOrderGrain Order(CommandCluster cluster, string id) => cluster.GrainFactory.GetGrain<IOrderGrain>(id);
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..22];

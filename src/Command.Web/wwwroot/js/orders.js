@@ -13,10 +13,13 @@ const DONE_KEEP_MS = 10 * 60 * 1000;   // a finished order stays on the wall thi
 const OPEN_CASES = '/api/cases?status=accepted,dispatched,in_progress,resolved&pageSize=200';
 const FILE_TYPES = 'image/jpeg,image/png,image/webp,application/pdf';
 
-/** Uploads each file as an attachment of the order about to be issued; answers what was stored or throws the Chinese reason. */
-async function uploadFiles(files) {
-    const stored = [];
+/**
+ * Uploads each file as an attachment of the order about to be issued, adding each stored one to `stored` as it goes (and
+ * to `sent`, so a retry after a failure does not send it again); throws the Chinese reason of the first that fails.
+ */
+async function uploadFiles(files, stored, sent) {
     for (const file of files) {
+        if (sent.has(file)) continue;
         const body = new FormData();
         body.append('file', file, file.name);
         let response;
@@ -28,8 +31,8 @@ async function uploadFiles(files) {
         const answer = await response.json().catch(() => null);
         if (!response.ok) throw new ApiError(answer?.detail || `附件「${file.name}」上传失败（${response.status}）`, response.status, answer);
         stored.push(answer);
+        sent.add(file);
     }
-    return stored;
 }
 
 const place = (lat, lon) => `${lat.toFixed(5)}，${lon.toFixed(5)}`;
@@ -196,6 +199,7 @@ export function createOrders({ frame, user, toast, map }) {
         // Attachments, uploaded when the order is sent (kept if the order is then refused, so a retry does not send them again).
         const files = el('input', { attrs: { type: 'file', multiple: true, accept: FILE_TYPES, 'data-order-files': '' } });
         const uploaded = [];
+        const sent = new Set();   // the chosen files already stored (kept when a later one fails)
         const uploadedText = el('small', { className: 'order-uploaded' });
 
         // The place: a click on the big map while picking (an overlay takes it, so the map does not drill down).
@@ -243,9 +247,14 @@ export function createOrders({ frame, user, toast, map }) {
             try {
                 // datetime-local is China time (the wall's zone): say so, so the server reads the instant meant.
                 const iso = v => v ? `${v.length === 16 ? v + ':00' : v}+08:00` : undefined;
-                uploaded.push(...await uploadFiles([...files.files]));
-                files.value = '';
-                setText(uploadedText, uploaded.length ? `已上传：${uploaded.map(a => a.name).join('、')}` : '');
+                // Files stored before one failed stay in `uploaded` (and are not sent again): the retry sends only the rest.
+                try {
+                    await uploadFiles([...files.files], uploaded, sent);
+                    files.value = '';
+                    sent.clear();
+                } finally {
+                    setText(uploadedText, uploaded.length ? `已上传：${uploaded.map(a => a.name).join('、')}` : '');
+                }
                 const order = await postJson('/api/orders', {
                     targets: [...picked], text: text.value, signBy: iso(signBy.value), feedbackBy: iso(feedbackBy.value),
                     caseCodes: [...linked.keys()], attachments: uploaded.map(a => a.id), lat: chosen?.lat, lon: chosen?.lon,
