@@ -10,7 +10,8 @@ import { callButton } from '../video/call.js';
 
 const ISSUERS = new Set(['Leader', 'DutyOfficer', 'TownshipCenter']);
 const DONE_KEEP_MS = 10 * 60 * 1000;   // a finished order stays on the wall this long
-const OPEN_CASES = '/api/cases?status=accepted,dispatched,in_progress,resolved&pageSize=200';
+const OPEN_CASES = '/api/cases?status=accepted,dispatched,in_progress,resolved&pageSize=20&q=';   // searched on the server
+const SEARCH_DELAY_MS = 250;   // typing pauses this long before the case search is sent
 const FILE_TYPES = 'image/jpeg,image/png,image/webp,application/pdf';
 
 /**
@@ -169,31 +170,45 @@ export function createOrders({ frame, user, toast, map }) {
         const error = el('p', { className: 'order-error', attrs: { role: 'alert' } });
         const send = el('button', { text: '下达', attrs: { type: 'submit' } });
 
-        // Linked cases: picked from the open cases in the user's sight, searched by code or title.
+        // Linked cases: picked from the open cases in the user's sight, searched by code or title on the server as the user
+        // types (after a pause; an answer to an older query than the box now holds is dropped).
         const linked = new Map();     // code → title
-        let openCases = null;
+        let found = [];
+        let searched = '';
+        let searchTimer = 0;
         const caseSearch = el('input', { attrs: { type: 'search', placeholder: '输入案件编号或标题搜索在办案件', 'data-order-case-search': '' } });
         const caseOptions = el('div', { className: 'order-options order-case-options' });
         const caseChips = el('div', { className: 'order-chips', attrs: { 'data-order-cases': '' } });
         const drawCases = () => {
             caseChips.replaceChildren(...[...linked].map(([code, title]) => el('span', { className: 'order-chip', dataset: { case: code } }, `${code} ${title}`,
                 el('button', { text: '×', attrs: { type: 'button', title: '移除' }, on: { click: () => { linked.delete(code); drawCases(); } } }))));
-            const q = caseSearch.value.trim();
-            const found = !q || !openCases ? [] : openCases.filter(c => !linked.has(c.code) && (c.code.includes(q) || c.title.includes(q))).slice(0, 20);
-            caseOptions.replaceChildren(...found.map(c => el('button', { className: 'order-case', text: `${c.code} ${c.title}`, dataset: { caseOption: c.code },
-                attrs: { type: 'button' }, on: { click: () => { if (linked.size < 10) linked.set(c.code, c.title); caseSearch.value = ''; drawCases(); } } })));
+            const shown = caseSearch.value.trim() ? found.filter(c => !linked.has(c.code)) : [];
+            caseOptions.replaceChildren(...shown.map(c => el('button', { className: 'order-case', text: `${c.code} ${c.title}`, dataset: { caseOption: c.code },
+                attrs: { type: 'button' }, on: { click: () => { if (linked.size < 10) linked.set(c.code, c.title); caseSearch.value = ''; found = []; drawCases(); } } })));
         };
-        caseSearch.addEventListener('input', async () => {
-            if (!openCases) {
-                try {
-                    openCases = (await getJson(OPEN_CASES)).items ?? [];
-                } catch (e) {
-                    error.textContent = `无法加载在办案件：${e.message}`;
-                    openCases = null;
-                    return;
-                }
+        const searchCases = async () => {
+            const q = caseSearch.value.trim().slice(0, 50);
+            searched = q;
+            if (!q) {
+                found = [];
+                drawCases();
+                return;
+            }
+            try {
+                const items = (await getJson(OPEN_CASES + encodeURIComponent(q))).items ?? [];
+                if (searched !== q) return;
+                found = items;
+                error.textContent = '';
+            } catch (e) {
+                if (searched !== q) return;
+                found = [];
+                error.textContent = `无法搜索在办案件：${e.message}`;
             }
             drawCases();
+        };
+        caseSearch.addEventListener('input', () => {
+            clearTimeout(searchTimer);
+            searchTimer = setTimeout(searchCases, SEARCH_DELAY_MS);
         });
 
         // Attachments, uploaded when the order is sent (kept if the order is then refused, so a retry does not send them again).
