@@ -95,12 +95,23 @@ public sealed class OrderTests(ScreenSilo silo)
         var worker = workers.GetProperty("items").EnumerateArray().Where(w => w.GetProperty("kind").GetString() == "专职网格员").Skip(7).First();
         var (workerId, workerName, grid) = (worker.GetProperty("id").GetInt64(), worker.GetProperty("name").GetString()!, worker.GetProperty("gridCode").GetString()!);
         var townCenter = $"center-{ScreenSilo.Chengguan}";
+        var linkedCase = (await silo.CreateCaseAsync(ScreenSilo.Chengguan)).GetProperty("code").GetString()!;
 
         await silo.RunAsync(nameof(A_township_console_and_a_grid_workers_phone_get_the_order_at_once_and_sign_and_report_back_from_there), async desk =>
         {
             await desk.SignInAsync($"town-{ScreenSilo.Chengguan}");
             await desk.GotoAsync("/console/orders");
             await Expect(desk.Locator("#orders-console")).ToHaveAttributeAsync("data-live", "true", new() { Timeout = 15000 });
+
+            // A place clicked on the issue form's map shows one marker; 清除位置 takes it off again.
+            var pickMap = desk.Locator("#order-place-map");
+            await Expect(pickMap).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 10000 });
+            await pickMap.ClickAsync(new() { Position = new() { X = 60, Y = 60 } });
+            await Expect(desk.Locator("[data-order-place]")).ToContainTextAsync("已选位置");
+            await Expect(pickMap.Locator("path[fill='#ff4d4f']")).ToHaveCountAsync(1);
+            await desk.GetByRole(AriaRole.Button, new() { Name = "清除位置" }).ClickAsync();
+            await Expect(desk.Locator("[data-picked]")).ToHaveAttributeAsync("data-picked", "false");
+            await Expect(pickMap.Locator("path[fill='#ff4d4f']")).ToHaveCountAsync(0);
 
             await using var phoneContext = await silo.NewContextAsync(new()
             {
@@ -125,11 +136,16 @@ public sealed class OrderTests(ScreenSilo silo)
             var issued = await ScreenSilo.Json(await duty.PostAsJsonAsync("/api/orders", new
             {
                 targets = new[] { townCenter, $"worker-{workerId}" }, text = "请核实河道水位并反馈（控制台与手机）", attachments = new[] { file }, lat = 40.39, lon = 111.82,
+                caseCodes = new[] { linkedCase },
             }));
             var id = issued.GetProperty("id").GetString()!;
             var atDesk = desk.Locator($"#orders-received [data-order='{id}']");
             await Expect(atDesk).ToContainTextAsync("待签收", new() { Timeout = 5000 });
             await Expect(atDesk.Locator($"[data-order-attachment='{file}']")).ToHaveTextAsync("水位点.png");
+
+            // A receiver sees the linked case's code as text, not as a link it may not be able to open.
+            await Expect(atDesk.Locator($"[data-order-case='{linkedCase}']")).ToHaveTextAsync(linkedCase);
+            await Expect(atDesk.Locator("a[href^='/console/cases/']")).ToHaveCountAsync(0);
             await atDesk.Locator("[data-order-show-map]").ClickAsync();
             await Expect(atDesk.Locator($"[data-order-map='{id}']")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 10000 });
             var atPhone = phone.Locator($"#orders [data-order='{id}']");

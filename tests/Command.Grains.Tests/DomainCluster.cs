@@ -41,6 +41,7 @@ internal static class DomainCluster
             {
                 services.AddSingleton<RegionDirectory>();
                 services.AddSingleton<AuditLog>();
+                services.AddSingleton<Command.Grains.Attachments.AttachmentStore>();
                 services.AddSingleton<ICredentialHasher, PlainHasher>();
                 services.AddOptions<PositionOptions>().Configure(o => positions?.Invoke(o));
                 services.AddOptions<UserOptions>();
@@ -65,6 +66,7 @@ internal static class DomainCluster
         options.GrainAssemblies.Add(GrainsAssembly.Assembly);
         options.MigrationComponents.Add((GrainsAssembly.Assembly, GrainsAssembly.MigrationComponent));
         options.MigrationComponents.Add((GrainsAssembly.Assembly, OrderStore.MigrationComponent));
+        options.MigrationComponents.Add((GrainsAssembly.Assembly, Command.Grains.Attachments.AttachmentStore.MigrationComponent));
         var cluster = await CommandCluster.StartAsync(options);
         await SeedAsync(cluster);
         await LoadAsync(cluster);

@@ -229,6 +229,27 @@ public sealed class CasesApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         Assert.Equal(HttpStatusCode.BadRequest, (await duty.GetAsync($"/api/cases?region={grid[..12]}&status=accepted,flying")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_case_search_by_code_or_title_answers_only_matching_cases_in_the_readers_sight()
+    {
+        var (_, lat, lon) = await GridIn(Chengguan);
+        using var duty = await silo.As("duty");
+        using var stranger = await silo.As($"town-{DemoSilo.Shengle}");
+        var title = $"搜索测试{Guid.NewGuid().ToString("N")[..6]}";
+        var code = (await Create(duty, new { channel = "walk_in", category = "04", urgency = "low", title, description = "d", lat, lon })).GetProperty("code").GetString()!;
+
+        var byTitle = await DemoSilo.Json(await duty.GetAsync($"/api/cases?q={Uri.EscapeDataString(title)}"));
+        Assert.Equal([code], byTitle.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("code").GetString()));
+        var byCode = await DemoSilo.Json(await duty.GetAsync($"/api/cases?q={code}&status=accepted,dispatched,in_progress"));
+        Assert.Contains(byCode.GetProperty("items").EnumerateArray(), c => c.GetProperty("code").GetString() == code);
+        Assert.DoesNotContain((await DemoSilo.Json(await duty.GetAsync("/api/cases?q=%25"))).GetProperty("items").EnumerateArray(),
+            c => !c.GetProperty("code").GetString()!.Contains('%') && !c.GetProperty("title").GetString()!.Contains('%'));
+
+        // Another township's search does not find it.
+        Assert.Empty((await DemoSilo.Json(await stranger.GetAsync($"/api/cases?q={Uri.EscapeDataString(title)}"))).GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await duty.GetAsync($"/api/cases?q={new string('案', 51)}")).StatusCode);
+    }
+
     private static async Task<List<string>> Allowed(HttpClient client, string? code) =>
         [.. (await DemoSilo.Json(await client.GetAsync($"/api/cases/{code}"))).GetProperty("allowed").EnumerateArray().Select(a => a.GetString()!)];
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Command.Data;
+using Command.Grains.Orders;
 using Command.Web.Tests.Console;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -158,6 +159,29 @@ public sealed class OrdersApiTests(DemoSilo silo) : IClassFixture<DemoSilo>
         await AssertProblem(
             await duty.PostAsJsonAsync("/api/orders", new { targets = new[] { $"worker-{worker.Id}" }, text = "再次核查", attachments = new[] { file } }),
             HttpStatusCode.BadRequest, "不存在");
+    }
+
+    [Fact]
+    public async Task An_issuer_holds_at_most_twenty_files_not_yet_taken_by_an_order_and_the_next_is_refused_in_chinese()
+    {
+        var user = $"town-{DemoSilo.Shengle}";
+        using var town = await silo.As(user);
+        var owner = OrderAttachments.DraftOwner(user);
+        for (var held = await DraftsAsync(owner); held < 20; held++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await UploadToAsync(town, "/api/orders/attachments")).StatusCode);
+        }
+
+        await AssertProblem(await UploadToAsync(town, "/api/orders/attachments"), HttpStatusCode.BadRequest, "待下达指令的附件过多：最多 20 个");
+        Assert.Equal(20, await DraftsAsync(owner));
+    }
+
+    private async Task<int> DraftsAsync(string owner)
+    {
+        var count = 0;
+        await silo.Factory.Services.GetRequiredService<Database>().QueryAsync(
+            new SqlStatement("SELECT count(*) FROM attachments WHERE case_code = $1", owner), r => count = Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        return count;
     }
 
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)

@@ -63,6 +63,47 @@ public sealed class AttachmentStore(Database database, AuditLog audit, TimeProvi
         return file;
     }
 
+    /// <summary>How many files an owner holds and their bytes (for a cap on drafts not yet taken).</summary>
+    public async Task<(int Count, long Bytes)> TotalAsync(string caseCode, CancellationToken cancellationToken = default)
+    {
+        (int, long) total = (0, 0);
+        await database.QueryAsync(
+            new SqlStatement("SELECT count(*), coalesce(sum(size), 0) FROM attachments WHERE case_code = $1", caseCode),
+            r => total = (Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)),
+            cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    /// <summary>
+    /// Deletes the files whose owner starts with <paramref name="ownerPrefix"/> uploaded before <paramref name="before"/>
+    /// (drafts nothing took), with an audit entry by <paramref name="actor"/> when there were any; returns how many.
+    /// </summary>
+    public async Task<int> DeleteOlderAsync(string ownerPrefix, DateTimeOffset before, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        if (ownerPrefix.AsSpan().IndexOfAny("%_\\") >= 0)
+        {
+            throw new ArgumentException("The owner prefix must not hold LIKE wildcards.", nameof(ownerPrefix));
+        }
+
+        var cutoff = before.ToUnixTimeMilliseconds();
+        long stale = 0;
+        await database.QueryAsync(
+            new SqlStatement("SELECT count(*) FROM attachments WHERE case_code LIKE $1 AND uploaded_at < $2", ownerPrefix + "%", cutoff),
+            r => stale = Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        if (stale == 0)
+        {
+            return 0; // nothing to delete: no audit entry every sweep
+        }
+
+        var rows = await database.WriteAsync(
+            [
+                new SqlStatement("DELETE FROM attachments WHERE case_code LIKE $1 AND uploaded_at < $2", ownerPrefix + "%", cutoff),
+                audit.Entry(actor, "attachment-draft-sweep", ownerPrefix, $"uploaded before {before:O}"),
+            ], cancellationToken).ConfigureAwait(false);
+        return rows[0];
+    }
+
     private static AttachmentInfo Read(DbDataReader r)
     {
         var id = r.GetString(0);

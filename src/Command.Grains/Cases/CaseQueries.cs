@@ -17,9 +17,9 @@ public sealed class CaseQueries(Database database)
     public Task<CasePage> ListAsync(string regionCode, CaseStatus? status, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default) =>
         ListAsync(regionCode, status is { } only ? [only] : [], unitId, page, pageSize, cancellationToken);
 
-    /// <summary>The cases in any of <paramref name="statuses"/> (all when empty).</summary>
+    /// <summary>The cases in any of <paramref name="statuses"/> (all when empty), whose code or title contains <paramref name="search"/> when given.</summary>
     public async Task<CasePage> ListAsync(
-        string regionCode, IReadOnlyCollection<CaseStatus> statuses, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default)
+        string regionCode, IReadOnlyCollection<CaseStatus> statuses, string? unitId, int page, int pageSize, CancellationToken cancellationToken = default, string? search = null)
     {
         ArgumentNullException.ThrowIfNull(regionCode);
         ArgumentNullException.ThrowIfNull(statuses);
@@ -41,6 +41,12 @@ public sealed class CaseQueries(Database database)
         }
 
         Filter(where, parameters, "unit_id", unitId);
+        if (!string.IsNullOrEmpty(search))
+        {
+            parameters.Add("%" + search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            var n = "$" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append($"(code LIKE {n} ESCAPE '\\' OR title LIKE {n} ESCAPE '\\')");
+        }
 
         var total = 0;
         await database.QueryAsync(new SqlStatement("SELECT count(*) FROM cases" + where, [.. parameters]),

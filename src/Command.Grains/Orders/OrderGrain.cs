@@ -1,4 +1,5 @@
 using Command.Data;
+using Command.Grains.Attachments;
 using Command.Grains.Dispatch;
 using Command.Grains.Live;
 using Command.Grains.Regions;
@@ -81,13 +82,22 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
 
         List<OrderEvent> events = [new(1, now, OrderAction.Issue, OrderAction.Issue.ToChinese(), actor.UserName, actor.DisplayName, null, note)];
 
-        // The drafts become the order's in the same write (only the issuer's own drafts: another's stay where they are).
+        // The drafts become the order's in the same write (only the issuer's own drafts: another's stay where they are). Each
+        // must change one row: a draft another order took first fails the whole write instead of being listed here unowned.
         var owned = next.Attachments.Select(a => new SqlStatement(
             "UPDATE attachments SET case_code = $1 WHERE id = $2 AND case_code = $3", OrderAttachments.Owner(next.Id), a.Id, OrderAttachments.DraftOwner(actor.UserName))).ToList();
 
         // Armed before the write: a reminder for an order whose write then failed only ticks once and finds nothing.
         await ArmAsync(next.SignBy);
-        await CommitAsync(next, events, owned, isNew: true);
+        try
+        {
+            await CommitAsync(next, events, [], isNew: true, takes: owned);
+        }
+        catch (StorageException e) when (e.InnerException is AttachmentTakenException)
+        {
+            throw new OrderRefusedException(OrderRefusal.State, "附件已被其他指令使用或已过期，请重新上传后再下达");
+        }
+
         return View();
     }
 
@@ -280,11 +290,11 @@ internal sealed partial class OrderGrain(OrderStore store, IOptions<OrderOptions
             : throw new OrderRefusedException(OrderRefusal.Forbidden, "您不是该指令的接收对象，只有接收对象可以签收和反馈");
     }
 
-    private async Task CommitAsync(OrderState next, List<OrderEvent> events, List<SqlStatement> warnings, bool isNew = false)
+    private async Task CommitAsync(OrderState next, List<OrderEvent> events, List<SqlStatement> warnings, bool isNew = false, List<SqlStatement>? takes = null)
     {
         try
         {
-            await store.WriteAsync(next, isNew, events, warnings);
+            await store.WriteAsync(next, isNew, events, warnings, takes);
         }
         catch (Exception)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Command.Data;
+using Command.Grains.Attachments;
 using Command.Grains.Cases;
 
 namespace Command.Grains.Orders;
@@ -52,7 +53,7 @@ public sealed class OrderStore(Database database)
     }
 
     /// <summary>Writes the order row (with its receivers when it is new), its new steps and warning changes atomically.</summary>
-    public Task WriteAsync(OrderState s, bool isNew, IReadOnlyList<OrderEvent> events, IReadOnlyList<SqlStatement> warnings)
+    public Task WriteAsync(OrderState s, bool isNew, IReadOnlyList<OrderEvent> events, IReadOnlyList<SqlStatement> warnings, IReadOnlyList<SqlStatement>? takes = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(events);
@@ -72,7 +73,9 @@ public sealed class OrderStore(Database database)
             "INSERT INTO order_events (order_id, seq, at, action, actor, actor_name, target_key, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             s.Id, (long)e.Seq, e.At.ToUnixTimeMilliseconds(), e.Action.Wire(), e.Actor, e.ActorName, e.Target, e.Note)));
         statements.AddRange(warnings);
-        return database.WriteAsync(statements);
+
+        // Draft attachments the order takes: each must still be there, or nothing of the write is kept.
+        return takes is { Count: > 0 } ? database.WriteAsync(new AttachmentClaim(database, statements, takes)) : database.WriteAsync(statements);
     }
 
     /// <summary>The orders a unit issued, newest first (without their history).</summary>

@@ -66,6 +66,7 @@ internal sealed partial class StartupData(
 
         // Deadlines that passed while the system was down are acted on now, not only when each case's reminder comes.
         await grains.GetGrain<IDeadlineSweepGrain>(IDeadlineSweepGrain.Key).SweepAsync();
+        await grains.GetGrain<Command.Grains.Attachments.IDraftSweepGrain>(Command.Grains.Attachments.IDraftSweepGrain.Key).SweepAsync();
 
         // Workers who reported today (for their status and a pending offline warning), and the grids and regions with
         // cases or warnings that count now, wake up so the live counters are right at once after a restart.

@@ -29,6 +29,7 @@ public static class CasesApi
 
     /// <summary>The largest page that also answers each case's allowed actions (each asks its case grain).</summary>
     private const int MaxAllowedPage = 50;
+    private const int MaxSearch = 50;
 
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder api)
     {
@@ -50,7 +51,7 @@ public static class CasesApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Cases in a region (newest first), by status (several comma-separated); mine=true for the user's own unit; allowed=true adds each case's allowed actions.");
+            .WithSummary("Cases in a region (newest first), by status (several comma-separated); q= those whose code or title contains it; mine=true for the user's own unit; allowed=true adds each case's allowed actions.");
         cases.MapGet("/{code}", GetAsync)
             .Produces<CaseView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -122,7 +123,7 @@ public static class CasesApi
 
     private static async Task<IResult> ListAsync(
         ClaimsPrincipal user, RegionDirectory directory, CaseQueries queries, IGrainFactory grains, IOptions<JsonOptions> json,
-        string? region, string? status, bool? mine, bool? allowed, int? page, int? pageSize)
+        string? region, string? status, bool? mine, bool? allowed, int? page, int? pageSize, string? q = null)
     {
         if (RegionsApi.FindOrTop(region, user, directory, out var problem) is not { } top)
         {
@@ -145,6 +146,12 @@ public static class CasesApi
             return Problems.BadRequest("page 须在 1 到 100000 之间，pageSize 须在 1 到 200 之间");
         }
 
+        var search = q?.Trim();
+        if (search is { Length: > MaxSearch })
+        {
+            return Problems.BadRequest($"q 不能超过 {MaxSearch} 个字");
+        }
+
         if (allowed == true && pageSize is > MaxAllowedPage)
         {
             return Problems.BadRequest($"allowed=true 时 pageSize 不能超过 {MaxAllowedPage}");
@@ -155,7 +162,7 @@ public static class CasesApi
         var unit = mine == true || profile.Role == UserRole.Department
             ? profile.Role == UserRole.GridWorker && profile.WorkerId is { } w ? Grains.Dispatch.Assignee.WorkerKey(w) : profile.UnitId
             : null;
-        var found = await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50);
+        var found = await queries.ListAsync(top.Code, filter, unit, page ?? 1, pageSize ?? 50, search: search);
         if (allowed != true)
         {
             return TypedResults.Ok(found);

@@ -39,6 +39,10 @@ public static class OrdersApi
     private const int MaxPhotos = 9;
     private const int MaxAttachments = 9;
 
+    /// <summary>The most files (and bytes) a user may hold uploaded for orders not yet issued.</summary>
+    internal const int MaxDrafts = 20;
+    internal const long MaxDraftBytes = 100L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("orders");
@@ -203,9 +207,17 @@ public static class OrdersApi
             return (null, $"签收时限(signBy)须晚于现在，反馈时限(feedbackBy)不早于签收时限，且都在 {o.MaxLimit.TotalDays:0} 天之内");
         }
 
-        var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
-            new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy, attachments), profile);
-        return (order, null);
+        try
+        {
+            var order = await grains.GetGrain<IOrderGrain>(NewId()).IssueAsync(
+                new OrderIssue(targets, text, [.. cases.Distinct(StringComparer.Ordinal)], input.Lat, input.Lon, signBy, feedbackBy, attachments), profile);
+            return (order, null);
+        }
+        catch (OrderRefusedException e) when (e.Kind is OrderRefusal.State or OrderRefusal.Invalid)
+        {
+            // A draft attachment another order took in the meantime: nothing of this order was kept.
+            return (null, e.Reason);
+        }
     }
 
     private static async Task<IResult> AttachAsync(HttpRequest request, ClaimsPrincipal user, AttachmentStore store)
@@ -216,15 +228,31 @@ public static class OrdersApi
             return Problems.Forbidden("只有领导、值班员和乡镇综治中心可以下达调度指令");
         }
 
+        // Drafts not yet taken by an order are capped per user (and deleted after a day by the draft sweep).
+        var owner = OrderAttachments.DraftOwner(profile.UserName);
+        var (count, bytes) = await store.TotalAsync(owner);
+        if (count >= MaxDrafts || bytes >= MaxDraftBytes)
+        {
+            return DraftsFull();
+        }
+
         var (file, problem) = await AttachmentsApi.ReadFileAsync(request);
         if (problem is not null)
         {
             return problem;
         }
 
-        var info = await store.AddAsync(OrderAttachments.DraftOwner(profile.UserName), file!.Value.Name, file.Value.ContentType, file.Value.Content, user.UserName());
+        if (bytes + file!.Value.Content.Length > MaxDraftBytes)
+        {
+            return DraftsFull();
+        }
+
+        var info = await store.AddAsync(owner, file.Value.Name, file.Value.ContentType, file.Value.Content, user.UserName());
         return TypedResults.Created(info.Url, info);
     }
+
+    private static IResult DraftsFull() => Problems.BadRequest(
+        $"待下达指令的附件过多：最多 {MaxDrafts} 个、共 {MaxDraftBytes / (1024 * 1024)} MB。请先下达指令，或等待一天后未使用的附件自动清除");
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, OrderStore store, string? box = null, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using Command.Grains.Attachments;
 using Command.Grains.Orders;
 using Command.Grains.Regions;
 using Command.Grains.Warnings;
@@ -250,15 +251,71 @@ public sealed class OrderTests
         await Eventually.Until(() => county.GetCountersAsync(), c => c.Warnings == before, what: "the county after both signed");
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_draft_attachment_taken_by_one_order_refuses_a_second_order_naming_it_and_keeps_nothing_of_it(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var store = cluster.Services.GetRequiredService<AttachmentStore>();
+        var draft = await store.AddAsync(OrderAttachments.DraftOwner(Duty.UserName), "现场图.png", "image/png", [1, 2, 3], Duty.UserName);
+        var file = new OrderAttachment(draft.Id, draft.Name, draft.ContentType, draft.Size, draft.Url);
+
+        var first = NewId();
+        var taken = await IssueAsync(cluster, first, Duty, [VillageKey], TimeSpan.FromMinutes(30), [file]);
+        Assert.Equal(draft.Id, taken.Attachments.Single().Id);
+
+        // The second order passed any check made before (as two orders sent at once do) but finds the draft gone.
+        var second = NewId();
+        var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(cluster, second, Duty, [VillageKey], TimeSpan.FromMinutes(30), [file]));
+        Assert.Equal(OrderRefusal.State, refused.Kind);
+        Assert.Contains("附件已被其他指令使用", refused.Reason, StringComparison.Ordinal);
+
+        Assert.Equal(OrderAttachments.Owner(first), (await store.GetAsync(draft.Id))!.CaseCode);
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM orders WHERE id = $1", second));
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM order_events WHERE order_id = $1", second));
+        Assert.Equal(0L, await cluster.CountAsync("SELECT count(*) FROM order_targets WHERE order_id = $1", second));
+        Assert.Null(await Order(cluster, second).GetAsync(Duty));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Drafts_no_order_took_within_a_day_are_deleted_by_the_sweep_and_an_order_naming_one_is_refused(StorageProvider provider)
+    {
+        await using var cluster = await DomainCluster.StartAsync(provider);
+        var store = cluster.Services.GetRequiredService<AttachmentStore>();
+        var stale = await store.AddAsync(OrderAttachments.DraftOwner(Duty.UserName), "旧图.png", "image/png", [1], Duty.UserName);
+        var kept = await store.AddAsync(OrderAttachments.DraftOwner(Duty.UserName), "已用.png", "image/png", [2], Duty.UserName);
+        var id = NewId();
+        await IssueAsync(cluster, id, Duty, [VillageKey], TimeSpan.FromDays(3), [new OrderAttachment(kept.Id, kept.Name, kept.ContentType, kept.Size, kept.Url)]);
+        cluster.Clock.Advance(TimeSpan.FromHours(23));
+        var fresh = await store.AddAsync(OrderAttachments.DraftOwner(Leader.UserName), "新图.png", "image/png", [3], Leader.UserName);
+        var sweep = cluster.GrainFactory.GetGrain<IDraftSweepGrain>(IDraftSweepGrain.Key);
+        Assert.Equal(0, await sweep.SweepAsync());
+
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await sweep.SweepAsync());
+        Assert.Null(await store.GetAsync(stale.Id));
+        Assert.NotNull(await store.GetAsync(fresh.Id));
+        Assert.Equal(OrderAttachments.Owner(id), (await store.GetAsync(kept.Id))!.CaseCode); // an order's file is never a draft
+        Assert.Equal(1L, await cluster.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'attachment-draft-sweep'"));
+        Assert.Equal(0, await sweep.SweepAsync());
+
+        var refused = await Assert.ThrowsAsync<OrderRefusedException>(() => IssueAsync(
+            cluster, NewId(), Duty, [VillageKey], TimeSpan.FromMinutes(30), [new OrderAttachment(stale.Id, stale.Name, stale.ContentType, stale.Size, stale.Url)]));
+        Assert.Equal(OrderRefusal.State, refused.Kind);
+    }
+
     private static IOrderGrain Order(CommandCluster cluster, string id) => cluster.GrainFactory.GetGrain<IOrderGrain>(id);
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..22];
 
-    private static Task<OrderView> IssueAsync(CommandCluster cluster, string id, UserProfile issuer, string[] keys, TimeSpan signWithin)
+    private static Task<OrderView> IssueAsync(CommandCluster cluster, string id, UserProfile issuer, string[] keys, TimeSpan signWithin, IReadOnlyList<OrderAttachment>? files = null)
     {
         var directory = cluster.Services.GetRequiredService<RegionDirectory>();
         var now = cluster.Clock.GetUtcNow();
         var targets = keys.Select(k => OrderAccess.Reach(issuer, k, directory) ?? new OrderTargetRef(k, k, DomainCluster.Township)).ToList();
-        return Order(cluster, id).IssueAsync(new OrderIssue(targets, "立即组织排查辖区安全隐患", [], null, null, now + signWithin, now + signWithin + TimeSpan.FromHours(1)), issuer);
+        return Order(cluster, id).IssueAsync(new OrderIssue(targets, "立即组织排查辖区安全隐患", [], null, null, now + signWithin, now + signWithin + TimeSpan.FromHours(1), files), issuer);
     }
 }

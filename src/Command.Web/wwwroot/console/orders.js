@@ -31,3 +31,44 @@ export async function showPlace(id, lat, lon, region) {
   L.circleMarker([lat, lon], { radius: 8, color: '#fff', weight: 2, fillColor: '#ff4d4f', fillOpacity: 1 }).bindTooltip('指令位置').addTo(map);
   element.dataset.ready = 'true';
 }
+
+// The place picker's marker, by map element id: cleared when the order is issued or its place cleared.
+const pickers = new Map();
+
+/**
+ * The map of the issue form: the boundaries of the issuer's area; a click puts one marker there and tells the page the
+ * point (its Picked method). clearPick removes the marker.
+ */
+export async function pickPlace(id, region, page) {
+  const element = document.getElementById(id);
+  if (!element) {
+    return;
+  }
+  const L = await leaflet();
+  const map = L.map(element, { attributionControl: false, zoomSnap: 0.25 }).setView([40.38, 111.82], 10);
+  const response = await fetch(`/api/regions/${encodeURIComponent(region)}/boundaries`, { credentials: 'same-origin' });
+  if (response.ok) {
+    const layer = drawArea(L, map, await response.json());
+    if (layer) {
+      map.fitBounds(layer.getBounds());
+    }
+  }
+  const picker = { marker: null };
+  pickers.set(id, picker);
+  map.on('click', async (event) => {
+    const { lat, lng } = event.latlng;
+    picker.marker ??= L.circleMarker([lat, lng], { radius: 8, color: '#fff', weight: 2, fillColor: '#ff4d4f', fillOpacity: 1 }).addTo(map);
+    picker.marker.setLatLng([lat, lng]);
+    await page.invokeMethodAsync('Picked', lat, lng);
+  });
+  element.dataset.ready = 'true';
+}
+
+/** Removes the picked place's marker from the picker map with this id. */
+export function clearPick(id) {
+  const picker = pickers.get(id);
+  picker?.marker?.remove();
+  if (picker) {
+    picker.marker = null;
+  }
+}

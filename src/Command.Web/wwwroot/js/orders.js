@@ -10,13 +10,17 @@ import { callButton } from '../video/call.js';
 
 const ISSUERS = new Set(['Leader', 'DutyOfficer', 'TownshipCenter']);
 const DONE_KEEP_MS = 10 * 60 * 1000;   // a finished order stays on the wall this long
-const OPEN_CASES = '/api/cases?status=accepted,dispatched,in_progress,resolved&pageSize=200';
+const OPEN_CASES = '/api/cases?status=accepted,dispatched,in_progress,resolved&pageSize=20&q=';   // searched on the server
+const SEARCH_DELAY_MS = 250;   // typing pauses this long before the case search is sent
 const FILE_TYPES = 'image/jpeg,image/png,image/webp,application/pdf';
 
-/** Uploads each file as an attachment of the order about to be issued; answers what was stored or throws the Chinese reason. */
-async function uploadFiles(files) {
-    const stored = [];
+/**
+ * Uploads each file as an attachment of the order about to be issued, adding each stored one to `stored` as it goes (and
+ * to `sent`, so a retry after a failure does not send it again); throws the Chinese reason of the first that fails.
+ */
+async function uploadFiles(files, stored, sent) {
     for (const file of files) {
+        if (sent.has(file)) continue;
         const body = new FormData();
         body.append('file', file, file.name);
         let response;
@@ -28,8 +32,8 @@ async function uploadFiles(files) {
         const answer = await response.json().catch(() => null);
         if (!response.ok) throw new ApiError(answer?.detail || `附件「${file.name}」上传失败（${response.status}）`, response.status, answer);
         stored.push(answer);
+        sent.add(file);
     }
-    return stored;
 }
 
 const place = (lat, lon) => `${lat.toFixed(5)}，${lon.toFixed(5)}`;
@@ -167,36 +171,51 @@ export function createOrders({ frame, user, toast, map }) {
         const error = el('p', { className: 'order-error', attrs: { role: 'alert' } });
         const send = el('button', { text: '下达', attrs: { type: 'submit' } });
 
-        // Linked cases: picked from the open cases in the user's sight, searched by code or title.
+        // Linked cases: picked from the open cases in the user's sight, searched by code or title on the server as the user
+        // types (after a pause; an answer to an older query than the box now holds is dropped).
         const linked = new Map();     // code → title
-        let openCases = null;
+        let found = [];
+        let searched = '';
+        let searchTimer = 0;
         const caseSearch = el('input', { attrs: { type: 'search', placeholder: '输入案件编号或标题搜索在办案件', 'data-order-case-search': '' } });
         const caseOptions = el('div', { className: 'order-options order-case-options' });
         const caseChips = el('div', { className: 'order-chips', attrs: { 'data-order-cases': '' } });
         const drawCases = () => {
             caseChips.replaceChildren(...[...linked].map(([code, title]) => el('span', { className: 'order-chip', dataset: { case: code } }, `${code} ${title}`,
                 el('button', { text: '×', attrs: { type: 'button', title: '移除' }, on: { click: () => { linked.delete(code); drawCases(); } } }))));
-            const q = caseSearch.value.trim();
-            const found = !q || !openCases ? [] : openCases.filter(c => !linked.has(c.code) && (c.code.includes(q) || c.title.includes(q))).slice(0, 20);
-            caseOptions.replaceChildren(...found.map(c => el('button', { className: 'order-case', text: `${c.code} ${c.title}`, dataset: { caseOption: c.code },
-                attrs: { type: 'button' }, on: { click: () => { if (linked.size < 10) linked.set(c.code, c.title); caseSearch.value = ''; drawCases(); } } })));
+            const shown = caseSearch.value.trim() ? found.filter(c => !linked.has(c.code)) : [];
+            caseOptions.replaceChildren(...shown.map(c => el('button', { className: 'order-case', text: `${c.code} ${c.title}`, dataset: { caseOption: c.code },
+                attrs: { type: 'button' }, on: { click: () => { if (linked.size < 10) linked.set(c.code, c.title); caseSearch.value = ''; found = []; drawCases(); } } })));
         };
-        caseSearch.addEventListener('input', async () => {
-            if (!openCases) {
-                try {
-                    openCases = (await getJson(OPEN_CASES)).items ?? [];
-                } catch (e) {
-                    error.textContent = `无法加载在办案件：${e.message}`;
-                    openCases = null;
-                    return;
-                }
+        const searchCases = async () => {
+            const q = caseSearch.value.trim().slice(0, 50);
+            searched = q;
+            if (!q) {
+                found = [];
+                drawCases();
+                return;
+            }
+            try {
+                const items = (await getJson(OPEN_CASES + encodeURIComponent(q))).items ?? [];
+                if (searched !== q) return;
+                found = items;
+                error.textContent = '';
+            } catch (e) {
+                if (searched !== q) return;
+                found = [];
+                error.textContent = `无法搜索在办案件：${e.message}`;
             }
             drawCases();
+        };
+        caseSearch.addEventListener('input', () => {
+            clearTimeout(searchTimer);
+            searchTimer = setTimeout(searchCases, SEARCH_DELAY_MS);
         });
 
         // Attachments, uploaded when the order is sent (kept if the order is then refused, so a retry does not send them again).
         const files = el('input', { attrs: { type: 'file', multiple: true, accept: FILE_TYPES, 'data-order-files': '' } });
         const uploaded = [];
+        const sent = new Set();   // the chosen files already stored (kept when a later one fails)
         const uploadedText = el('small', { className: 'order-uploaded' });
 
         // The place: a click on the big map while picking (an overlay takes it, so the map does not drill down).
@@ -244,9 +263,14 @@ export function createOrders({ frame, user, toast, map }) {
             try {
                 // datetime-local is China time (the wall's zone): say so, so the server reads the instant meant.
                 const iso = v => v ? `${v.length === 16 ? v + ':00' : v}+08:00` : undefined;
-                uploaded.push(...await uploadFiles([...files.files]));
-                files.value = '';
-                setText(uploadedText, uploaded.length ? `已上传：${uploaded.map(a => a.name).join('、')}` : '');
+                // Files stored before one failed stay in `uploaded` (and are not sent again): the retry sends only the rest.
+                try {
+                    await uploadFiles([...files.files], uploaded, sent);
+                    files.value = '';
+                    sent.clear();
+                } finally {
+                    setText(uploadedText, uploaded.length ? `已上传：${uploaded.map(a => a.name).join('、')}` : '');
+                }
                 const order = await postJson('/api/orders', {
                     targets: [...picked], text: text.value, signBy: iso(signBy.value), feedbackBy: iso(feedbackBy.value),
                     caseCodes: [...linked.keys()], attachments: uploaded.map(a => a.id), lat: chosen?.lat, lon: chosen?.lon,
