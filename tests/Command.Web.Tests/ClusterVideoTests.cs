@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
+using Command.Web.Tests.Video;
+
 namespace Command.Web.Tests;
 
 /// <summary>
@@ -34,13 +36,13 @@ public sealed class ClusterVideoTests
 
         var (workerId, grid) = await FullTimeWorkerAsync(throughA, await TokenAsync(throughA, "admin"));
         var workerToken = await TokenAsync(throughB, $"worker-{grid}");
-        await using var leader = await VideoConnection.ConnectAsync(a, await TokenAsync(throughA, "leader"));
-        await using var worker = await VideoConnection.ConnectAsync(b, workerToken);
+        await using var leader = await WatchingAsync(a, await TokenAsync(throughA, "leader"));
+        await using var worker = await WatchingAsync(b, workerToken);
 
         // The worker's other devices, one on each silo: they ring too, stop ringing when the phone on B accepts (on A that
         // takes the relayed GroupExcept), and never see the call's signalling.
-        await using var secondOnB = await VideoConnection.ConnectAsync(b, workerToken);
-        await using var secondOnA = await VideoConnection.ConnectAsync(a, workerToken);
+        await using var secondOnB = await WatchingAsync(b, workerToken);
+        await using var secondOnA = await WatchingAsync(a, workerToken);
 
         // The leader on A calls the worker on B: the phone rings, and each step reaches the other side.
         var placed = await leader.InvokeAsync("Call", new CallRequest($"worker-{workerId}"));
@@ -152,113 +154,20 @@ public sealed class ClusterVideoTests
         .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson())
         .Build();
 
-    /// <summary>A browser's video connection to one silo, keeping every push in order.</summary>
-    private sealed class VideoConnection : IAsyncDisposable
+    /// <summary>A browser's video connection to one silo, connected and watching (ringing for its party).</summary>
+    private static async Task<VideoConnection> WatchingAsync(SiloProcess silo, string token)
     {
-        private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal"];
-        private readonly HubConnection connection;
-        private readonly Channel<(string Method, JsonElement[] Arguments)> pushes = Channel.CreateUnbounded<(string, JsonElement[])>();
-        private readonly List<(string Method, string CallId)> seen = [];
-
-        private VideoConnection(HubConnection connection)
+        var video = await VideoConnection.StartAsync(Hub(silo, CallExtensions.HubPath, token), Within);
+        try
         {
-            this.connection = connection;
-            foreach (var method in Methods)
-            {
-                connection.On(method, Enumerable.Repeat(typeof(JsonElement), method == "Signal" ? 2 : 1).ToArray(), args =>
-                {
-                    JsonElement[] arguments = [.. args.Cast<JsonElement>()];
-                    lock (seen)
-                    {
-                        seen.Add((method, CallIdOf(method, arguments)));
-                    }
-
-                    pushes.Writer.TryWrite((method, arguments));
-                    return Task.CompletedTask;
-                });
-            }
+            Assert.True((await video.InvokeAsync("Watch")).GetProperty("ok").GetBoolean());
+            return video;
         }
-
-        /// <summary>Connected and watching (ringing for its party).</summary>
-        public static async Task<VideoConnection> ConnectAsync(SiloProcess silo, string token)
+        catch
         {
-            var video = new VideoConnection(Hub(silo, CallExtensions.HubPath, token));
-            try
-            {
-                await video.connection.StartAsync();
-                Assert.True((await video.InvokeAsync("Watch")).GetProperty("ok").GetBoolean());
-                return video;
-            }
-            catch
-            {
-                await video.DisposeAsync();
-                throw;
-            }
+            await video.DisposeAsync();
+            throw;
         }
-
-        /// <summary>Every push so far, in arrival order, as its method and call id (whether or not read).</summary>
-        public IReadOnlyList<(string Method, string CallId)> Seen
-        {
-            get
-            {
-                lock (seen)
-                {
-                    return [.. seen];
-                }
-            }
-        }
-
-        public Task<JsonElement> InvokeAsync(string method, params object?[] args) => connection.InvokeCoreAsync<JsonElement>(method, args);
-
-        /// <summary>Every push up to and including the <paramref name="method"/> push for <paramref name="callId"/>, once it came.</summary>
-        public async Task<IReadOnlyList<(string Method, string CallId)>> SeenUntilAsync(string method, string callId)
-        {
-            using var timeout = new CancellationTokenSource(Within);
-            try
-            {
-                while (true)
-                {
-                    var push = await pushes.Reader.ReadAsync(timeout.Token);
-                    if (push.Method == method && CallIdOf(push.Method, push.Arguments) == callId)
-                    {
-                        lock (seen)
-                        {
-                            return [.. seen.Take(seen.IndexOf((method, callId)) + 1)];
-                        }
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"No {method} for call {callId} reached this connection within {Within.TotalSeconds:0} s");
-            }
-        }
-
-        private static string CallIdOf(string method, JsonElement[] arguments)
-            => (method == "Signal" ? arguments[0].GetString() : arguments[0].GetProperty("id").GetString()) ?? "";
-
-        /// <summary>The next push of <paramref name="method"/>, passing over others.</summary>
-        public async Task<JsonElement[]> NextAsync(string method)
-        {
-            using var timeout = new CancellationTokenSource(Within);
-            try
-            {
-                while (true)
-                {
-                    var push = await pushes.Reader.ReadAsync(timeout.Token);
-                    if (push.Method == method)
-                    {
-                        return push.Arguments;
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"No {method} reached this connection within {Within.TotalSeconds:0} s");
-            }
-        }
-
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 
     /// <summary>A console's or phone's inbox connection to one silo, keeping the pushed orders.</summary>

@@ -67,9 +67,9 @@ public sealed class CallLostTests(QuickAwaySilo silo) : IClassFixture<QuickAwayS
         Assert.Equal("ended", (await worker.NextAsync("Ended"))[0].GetProperty("status").GetString());
     }
 
-    private async Task<VideoHubTests.VideoConnection> ConnectAsync(string userName)
+    private async Task<VideoConnection> ConnectAsync(string userName)
     {
-        var connection = await VideoHubTests.VideoConnection.ConnectAsync(silo, await silo.TokenOf(userName));
+        var connection = await VideoConnection.ConnectAsync(silo, await silo.TokenOf(userName));
         Assert.True((await connection.InvokeAsync("Watch")).GetProperty("ok").GetBoolean());
         return connection;
     }

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using System.Threading.Channels;
-using Command.Web.Hosting;
 using Command.Web.Video;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Command.Web.Tests.Video;
 
@@ -161,94 +156,5 @@ public sealed class VideoHubTests(DemoSilo silo) : IClassFixture<DemoSilo>
         var connection = await VideoConnection.ConnectAsync(silo, await silo.TokenOf(userName));
         Assert.True((await connection.InvokeAsync("Watch")).GetProperty("ok").GetBoolean());
         return connection;
-    }
-
-    /// <summary>A browser's video connection: the .NET SignalR client, keeping every push in order.</summary>
-    internal sealed class VideoConnection : IAsyncDisposable
-    {
-        private static readonly string[] Methods = ["Ring", "RingStopped", "Accepted", "Ended", "Missed", "Signal", "ConferenceInvite", "FeedJoined", "FeedLeft", "ConferenceEnded", "PeerBack"];
-        private readonly HubConnection connection;
-        private readonly Channel<(string Method, JsonElement[] Arguments)> pushes = Channel.CreateUnbounded<(string, JsonElement[])>();
-
-        private VideoConnection(HubConnection connection)
-        {
-            this.connection = connection;
-            foreach (var method in Methods)
-            {
-                var count = method switch
-                {
-                    "Signal" => 2,
-                    "FeedJoined" => 3,
-                    "FeedLeft" => 2,
-                    _ => 1,
-                };
-                connection.On(method, Enumerable.Repeat(typeof(JsonElement), count).ToArray(), args =>
-                {
-                    pushes.Writer.TryWrite((method, [.. args.Cast<JsonElement>()]));
-                    return Task.CompletedTask;
-                });
-            }
-        }
-
-        public static async Task<VideoConnection> ConnectAsync(DemoSilo silo, string token)
-        {
-            var server = silo.Factory.Server;
-            var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(server.BaseAddress, CallExtensions.HubPath), o =>
-                {
-                    o.Transports = HttpTransportType.LongPolling;
-                    o.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                })
-                .AddJsonProtocol(o => o.PayloadSerializerOptions.UseCommandJson())
-                .Build();
-            var video = new VideoConnection(hub);
-            await hub.StartAsync();
-            return video;
-        }
-
-        public Task<JsonElement> InvokeAsync(string method, params object?[] args) => connection.InvokeCoreAsync<JsonElement>(method, args);
-
-        /// <summary>The next push of <paramref name="method"/>, passing over others.</summary>
-        public async Task<JsonElement[]> NextAsync(string method)
-        {
-            while (true)
-            {
-                var push = await NextAnyAsync();
-                if (push.Method == method)
-                {
-                    return push.Arguments;
-                }
-            }
-        }
-
-        /// <summary>The next push of <paramref name="method"/> if one comes within <paramref name="wait"/>, passing over others.</summary>
-        public async Task<JsonElement[]?> TryNextAsync(string method, TimeSpan wait)
-        {
-            using var timeout = new CancellationTokenSource(wait);
-            try
-            {
-                while (true)
-                {
-                    var push = await pushes.Reader.ReadAsync(timeout.Token);
-                    if (push.Method == method)
-                    {
-                        return push.Arguments;
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        public async Task<(string Method, JsonElement[] Arguments)> NextAnyAsync()
-        {
-            using var timeout = new CancellationTokenSource(Within);
-            return await pushes.Reader.ReadAsync(timeout.Token);
-        }
-
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
     }
 }
