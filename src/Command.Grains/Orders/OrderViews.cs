@@ -18,7 +18,7 @@ public static class OrderViews
             Total = own.Count,
             Signed = own.Count(t => t.Status != OrderTargetStatus.Pending),
             Reported = own.Count(t => t.Status == OrderTargetStatus.Reported),
-            Warnings = own.Count(t => t.Unsigned),
+            Warnings = own.Count(t => t.Unsigned) + own.Count(t => t.Unreported),
             Targets = own,
             History = [.. order.History
                 .Where(e => e.Target is null || e.Target == key)
@@ -31,8 +31,18 @@ public static class OrderViews
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(viewer);
-        var issuerSide = (OrderAccess.MayIssue(viewer.Role) && viewer.UnitId == order.IssuerUnit)
+        return IsIssuerSide(order, viewer) || OrderAccess.KeyOf(viewer) is not { } key ? order : ForReceiver(order, key);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="viewer"/> reads the order as its issuer does (every receiver's line): the issuing unit, and the
+    /// county's leaders and duty officers over it.
+    /// </summary>
+    public static bool IsIssuerSide(OrderView order, UserProfile viewer)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(viewer);
+        return (OrderAccess.MayIssue(viewer.Role) && viewer.UnitId == order.IssuerUnit)
             || (viewer.Role is UserRole.Leader or UserRole.DutyOfficer && Regions.RegionCode.IsWithin(order.RegionCode, viewer.Scope));
-        return issuerSide || OrderAccess.KeyOf(viewer) is not { } key ? order : ForReceiver(order, key);
     }
 }

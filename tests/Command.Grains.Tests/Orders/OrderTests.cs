@@ -174,6 +174,9 @@ public sealed class OrderTests
         Assert.Equal((true, false, "超时未反馈"), (village.Unreported, village.Unsigned, village.StatusName));
         Assert.False(warned.Targets.Single(t => t.Key == TownKey).Unreported);
         Assert.Contains(cluster.Board().Warnings.Values, w => w.Kind == WarningKind.OrderUnreported && w.Active && w.KindName == "指令未反馈");
+        // Each receiver's own view (what its screens are sent) counts its own warning only.
+        Assert.Equal(1, OrderViews.ForReceiver(warned, VillageKey).Warnings);
+        Assert.Equal(0, OrderViews.ForReceiver(warned, TownKey).Warnings);
 
         // Later ticks raise nothing more.
         for (var i = 0; i < 3; i++)
