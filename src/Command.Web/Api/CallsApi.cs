@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Command.Grains.Calls;
 using Command.Grains.Orders;
-using Command.Grains.Regions;
-using Command.Grains.Users;
 using Command.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -102,11 +100,9 @@ public static class CallsApi
             return null;
         }
 
-        // The issuer's side reads every call (as it reads every receiver's line: OrderViews.For); a receiver its own.
+        // The issuer's side reads every call (as it reads every receiver's line); a receiver its own.
         var profile = user.Profile();
-        var issuerSide = (OrderAccess.MayIssue(profile.Role) && profile.UnitId == view.IssuerUnit)
-            || (profile.Role is UserRole.Leader or UserRole.DutyOfficer && RegionCode.IsWithin(view.RegionCode, profile.Scope));
-        return Lines(await store.ForOrderAsync(view.Id, cancellationToken), user, issuerSide ? null : OrderAccess.KeyOf(profile));
+        return Lines(await store.ForOrderAsync(view.Id, cancellationToken), user, OrderViews.IsIssuerSide(view, profile) ? null : OrderAccess.KeyOf(profile));
     }
 
     private static List<CallLogEntry> Lines(List<CallRecord> calls, ClaimsPrincipal user, string? only)
