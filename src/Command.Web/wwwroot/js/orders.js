@@ -43,13 +43,7 @@ const place = (lat, lon) => `${lat.toFixed(5)}，${lon.toFixed(5)}`;
  * button is the cards' 视频通话 (empty for roles that start no calls).
  */
 function followUp(target, order, role) {
-    if (target.key.startsWith('dept-')) return null;
-    const button = callButton(role, target.key, target.name, { orderId: order.id });
-    if (button instanceof HTMLElement) {
-        button.textContent = '视频';
-        button.removeAttribute('data-target');   // the receiver's line is the [data-target]
-    }
-    return button;
+    return target.key.startsWith('dept-') ? null : callButton(role, target.key, target.name, { orderId: order.id, text: '视频' });
 }
 
 /** Wires the panel into `frame` (the map frame) for `user`; nothing for a role that issues no orders. `map` is the Leaflet map. */

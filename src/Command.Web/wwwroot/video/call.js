@@ -778,13 +778,13 @@ function movable(win, handle) {
 const CALLERS = new Set(['Leader', 'DutyOfficer', 'TownshipCenter', 'Village']);
 
 /**
- * A 视频通话 button for a card: calls `target` (worker-{id} or a unit id) when clicked. Empty for roles that start no
- * calls (the server refuses them anyway).
+ * A 视频通话 button for a card (or `text` for a tighter place): calls `target` (worker-{id} or a unit id) when clicked,
+ * about a case or an order if given. Empty for roles that start no calls (the server refuses them anyway).
  */
-export function callButton(role, target, label, { caseCode = null, orderId = null } = {}) {
+export function callButton(role, target, label, { caseCode = null, orderId = null, text = '视频通话' } = {}) {
     if (!CALLERS.has(role)) return document.createDocumentFragment();
     return el('button', {
-        className: 'act video-call', text: '视频通话', attrs: { type: 'button', 'data-action': 'video-call', 'data-target': target },
+        className: 'act video-call', text, attrs: { type: 'button', 'data-action': 'video-call', 'data-video-call': target },
         on: { click: () => startCalls().call(target, { label, caseCode, orderId }) },
     });
 }
